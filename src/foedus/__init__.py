@@ -1,0 +1,70 @@
+"""foedus: a laboratory for collective security.
+
+States agree that aggression against one concerns all and respond together; foedus lets you
+define such systems as charters (data, not code), evaluate votes and voting power, simulate
+crises and many-year worlds, replay history and compare systems over many replications.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from ._charter import (
+    BINDINGNESS_WEIGHT,
+    Body,
+    Charter,
+    DecisionRule,
+    Fallback,
+    Step,
+    builtin_charter_ids,
+    builtin_charters,
+    charter_from_dict,
+    load_charter,
+)
+from ._errors import FoedusError, InputError, UnknownNameError
+from ._states import REGIONS, State, resolve_state, state_info, states
+from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote
+from ._world import (
+    CONSULTATION,
+    DEFENCE,
+    NEUTRALITY,
+    NONAGGRESSION,
+    OFFENCE,
+    World,
+    generate_world,
+    load_world,
+)
+
+__all__ = [
+    "BINDINGNESS_WEIGHT",
+    "CONSULTATION",
+    "DEFENCE",
+    "NEUTRALITY",
+    "NONAGGRESSION",
+    "OFFENCE",
+    "REGIONS",
+    "Body",
+    "Charter",
+    "Decision",
+    "DecisionRule",
+    "Fallback",
+    "FallbackOutcome",
+    "FoedusError",
+    "InputError",
+    "State",
+    "Step",
+    "UnknownNameError",
+    "Vote",
+    "World",
+    "__version__",
+    "builtin_charter_ids",
+    "builtin_charters",
+    "charter_from_dict",
+    "evaluate_vote",
+    "generate_world",
+    "load_charter",
+    "load_world",
+    "resolve_state",
+    "state_info",
+    "states",
+]

@@ -1,0 +1,506 @@
+"""Institutions as data: the charter schema, its validation and the loader.
+
+A charter is a TOML file stating who is a member, whom the institution protects against
+whom, which bodies decide by which rules, the ordered procedure of a crisis and how bound
+members are by each step, fallbacks (Uniting for Peace), self-defence and exit. Every field
+is documented in ``docs/charters.md``; the built-in charters live in ``foedus/charters``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+import datetime as dt
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ._errors import InputError, UnknownNameError
+from ._states import REGIONS, is_state, resolve_state
+
+Kind = Literal["self-help", "balance-of-power", "collective-security", "collective-defence",
+               "bilateral-pact"]
+Base = Literal["seats", "members", "present", "present-and-voting"]
+Exclusion = Literal["none", "parties", "aggressor"]
+Bindingness = Literal["binding", "automatic", "recommendation", "discretionary"]
+Measure = Literal["consultation", "determination", "provisional-measures", "sanctions", "force",
+                  "peacekeeping"]
+QUESTIONS = ("procedural", "determination", "measures")
+
+#: How strongly each kind of bindingness obliges a member to act (used by the engine).
+BINDINGNESS_WEIGHT: dict[str, float] = {
+    "automatic": 1.0, "binding": 0.9, "recommendation": 0.4, "discretionary": 0.25,
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _state_code(value: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"a state must be a COW abbreviation string, got {value!r}")
+    if not is_state(value):
+        raise ValueError(f"unknown state {value!r} (use a COW abbreviation such as USA, RUS, UKG)")
+    return resolve_state(value)
+
+
+StateCode = Annotated[str, Field(description="COW state abbreviation or accepted alias")]
+
+
+def parse_fraction(value: str | float | int) -> Fraction:
+    """Parse ``"2/3"``, ``"1/2"``, ``0.6`` into an exact fraction in (0, 1]."""
+    try:
+        frac = Fraction(str(value)) if not isinstance(value, float) else Fraction(value)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"{value!r} is not a fraction such as \"2/3\"") from exc
+    if not 0 < frac <= 1:
+        raise ValueError(f"fraction {value!r} must lie in (0, 1]")
+    return frac
+
+
+class DecisionRule(_Model):
+    """How a body decides one kind of question (procedural, determination, measures)."""
+
+    threshold: int | str = Field(
+        description='Affirmative votes needed: a count (9), "all" (unanimity of the base) or a '
+        'fraction of the base ("2/3", "1/2" with strict = true for a simple majority).')
+    strict: bool = Field(False, description="A fraction must be strictly exceeded.")
+    base: Base = Field("seats", description="What the fraction or unanimity is taken of.")
+    veto: Literal["permanent", "none"] | list[str] = Field(
+        "none", description='Veto holders: "permanent" seats, "none", or a list of states.')
+    abstention_is_veto: bool = Field(False, description="A veto holder's abstention blocks.")
+    absence_is_veto: bool = Field(False, description="A veto holder's absence blocks.")
+    exclude: Exclusion = Field("none", description="Whose votes are not counted.")
+    quorum: int | str | None = Field(None, description="Seats that must be present: a count or "
+                                     "a fraction of the seats.")
+    article: str = Field(description="The article that sets this rule, e.g. 'UN Charter Art. 27(3)'.")
+    abstention_note: str = Field("", description="Why a veto holder's abstention does not block.")
+    absence_note: str = Field("", description="Why a veto holder's absence does not block.")
+    exclusion_note: str = Field("", description="The article or practice excluding parties.")
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold(cls, v: int | str) -> int | str:
+        if isinstance(v, bool):
+            raise ValueError("threshold must be a count, \"all\" or a fraction")
+        if isinstance(v, int):
+            if v < 1:
+                raise ValueError(f"threshold {v} is impossible: at least one vote is needed")
+            return v
+        if v != "all":
+            parse_fraction(v)
+        return v
+
+    @field_validator("quorum")
+    @classmethod
+    def _quorum(cls, v: int | str | None) -> int | str | None:
+        if isinstance(v, int) and not isinstance(v, bool) and v < 1:
+            raise ValueError("quorum must be at least 1")
+        if isinstance(v, str):
+            parse_fraction(v)
+        return v
+
+    @field_validator("veto")
+    @classmethod
+    def _veto(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [_state_code(s) for s in v]
+        return v
+
+    def required(self, base: int) -> int:
+        """Affirmative votes needed when ``base`` voters form the base."""
+        if isinstance(self.threshold, int):
+            return self.threshold
+        if self.threshold == "all":
+            return base
+        frac = parse_fraction(self.threshold)
+        exact = frac * base
+        if self.strict:
+            return math.floor(exact) + 1
+        return math.ceil(exact)
+
+    def quorum_needed(self, seats: int) -> int:
+        """Seats that must be present for a valid vote (0 when no quorum is set)."""
+        if self.quorum is None:
+            return 0
+        if isinstance(self.quorum, int):
+            return self.quorum
+        return math.ceil(parse_fraction(self.quorum) * seats)
+
+
+class SeatHolder(_Model):
+    """Who held a seat over a period (China's seat: the ROC until 25 Oct 1971, then the PRC)."""
+
+    seat: str = Field(description="The seat's name, a COW abbreviation (e.g. CHN).")
+    holder: str = Field(description="The state holding it (e.g. TAW for the Republic of China).")
+    start: dt.date | None = Field(None, description="First day held (inclusive).")
+    end: dt.date | None = Field(None, description="Day the holding ended (exclusive).")
+    note: str = Field("", description="Source of the change (e.g. A/RES/2758 (XXVI)).")
+
+    @field_validator("seat", "holder")
+    @classmethod
+    def _codes(cls, v: str) -> str:
+        return _state_code(v)
+
+
+class Body(_Model):
+    """A decision-making body: a council with permanent and elected seats, or an assembly."""
+
+    id: str = Field(description="Short id used on the command line (council, assembly).")
+    name: str
+    article: str = Field(description="Article establishing the body and its composition.")
+    composition: Literal["fixed", "all-members"] = Field(
+        "fixed", description='"fixed": permanent plus elected seats; "all-members": every member.')
+    permanent: list[str] = Field(default_factory=list, description="Permanent seats (COW codes).")
+    elected: int = Field(0, ge=0, description="Number of elected (non-permanent) seats.")
+    term_years: int | None = Field(None, ge=1, description="Term of an elected seat.")
+    immediate_reelection: bool = Field(True, description="Whether a retiring member may be re-elected at once.")
+    seat_holders: list[SeatHolder] = Field(default_factory=list,
+                                           description="Changes of who holds a seat.")
+    rules: dict[str, DecisionRule] = Field(description="Decision rule per kind of question.")
+
+    @field_validator("permanent")
+    @classmethod
+    def _perm(cls, v: list[str]) -> list[str]:
+        return [_state_code(s) for s in v]
+
+    @model_validator(mode="after")
+    def _check(self) -> Body:
+        if not self.rules:
+            raise ValueError(f"body {self.id!r} needs at least one decision rule")
+        if len(set(self.permanent)) != len(self.permanent):
+            raise ValueError(f"body {self.id!r}: a permanent seat is listed twice")
+        seats = self.seats
+        for q, rule in self.rules.items():
+            if self.composition == "fixed" and seats == 0:
+                raise ValueError(f"body {self.id!r} has no seats")
+            if self.composition == "fixed":
+                if isinstance(rule.threshold, int) and rule.threshold > seats:
+                    raise ValueError(
+                        f"rules.{q}.threshold {rule.threshold} is impossible: body {self.id!r} "
+                        f"has only {seats} seats")
+                if isinstance(rule.quorum, int) and rule.quorum > seats:
+                    raise ValueError(f"rules.{q}.quorum {rule.quorum} exceeds the {seats} seats")
+            if isinstance(rule.veto, list):
+                stray = [s for s in rule.veto if self.composition == "fixed"
+                         and s not in self.permanent]
+                if stray:
+                    raise ValueError(f"rules.{q}.veto: {', '.join(stray)} hold no permanent seat")
+            if rule.veto == "permanent" and not self.permanent:
+                raise ValueError(f"rules.{q}.veto is \"permanent\" but body {self.id!r} has no "
+                                 "permanent seats")
+        return self
+
+    @property
+    def seats(self) -> int:
+        """Number of seats of a fixed body (0 for an all-members body)."""
+        return len(self.permanent) + self.elected if self.composition == "fixed" else 0
+
+    def holder(self, seat: str, on: dt.date | None) -> str:
+        """The state holding permanent ``seat`` on date ``on`` (the seat itself by default)."""
+        for h in self.seat_holders:
+            if h.seat != seat:
+                continue
+            if on is None:
+                if h.end is None:
+                    return h.holder
+            elif (h.start is None or h.start <= on) and (h.end is None or on < h.end):
+                return h.holder
+        return seat
+
+    def seat_of(self, state: str, on: dt.date | None) -> str | None:
+        """The permanent seat a state held on ``on`` (China's seat for TAW in 1950), or None."""
+        for seat in self.permanent:
+            if self.holder(seat, on) == state:
+                return seat
+        return None
+
+    def veto_holders(self, question: str, on: dt.date | None = None) -> list[str]:
+        """States holding a veto on ``question`` on date ``on``."""
+        rule = self.rules[question]
+        if rule.veto == "permanent":
+            return [self.holder(s, on) for s in self.permanent]
+        if rule.veto == "none":
+            return []
+        return [self.holder(s, on) for s in rule.veto]
+
+
+class Membership(_Model):
+    """Who belongs to the institution."""
+
+    members: Literal["universal", "none"] | list[str] = Field(
+        "universal", description='"universal" (every state), "none", or a list of COW codes.')
+    size: int | None = Field(None, ge=0, description="Number of members when `members` is "
+                             "universal (for voting power of the plenary body).")
+    synthetic: Literal["universal", "bloc", "pair", "none"] = Field(
+        "universal", description="How membership maps onto a synthetic world: every state, the "
+        "affinity bloc of a great power, a pair of states, or nobody.")
+    synthetic_rank: int = Field(1, ge=1, description="Which great power's bloc (1 = strongest).")
+    article: str = Field("", description="Article on membership.")
+    note: str = ""
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, v: Any) -> Any:
+        return [_state_code(s) for s in v] if isinstance(v, list) else v
+
+
+class Scope(_Model):
+    """Whom the institution protects against whom."""
+
+    protects: Literal["members", "parties", "nobody"] = Field(
+        "members", description="Who is protected.")
+    against: Literal["any", "outside", "nobody"] = Field(
+        "any", description='"any" aggressor, members included (collective security); "outside" '
+        "(collective defence: non-members only); nobody (self-help).")
+    area: list[str] = Field(default_factory=list, description="Regions where an attack "
+                            f"triggers the obligation (any of {', '.join(REGIONS)}); empty = anywhere.")
+    coalitions: Literal["none", "institution", "ad-hoc"] = Field(
+        "institution", description='Who organises the response: "institution" (its procedure), '
+        '"ad-hoc" (balance of power: states balance against the most threatening), "none".')
+    article: str = Field("", description="Article stating the scope.")
+
+    @field_validator("area")
+    @classmethod
+    def _area(cls, v: list[str]) -> list[str]:
+        bad = [a for a in v if a not in REGIONS]
+        if bad:
+            raise ValueError(f"unknown region(s) {', '.join(bad)}; use {', '.join(REGIONS)}")
+        return v
+
+
+class ConveneRoute(_Model):
+    """One way a fallback session can be convened."""
+
+    body: str = Field(description="Body that votes to convene.")
+    question: str = Field(description="Kind of question of that vote (e.g. procedural).")
+    note: str = ""
+
+
+class Fallback(_Model):
+    """What happens when a body fails because of a veto (Uniting for Peace, veto override)."""
+
+    id: str
+    name: str
+    trigger: Literal["veto"] = Field("veto", description="Failure that triggers it.")
+    body: str = Field(description="Body whose vetoed decision triggers the fallback.")
+    convene: list[ConveneRoute] = Field(default_factory=list,
+                                        description="Ways to convene the fallback session.")
+    decides_body: str = Field(description="Body that then decides.")
+    decides_question: str = Field(description="Rule used by that body.")
+    effect: Literal["recommendation-session", "override"] = Field(
+        "recommendation-session", description='"recommendation-session": the body may only '
+        'recommend; "override": its vote overrides the veto.')
+    bindingness: Bindingness = Field("recommendation", description="Bindingness of its outcome.")
+    article: str
+
+
+class Step(_Model):
+    """One step of the crisis procedure."""
+
+    id: str
+    measure: Measure = Field(description="What the step decides or does.")
+    body: str | None = Field(None, description="Deciding body; none for an automatic obligation.")
+    question: str | None = Field(None, description="Kind of question (rule) used by the body.")
+    bindingness: Bindingness = Field(description="How strongly the outcome obliges members.")
+    article: str = Field(description="The article governing this step.")
+    requires_consent: bool = Field(False, description="Needs the parties' consent (peacekeeping).")
+    use_of_force: Literal["none", "self-defence-only", "authorised"] = Field(
+        "none", description="Force the step permits.")
+    fallback: str | None = Field(None, description="Fallback id used if this step is vetoed.")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Step:
+        if (self.body is None) != (self.question is None):
+            raise ValueError(f"step {self.id!r}: give both body and question, or neither")
+        if self.body is None and self.bindingness not in ("automatic", "discretionary"):
+            raise ValueError(f"step {self.id!r}: a step with no body must be \"automatic\" or "
+                             "\"discretionary\" (each state decides)")
+        if self.measure == "peacekeeping" and not self.requires_consent:
+            raise ValueError(f"step {self.id!r}: peacekeeping needs the consent of the parties "
+                             "(requires_consent = true)")
+        if self.measure == "peacekeeping" and self.use_of_force == "authorised":
+            raise ValueError(f"step {self.id!r}: peacekeepers use force only in self-defence")
+        return self
+
+
+class SelfDefence(_Model):
+    """The right of the target (and willing allies) to act before the institution does."""
+
+    allowed: bool = True
+    collective: bool = Field(True, description="Allies may join the target's defence.")
+    until: Literal["body-acts", "always"] = Field(
+        "body-acts", description="Lasts until the body has taken measures (Art. 51) or always.")
+    article: str = ""
+
+
+class Exit(_Model):
+    """Withdrawal and expulsion."""
+
+    withdrawal: bool = True
+    notice_years: float = Field(0.0, ge=0, description="Notice before a withdrawal takes effect.")
+    expulsion_body: str | None = None
+    expulsion_question: str | None = None
+    article: str = ""
+
+
+class Charter(_Model):
+    """A whole institution. Build one with :func:`load_charter`."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    kind: Kind
+    summary: str = Field(description="One line shown by `foedus charters`.")
+    year: int = Field(description="Year of the text encoded.")
+    date: dt.date | None = Field(None, description="Default date for seat holders.")
+    citation: str = Field(description="The treaty or resolution encoded.")
+    sources: list[str] = Field(default_factory=list, description="Scholarly and documentary sources.")
+    base: str | None = Field(None, description="Id of the charter this one reforms (for reform "
+                             "variants), informational.")
+    membership: Membership = Field(default_factory=Membership)
+    scope: Scope = Field(default_factory=Scope)
+    bodies: list[Body] = Field(default_factory=list)
+    procedure: list[Step] = Field(default_factory=list)
+    fallbacks: list[Fallback] = Field(default_factory=list)
+    self_defence: SelfDefence = Field(default_factory=SelfDefence)
+    exit: Exit = Field(default_factory=Exit)
+
+    @model_validator(mode="after")
+    def _references(self) -> Charter:
+        ids = [b.id for b in self.bodies]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two bodies share an id")
+        bodies = {b.id: b for b in self.bodies}
+        fb_ids = {f.id for f in self.fallbacks}
+
+        def check(where: str, body: str | None, question: str | None) -> None:
+            if body is None:
+                return
+            if body not in bodies:
+                raise ValueError(f"{where}: unknown body {body!r} (bodies: {', '.join(ids) or 'none'})")
+            if question is not None and question not in bodies[body].rules:
+                raise ValueError(f"{where}: body {body!r} has no rule for {question!r} "
+                                 f"(rules: {', '.join(bodies[body].rules)})")
+
+        for s in self.procedure:
+            check(f"procedure step {s.id!r}", s.body, s.question)
+            if s.fallback is not None and s.fallback not in fb_ids:
+                raise ValueError(f"procedure step {s.id!r}: unknown fallback {s.fallback!r}")
+        for f in self.fallbacks:
+            check(f"fallback {f.id!r}", f.body, None)
+            check(f"fallback {f.id!r}", f.decides_body, f.decides_question)
+            for r in f.convene:
+                check(f"fallback {f.id!r} convene", r.body, r.question)
+        if self.exit.expulsion_body:
+            check("exit", self.exit.expulsion_body, self.exit.expulsion_question)
+        return self
+
+    def body(self, body_id: str) -> Body:
+        """The body with id ``body_id``; an error lists the bodies that exist."""
+        for b in self.bodies:
+            if b.id == body_id:
+                return b
+        raise UnknownNameError(f"body of charter {self.id!r}", body_id, [b.id for b in self.bodies])
+
+    def fallback_for(self, body_id: str) -> Fallback | None:
+        """The fallback triggered by a veto in ``body_id``, if any."""
+        for f in self.fallbacks:
+            if f.body == body_id:
+                return f
+        return None
+
+    def is_member(self, state: str) -> bool:
+        """Whether ``state`` is a member (universal membership includes everyone)."""
+        m = self.membership.members
+        return m == "universal" or (isinstance(m, list) and state in m)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def _format_loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    """Turn a pydantic error into (field path, message) pairs a person can read."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (not part of the schema; see docs/charters.md)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        msg = msg.removeprefix("Value error, ")
+        problems.append((_format_loc(loc), msg))
+    return problems
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML user file safely; syntax errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), [("", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), [("", f"cannot read file: {exc}")]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(str(path), [("", f"TOML syntax error: {exc}")]) from None
+
+
+def charter_from_dict(data: dict[str, Any], source: str = "<dict>") -> Charter:
+    """Validate a charter given as a dictionary (as read from TOML)."""
+    try:
+        return Charter.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(source, validation_problems(exc)) from None
+
+
+def _builtin_dir() -> Any:
+    return resources.files("foedus").joinpath("charters")
+
+
+def builtin_charter_ids() -> list[str]:
+    """Ids of the charters shipped with foedus."""
+    return sorted(p.name.removesuffix(".toml") for p in _builtin_dir().iterdir()
+                  if p.name.endswith(".toml"))
+
+
+@cache
+def _load_builtin(charter_id: str) -> Charter:
+    text = _builtin_dir().joinpath(f"{charter_id}.toml").read_text(encoding="utf-8")
+    return charter_from_dict(tomllib.loads(text), source=f"built-in charter {charter_id}")
+
+
+def load_charter(ref: str | Path | Charter) -> Charter:
+    """Load a charter by built-in id (``un-1965``) or from a TOML file path."""
+    if isinstance(ref, Charter):
+        return ref
+    text = str(ref)
+    if text in builtin_charter_ids():
+        return _load_builtin(text)
+    path = Path(text)
+    if path.suffix == ".toml" or path.exists():
+        return charter_from_dict(read_toml(path), source=str(path))
+    raise UnknownNameError("charter", text, builtin_charter_ids(), hint="; or give a .toml file")
+
+
+def builtin_charters() -> list[Charter]:
+    """Every built-in charter, loaded and validated."""
+    return [load_charter(c) for c in builtin_charter_ids()]

@@ -1,0 +1,313 @@
+"""Decision rules in action: turn a body's votes into an outcome, with the reason and article.
+
+The evaluator reads everything from the charter (thresholds, vetoes, abstention and absence
+practice, excluded parties, quorum, fallbacks), so "why did it fail?" is answered by data:
+"failed: negative vote of a permanent member, RUS (UN Charter Art. 27(3))".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from ._charter import Body, Charter, DecisionRule, load_charter
+from ._errors import FoedusError, UnknownNameError
+from ._states import resolve_state
+
+
+class Vote(StrEnum):
+    """A seat's vote. ``absent`` also covers present-but-not-participating."""
+
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class FallbackOutcome:
+    """What a charter's fallback (Uniting for Peace, veto override) makes of a vetoed decision."""
+
+    fallback: str
+    name: str
+    convened: bool
+    reason: str
+    decides_body: str
+    decides_question: str
+    effect: str
+    bindingness: str
+    article: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one vote and why."""
+
+    charter: str
+    body: str
+    question: str
+    adopted: bool
+    reason: str
+    article: str
+    yes: int
+    no: int
+    abstain: int
+    absent: int
+    required: int
+    votes: dict[str, str] = field(default_factory=dict)
+    excluded: tuple[str, ...] = ()
+    vetoed_by: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    fallback: FallbackOutcome | None = None
+
+    @property
+    def outcome(self) -> str:
+        """``"adopted"`` or ``"failed"``."""
+        return "adopted" if self.adopted else "failed"
+
+    @property
+    def tally(self) -> str:
+        """For–against–abstain, as tallies are usually written."""
+        return f"{self.yes}–{self.no}–{self.abstain}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary."""
+        d = asdict(self)
+        d["outcome"] = self.outcome
+        d["tally"] = self.tally
+        return d
+
+
+def _rule(body: Body, question: str, charter: Charter) -> DecisionRule:
+    try:
+        return body.rules[question]
+    except KeyError:
+        raise UnknownNameError(f"question for body {body.id!r} of {charter.id!r}", question,
+                               list(body.rules)) from None
+
+
+def _collect(yes: Iterable[str], no: Iterable[str], abstain: Iterable[str],
+             absent: Iterable[str]) -> dict[str, Vote]:
+    votes: dict[str, Vote] = {}
+    for kind, names in ((Vote.YES, yes), (Vote.NO, no), (Vote.ABSTAIN, abstain),
+                        (Vote.ABSENT, absent)):
+        for name in names:
+            code = resolve_state(name)
+            if code in votes and votes[code] != kind:
+                raise FoedusError(f"{code} is listed as both {votes[code].value} and {kind.value}")
+            votes[code] = kind
+    return votes
+
+
+def evaluate_vote(charter: str | Path | Charter, body: str, question: str = "determination", *,
+                  yes: Iterable[str] = (), no: Iterable[str] = (), abstain: Iterable[str] = (),
+                  absent: Iterable[str] = (), counts: Mapping[str, int] | None = None,
+                  parties: Iterable[str] = (), aggressor: str | None = None,
+                  on: date | None = None, seats: int | None = None,
+                  with_fallback: bool = True) -> Decision:
+    """Evaluate a vote of ``body`` on ``question`` under ``charter``.
+
+    ``yes``/``no``/``abstain``/``absent`` name states (COW codes or aliases). ``counts`` adds
+    anonymous votes (``{"yes": 40}``) for tallies recorded without names. ``parties`` are the
+    parties to the dispute, ``aggressor`` the state accused. ``on`` dates the vote (who held
+    China's seat); ``seats`` is the size of an all-members body, the rest counted absent.
+    Seats of a fixed body that are not listed count as absent.
+    """
+    ch = load_charter(charter)
+    b = ch.body(body)
+    rule = _rule(b, question, ch)
+    on = on or ch.date
+    named = _collect(yes, no, abstain, absent)
+    anon = {Vote(k): int(v) for k, v in (counts or {}).items()}
+    if any(v < 0 for v in anon.values()):
+        raise FoedusError("vote counts cannot be negative")
+    party_codes = [resolve_state(p) for p in parties]
+    aggressor_code = resolve_state(aggressor) if aggressor else None
+    notes: list[str] = []
+
+    # Seats: permanent seats by their holder on the day; everyone else fills elected seats.
+    seat_votes: dict[str, Vote] = {}
+    if b.composition == "fixed":
+        perm_holders = {b.holder(s, on): s for s in b.permanent}
+        elected_named = []
+        for state, v in named.items():
+            if state in perm_holders:
+                seat_votes[state] = v
+            elif state in b.permanent:  # the seat named, held by someone else on the day
+                holder = b.holder(state, on)
+                notes.append(f"{state}'s seat was held by {holder} on {on}")
+                seat_votes[holder] = v
+            else:
+                elected_named.append(state)
+                seat_votes[state] = v
+        n_anon = sum(anon.values())
+        if len(elected_named) + n_anon > b.elected:
+            raise FoedusError(
+                f"body {b.id!r} of {ch.id!r} has {b.elected} elected seats but "
+                f"{len(elected_named) + n_anon} non-permanent votes were given "
+                f"({', '.join(elected_named)}); permanent seats: "
+                f"{', '.join(perm_holders) or 'none'}")
+        missing_perm = [h for h in perm_holders if h not in seat_votes]
+        for h in missing_perm:
+            seat_votes[h] = Vote.ABSENT
+        unlisted = b.elected - len(elected_named) - n_anon
+        if missing_perm or unlisted:
+            notes.append("not listed, counted as absent: "
+                         + ", ".join(missing_perm + ([f"{unlisted} elected seat(s)"]
+                                                     if unlisted else [])))
+        anon[Vote.ABSENT] = anon.get(Vote.ABSENT, 0) + unlisted
+    else:
+        members = ch.membership.members
+        if isinstance(members, list):
+            outsiders = [s for s in named if s not in members]
+            if outsiders:
+                raise FoedusError(f"{', '.join(outsiders)} not a member of {ch.name} ({ch.id}); "
+                                  f"members: {', '.join(members)}")
+        seat_votes = dict(named)
+        total = seats if seats is not None else (len(members) if isinstance(members, list)
+                                                 else None)
+        given = len(named) + sum(anon.values())
+        if total is not None:
+            if given > total:
+                raise FoedusError(f"{given} votes given but body {b.id!r} has {total} seats")
+            if total > given:
+                if isinstance(members, list):
+                    for m in members:
+                        seat_votes.setdefault(m, Vote.ABSENT)
+                else:
+                    anon[Vote.ABSENT] = anon.get(Vote.ABSENT, 0) + total - given
+
+    # Exclusions (parties to the dispute, or the aggressor).
+    excluded: list[str] = []
+    if rule.exclude == "parties":
+        excluded = [p for p in party_codes if p in seat_votes]
+    elif rule.exclude == "aggressor" and aggressor_code and aggressor_code in seat_votes:
+        excluded = [aggressor_code]
+    if excluded:
+        why = rule.exclusion_note or rule.article
+        notes.append(f"not counted as part{'ies' if len(excluded) > 1 else 'y'} to the dispute: "
+                     f"{', '.join(excluded)} ({why})")
+    counted = {s: v for s, v in seat_votes.items() if s not in excluded}
+
+    def n(kind: Vote) -> int:
+        return sum(1 for v in counted.values() if v is kind) + anon.get(kind, 0)
+
+    y, no_, ab, ax = n(Vote.YES), n(Vote.NO), n(Vote.ABSTAIN), n(Vote.ABSENT)
+    total_seats = y + no_ + ab + ax
+    base = {"seats": total_seats, "members": total_seats, "present": y + no_ + ab,
+            "present-and-voting": y + no_}[rule.base]
+    base_word = {"seats": "seats", "members": "members", "present": "members present",
+                 "present-and-voting": "members present and voting"}[rule.base]
+    required = rule.required(base)
+    article = rule.article
+
+    # Vetoes.
+    vetoed_by: list[str] = []
+    permanent_word = "a permanent member" if rule.veto == "permanent" else "a veto holder"
+    for h in b.veto_holders(question, on):
+        if h in excluded:
+            continue
+        v = seat_votes.get(h, Vote.ABSENT)
+        if v is Vote.NO or (v is Vote.ABSTAIN and rule.abstention_is_veto) or (
+                v is Vote.ABSENT and rule.absence_is_veto):
+            vetoed_by.append(h)
+        elif v is Vote.ABSTAIN:
+            notes.append(f"{h} abstained, not counted as a veto"
+                         + (f" ({rule.abstention_note})" if rule.abstention_note else ""))
+        elif v is Vote.ABSENT:
+            notes.append(f"{h} absent, not counted as a veto"
+                         + (f" ({rule.absence_note})" if rule.absence_note else ""))
+
+    quorum = rule.quorum_needed(total_seats)
+    present = y + no_ + ab
+    if rule.threshold == "all":
+        breakers_kinds = {"present-and-voting": {Vote.NO}, "present": {Vote.NO, Vote.ABSTAIN},
+                          "seats": {Vote.NO, Vote.ABSTAIN, Vote.ABSENT},
+                          "members": {Vote.NO, Vote.ABSTAIN, Vote.ABSENT}}[rule.base]
+        breakers = [s for s, v in counted.items() if v in breakers_kinds]
+        n_anon_break = sum(anon.get(k, 0) for k in breakers_kinds)
+        short = bool(breakers) or n_anon_break > 0 or y == 0
+    else:
+        breakers, n_anon_break = [], 0
+        short = y < required
+
+    if present < quorum:
+        adopted = False
+        reason = f"failed: no quorum, {present} present of {quorum} required ({article})"
+    elif vetoed_by:
+        adopted = False
+        who = ", ".join(vetoed_by)
+        kinds = {seat_votes.get(h, Vote.ABSENT) for h in vetoed_by}
+        what = ("negative vote" if kinds == {Vote.NO} else
+                "abstention" if kinds == {Vote.ABSTAIN} else
+                "absence" if kinds == {Vote.ABSENT} else "veto")
+        plural = "s" if len(vetoed_by) > 1 else ""
+        member_word = "permanent members" if plural and rule.veto == "permanent" else (
+            "veto holders" if plural else permanent_word)
+        reason = f"failed: {what}{plural} of {member_word}, {who} ({article})"
+    elif rule.threshold == "all":
+        adopted = not short
+        if adopted:
+            reason = f"adopted: unanimous among {base_word}, {y} in favour ({article})"
+        else:
+            names = breakers + ([f"{n_anon_break} unnamed"] if n_anon_break else [])
+            reason = (f"failed: unanimity broken by {', '.join(names)} ({article})" if names
+                      else f"failed: no affirmative vote ({article})")
+    else:
+        adopted = not short
+        if adopted:
+            reason = (f"adopted: {y} affirmative of {base} {base_word}, {required} required "
+                      f"({article})")
+        else:
+            reason = (f"failed: {y} affirmative, {required} required of {base} {base_word} "
+                      f"({article})")
+    if notes:
+        reason += "; " + "; ".join(notes)
+
+    fallback = None
+    if vetoed_by and with_fallback:
+        fallback = _fallback(ch, b, seat_votes, anon, party_codes, aggressor_code, on)
+    return Decision(ch.id, b.id, question, adopted, reason, article, y, no_, ab, ax, required,
+                    {s: v.value for s, v in seat_votes.items()}, tuple(excluded),
+                    tuple(vetoed_by), tuple(notes), fallback)
+
+
+def _fallback(ch: Charter, b: Body, seat_votes: Mapping[str, Vote], anon: Mapping[Vote, int],
+              parties: list[str], aggressor: str | None, on: date | None) -> FallbackOutcome | None:
+    fb = ch.fallback_for(b.id)
+    if fb is None:
+        return None
+    decides = ch.body(fb.decides_body)
+    drule = decides.rules[fb.decides_question]
+    then = (f"{decides.name} may then {'override the veto' if fb.effect == 'override' else 'recommend collective measures'} "
+            f"({drule.threshold} of {drule.base.replace('-', ' ')}; {fb.bindingness}; {fb.article})")
+    if fb.effect == "override" and not fb.convene:
+        return FallbackOutcome(fb.id, fb.name, True, f"{fb.name}: {then}", decides.id,
+                               fb.decides_question, fb.effect, fb.bindingness, fb.article)
+    others = []
+    for route in fb.convene:
+        if route.body != b.id:
+            others.append(route.note or f"a vote of the {ch.body(route.body).name}")
+            continue
+        sub = evaluate_vote(
+            ch, b.id, route.question,
+            yes=[s for s, v in seat_votes.items() if v is Vote.YES],
+            no=[s for s, v in seat_votes.items() if v is Vote.NO],
+            abstain=[s for s, v in seat_votes.items() if v is Vote.ABSTAIN],
+            absent=[s for s, v in seat_votes.items() if v is Vote.ABSENT],
+            counts={k.value: c for k, c in anon.items() if k is not Vote.ABSENT or b.composition != "fixed"},
+            parties=parties, aggressor=aggressor, on=on, with_fallback=False)
+        if sub.adopted:
+            reason = (f"{fb.name}: the same votes on a {route.question} motion would pass "
+                      f"({sub.yes} affirmative, {sub.required} required, no veto; "
+                      f"{sub.article}), convening the {decides.name}; {then}")
+            return FallbackOutcome(fb.id, fb.name, True, reason, decides.id, fb.decides_question,
+                                   fb.effect, fb.bindingness, fb.article)
+    alt = f"; it can still be convened by {' or '.join(others)}" if others else ""
+    reason = f"{fb.name}: the same votes would not convene the {decides.name}{alt}; {then}"
+    return FallbackOutcome(fb.id, fb.name, False, reason, decides.id, fb.decides_question,
+                           fb.effect, fb.bindingness, fb.article)

@@ -1,0 +1,37 @@
+"""The ``foedus`` command line: a thin layer over the public Python functions.
+
+Each command group lives in its own module and registers itself on :data:`main`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="foedus")
+def main() -> None:
+    """foedus: a laboratory for collective security.
+
+    Define institutions as charters, evaluate votes and voting power, simulate crises and
+    many-year worlds, replay history and ask "what if".
+    """
+
+
+def _register() -> None:
+    from . import _institutions
+
+    _institutions.register(main)
+    for name in ("_simulation", "_cases", "_data", "_experiments"):
+        try:
+            module = __import__(f"foedus.cli.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:  # a command group not yet installed
+            if exc.name != f"foedus.cli.{name}":
+                raise
+            continue
+        module.register(main)
+
+
+_register()

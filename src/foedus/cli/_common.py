@@ -1,0 +1,69 @@
+"""Shared plumbing for the command line: JSON output, error handling, list options."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from .._errors import FoedusError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console()
+err_console = Console(stderr=True)
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print a JSON document instead of readable output.")
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as indented JSON on standard output."""
+    click.echo(json.dumps(data, indent=2, default=_default, ensure_ascii=False))
+
+
+def _default(obj: Any) -> Any:
+    import datetime as dt
+
+    import numpy as np
+
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def split_list(values: tuple[str, ...] | list[str] | str | None) -> list[str]:
+    """Turn ``("USA,UKG", "FRN")`` into ``["USA", "UKG", "FRN"]``."""
+    if not values:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    out: list[str] = []
+    for v in values:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def handle_errors(func: F) -> F:
+    """Turn foedus errors into a clear message on stderr and exit status 2 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except FoedusError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
