@@ -152,7 +152,7 @@ class Body(_Model):
     """A decision-making body: a council with permanent and elected seats, or an assembly."""
 
     id: str = Field(description="Short id used on the command line (council, assembly).")
-    name: str
+    name: str = Field(description="Full name of the body.")
     article: str = Field(description="Article establishing the body and its composition.")
     composition: Literal["fixed", "all-members"] = Field(
         "fixed", description='"fixed": permanent plus elected seats; "all-members": every member.')
@@ -242,7 +242,7 @@ class Membership(_Model):
         "affinity bloc of a great power, a pair of states, or nobody.")
     synthetic_rank: int = Field(1, ge=1, description="Which great power's bloc (1 = strongest).")
     article: str = Field("", description="Article on membership.")
-    note: str = ""
+    note: str = Field("", description="Free text: history of the membership, sources.")
 
     @field_validator("members")
     @classmethod
@@ -279,14 +279,14 @@ class ConveneRoute(_Model):
 
     body: str = Field(description="Body that votes to convene.")
     question: str = Field(description="Kind of question of that vote (e.g. procedural).")
-    note: str = ""
+    note: str = Field("", description="How this route is described to readers.")
 
 
 class Fallback(_Model):
     """What happens when a body fails because of a veto (Uniting for Peace, veto override)."""
 
-    id: str
-    name: str
+    id: str = Field(description="Id referenced by procedure steps.")
+    name: str = Field(description="Name shown in traces (e.g. Uniting for Peace).")
     trigger: Literal["veto"] = Field("veto", description="Failure that triggers it.")
     body: str = Field(description="Body whose vetoed decision triggers the fallback.")
     convene: list[ConveneRoute] = Field(default_factory=list,
@@ -297,13 +297,13 @@ class Fallback(_Model):
         "recommendation-session", description='"recommendation-session": the body may only '
         'recommend; "override": its vote overrides the veto.')
     bindingness: Bindingness = Field("recommendation", description="Bindingness of its outcome.")
-    article: str
+    article: str = Field(description="The resolution or article establishing the fallback.")
 
 
 class Step(_Model):
     """One step of the crisis procedure."""
 
-    id: str
+    id: str = Field(description="Step id shown in traces.")
     measure: Measure = Field(description="What the step decides or does.")
     body: str | None = Field(None, description="Deciding body; none for an automatic obligation.")
     question: str | None = Field(None, description="Kind of question (rule) used by the body.")
@@ -313,7 +313,7 @@ class Step(_Model):
     use_of_force: Literal["none", "self-defence-only", "authorised"] = Field(
         "none", description="Force the step permits.")
     fallback: str | None = Field(None, description="Fallback id used if this step is vetoed.")
-    note: str = ""
+    note: str = Field("", description="Free text shown with the step.")
 
     @model_validator(mode="after")
     def _check(self) -> Step:
@@ -333,29 +333,30 @@ class Step(_Model):
 class SelfDefence(_Model):
     """The right of the target (and willing allies) to act before the institution does."""
 
-    allowed: bool = True
+    allowed: bool = Field(True, description="The target may defend itself.")
     collective: bool = Field(True, description="Allies may join the target's defence.")
     until: Literal["body-acts", "always"] = Field(
         "body-acts", description="Lasts until the body has taken measures (Art. 51) or always.")
-    article: str = ""
+    article: str = Field("", description="Article granting the right.")
 
 
 class Exit(_Model):
     """Withdrawal and expulsion."""
 
-    withdrawal: bool = True
+    withdrawal: bool = Field(True, description="Members may withdraw.")
     notice_years: float = Field(0.0, ge=0, description="Notice before a withdrawal takes effect.")
-    expulsion_body: str | None = None
-    expulsion_question: str | None = None
-    article: str = ""
+    expulsion_body: str | None = Field(None, description="Body that may expel a member.")
+    expulsion_question: str | None = Field(None, description="Rule that body uses to expel.")
+    article: str = Field("", description="Articles on withdrawal and expulsion.")
 
 
 class Charter(_Model):
     """A whole institution. Build one with :func:`load_charter`."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
-    kind: Kind
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
+                    description="Short id (lower case, digits, hyphens) used on the command line.")
+    name: str = Field(description="Full name of the institution.")
+    kind: Kind = Field(description="Type of security system (MODEL.md §0).")
     summary: str = Field(description="One line shown by `foedus charters`.")
     year: int = Field(description="Year of the text encoded.")
     date: dt.date | None = Field(None, description="Default date for seat holders.")
@@ -363,13 +364,16 @@ class Charter(_Model):
     sources: list[str] = Field(default_factory=list, description="Scholarly and documentary sources.")
     base: str | None = Field(None, description="Id of the charter this one reforms (for reform "
                              "variants), informational.")
-    membership: Membership = Field(default_factory=Membership)
-    scope: Scope = Field(default_factory=Scope)
-    bodies: list[Body] = Field(default_factory=list)
-    procedure: list[Step] = Field(default_factory=list)
-    fallbacks: list[Fallback] = Field(default_factory=list)
-    self_defence: SelfDefence = Field(default_factory=SelfDefence)
-    exit: Exit = Field(default_factory=Exit)
+    membership: Membership = Field(default_factory=Membership, description="Who belongs.")
+    scope: Scope = Field(default_factory=Scope, description="Who is protected against whom.")
+    bodies: list[Body] = Field(default_factory=list, description="Deciding bodies.")
+    procedure: list[Step] = Field(default_factory=list,
+                                  description="Ordered steps of the response to a crisis.")
+    fallbacks: list[Fallback] = Field(default_factory=list,
+                                      description="What happens when a veto blocks a body.")
+    self_defence: SelfDefence = Field(default_factory=SelfDefence,
+                                      description="The right of self-defence.")
+    exit: Exit = Field(default_factory=Exit, description="Withdrawal and expulsion.")
 
     @model_validator(mode="after")
     def _references(self) -> Charter:

@@ -311,3 +311,64 @@ def _fallback(ch: Charter, b: Body, seat_votes: Mapping[str, Vote], anon: Mappin
     reason = f"{fb.name}: the same votes would not convene the {decides.name}{alt}; {then}"
     return FallbackOutcome(fb.id, fb.name, False, reason, decides.id, fb.decides_question,
                            fb.effect, fb.bindingness, fb.article)
+
+
+# --- voting power of a body ----------------------------------------------------------------
+
+
+def voting_game(charter: str | Path | Charter, body: str, question: str = "determination", *,
+                parties: Iterable[str] = (), elected: Iterable[str] = (),
+                members: int | None = None, on: date | None = None) -> Any:
+    """The simple voting game of ``body`` deciding ``question`` (for power indices).
+
+    Every seat votes yes or no (full attendance, so fractions of any base are fractions of the
+    seats). Permanent seats are named by their holder on ``on``; elected seats are named from
+    ``elected`` or ``elected-1``, ``elected-2`` ...; an all-members body has one player per
+    member (``members`` sets the size of a universal membership, default the charter's
+    ``membership.size``). Parties excluded by the rule are removed from the game; veto holders
+    must be in every winning coalition.
+    """
+    from ._power import VotingGame
+
+    ch = load_charter(charter)
+    b = ch.body(body)
+    rule = _rule(b, question, ch)
+    on = on or ch.date
+    party_codes = {resolve_state(p) for p in parties}
+    if b.composition == "fixed":
+        named_elected = [resolve_state(e) for e in elected]
+        if len(named_elected) > b.elected:
+            raise FoedusError(f"body {b.id!r} has only {b.elected} elected seats")
+        players = [b.holder(s, on) for s in b.permanent] + named_elected
+        players += [f"elected-{k + 1}" for k in range(b.elected - len(named_elected))]
+    else:
+        m = ch.membership.members
+        if isinstance(m, list):
+            players = list(m)
+        else:
+            size = members if members is not None else ch.membership.size
+            if not size:
+                raise FoedusError(f"{ch.id}: membership is {m!r}; give the number of members")
+            players = [f"member-{k + 1}" for k in range(size)]
+    if rule.exclude == "parties":
+        players = [p for p in players if p not in party_codes]
+    if not players:
+        raise FoedusError(f"no voters left in body {b.id!r} after exclusions")
+    n = len(players)
+    quota = rule.required(n)
+    if quota > n:
+        raise FoedusError(f"rule {question!r} of body {b.id!r} needs {quota} votes but only {n} "
+                          "seats vote")
+    veto = frozenset(v for v in b.veto_holders(question, on) if v in players)
+    return VotingGame(players=tuple(players), weights=(1,) * n, quota=quota, veto=veto)
+
+
+def voting_power(charter: str | Path | Charter, body: str, question: str = "determination",
+                 **kwargs: Any) -> Any:
+    """Exact Shapley–Shubik and Banzhaf indices and Coleman's power to act of a body.
+
+    Keyword arguments are those of :func:`voting_game`. Returns a ``PowerIndices``.
+    """
+    from ._power import power_indices
+
+    return power_indices(voting_game(charter, body, question, **kwargs))

@@ -15,8 +15,9 @@ from .._errors import FoedusError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (CI logs, files) gets a wide fixed width so tables stay readable.
+console = Console(width=None if sys.stdout.isatty() else 130)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print a JSON document instead of readable output.")
@@ -55,6 +56,12 @@ def split_list(values: tuple[str, ...] | list[str] | str | None) -> list[str]:
     return out
 
 
+def fail(message: str, code: int = 2) -> None:
+    """Print ``message`` on stderr, unwrapped, and exit with ``code``."""
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
 def handle_errors(func: F) -> F:
     """Turn foedus errors into a clear message on stderr and exit status 2 (no traceback)."""
 
@@ -63,7 +70,6 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except FoedusError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-            sys.exit(2)
+            fail(f"error: {exc}")
 
     return wrapper  # type: ignore[return-value]
