@@ -124,7 +124,7 @@ MALFORMED = {
 }
 
 
-def test_valid_charter_file_checks(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+def test_valid_charter_file_checks(tmp_path: Path, runner) -> None:
     f = tmp_path / "mini.toml"
     f.write_text(VALID)
     res = runner.invoke(main, ["charter", "check", str(f)])
@@ -135,7 +135,7 @@ def test_valid_charter_file_checks(tmp_path: Path, runner) -> None:  # type: ign
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_charter_gives_clear_error_and_exit_2(case: str, tmp_path: Path,
-                                                        runner) -> None:  # type: ignore[no-untyped-def]
+                                                        runner) -> None:
     text, expected = MALFORMED[case]
     f = tmp_path / f"{case}.toml"
     f.write_text(text)
@@ -149,7 +149,7 @@ def test_malformed_charter_gives_clear_error_and_exit_2(case: str, tmp_path: Pat
         foedus.load_charter(f)
 
 
-def test_missing_file_is_a_clear_error(runner) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_is_a_clear_error(runner) -> None:
     res = runner.invoke(main, ["charter", "check", "no/such/charter.toml"])
     assert res.exit_code == 2
     assert "file not found" in res.output

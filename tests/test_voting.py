@@ -69,7 +69,7 @@ def test_uniting_for_peace_fallback_is_evaluated_when_a_veto_blocks() -> None:
 
 
 def test_uniting_for_peace_not_convened_without_nine_procedural_votes() -> None:
-    d = evaluate_vote("un-1965-ufp", "council", "determination", yes=P5[:3] + ["ALB", "BRA"],
+    d = evaluate_vote("un-1965-ufp", "council", "determination", yes=[*P5[:3], "ALB", "BRA"],
                       no=["RUS"], abstain=["CHN", "IND", "UAE", "GAB", "GHA", "IRE", "KEN",
                                            "MEX", "NOR"])
     assert d.fallback is not None and not d.fallback.convened
@@ -94,10 +94,10 @@ SUEZ = dict(yes=["USA", "RUS", "TAW", "CUB", "IRN", "PER", "YUG"], no=["UKG", "F
 
 
 def test_suez_double_veto_and_s_res_119_procedural() -> None:
-    d = evaluate_vote("un-1945", "council", "determination", **SUEZ)  # type: ignore[arg-type]
+    d = evaluate_vote("un-1945", "council", "determination", **SUEZ)
     assert not d.adopted and set(d.vetoed_by) == {"UKG", "FRN"}
     assert "negative votes of permanent members" in d.reason
-    d119 = evaluate_vote("un-1945", "council", "procedural", **SUEZ)  # type: ignore[arg-type]
+    d119 = evaluate_vote("un-1945", "council", "procedural", **SUEZ)
     assert d119.adopted and d119.tally == "7–2–2"
 
 
@@ -195,7 +195,7 @@ def test_switching_a_vote_to_yes_never_defeats_an_adopted_decision(body: tuple[s
     b = ch.body(body_id)
     if b.composition == "fixed":
         perm = [b.holder(s, ch.date) for s in b.permanent]
-        pool = ELECTED + ["ARG", "AUL", "CAN", "EGY", "SPN"]
+        pool = [*ELECTED, "ARG", "AUL", "CAN", "EGY", "SPN"]
         seats = perm + [e for e in pool if e not in perm][: b.elected]
     elif isinstance(ch.membership.members, list):
         seats = list(ch.membership.members)

@@ -8,9 +8,9 @@ is documented in ``docs/charters.md``; the built-in charters live in ``foedus/ch
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import tomllib
-import datetime as dt
 from fractions import Fraction
 from functools import cache
 from importlib import resources
@@ -364,16 +364,16 @@ class Charter(_Model):
     sources: list[str] = Field(default_factory=list, description="Scholarly and documentary sources.")
     base: str | None = Field(None, description="Id of the charter this one reforms (for reform "
                              "variants), informational.")
-    membership: Membership = Field(default_factory=Membership, description="Who belongs.")
-    scope: Scope = Field(default_factory=Scope, description="Who is protected against whom.")
+    membership: Membership = Field(default_factory=lambda: Membership(), description="Who belongs.")
+    scope: Scope = Field(default_factory=lambda: Scope(), description="Who is protected against whom.")
     bodies: list[Body] = Field(default_factory=list, description="Deciding bodies.")
     procedure: list[Step] = Field(default_factory=list,
                                   description="Ordered steps of the response to a crisis.")
     fallbacks: list[Fallback] = Field(default_factory=list,
                                       description="What happens when a veto blocks a body.")
-    self_defence: SelfDefence = Field(default_factory=SelfDefence,
+    self_defence: SelfDefence = Field(default_factory=lambda: SelfDefence(),
                                       description="The right of self-defence.")
-    exit: Exit = Field(default_factory=Exit, description="Withdrawal and expulsion.")
+    exit: Exit = Field(default_factory=lambda: Exit(), description="Withdrawal and expulsion.")
 
     @model_validator(mode="after")
     def _references(self) -> Charter:

@@ -24,7 +24,7 @@ def describe_rule(rule: DecisionRule) -> str:
     if rule.veto != "none":
         who = "permanent members" if rule.veto == "permanent" else ", ".join(rule.veto)
         blocks = ["a no vote"]
-        free = []
+        free: list[str] = []
         for flag, word in ((rule.abstention_is_veto, "abstention"),
                            (rule.absence_is_veto, "absence")):
             (blocks if flag else free).append(word)
@@ -124,7 +124,7 @@ def compare_institutions(charters: list[str] | None = None) -> list[dict[str, An
             row["veto_holders"] = len(body.veto_holders(step.question, ch.date))
             try:
                 power = voting_power(ch, body.id, step.question)
-            except Exception as exc:  # noqa: BLE001 - a table row must not abort the comparison
+            except Exception as exc:
                 row["power_error"] = str(exc)
             else:
                 row["power_to_act"] = power.power_to_act

@@ -283,7 +283,8 @@ def _fallback(ch: Charter, b: Body, seat_votes: Mapping[str, Vote], anon: Mappin
         return None
     decides = ch.body(fb.decides_body)
     drule = decides.rules[fb.decides_question]
-    then = (f"{decides.name} may then {'override the veto' if fb.effect == 'override' else 'recommend collective measures'} "
+    action = "override the veto" if fb.effect == "override" else "recommend collective measures"
+    then = (f"the {decides.name} may then {action} "
             f"({drule.threshold} of {drule.base.replace('-', ' ')}; {fb.bindingness}; {fb.article})")
     if fb.effect == "override" and not fb.convene:
         return FallbackOutcome(fb.id, fb.name, True, f"{fb.name}: {then}", decides.id,
@@ -299,7 +300,8 @@ def _fallback(ch: Charter, b: Body, seat_votes: Mapping[str, Vote], anon: Mappin
             no=[s for s, v in seat_votes.items() if v is Vote.NO],
             abstain=[s for s, v in seat_votes.items() if v is Vote.ABSTAIN],
             absent=[s for s, v in seat_votes.items() if v is Vote.ABSENT],
-            counts={k.value: c for k, c in anon.items() if k is not Vote.ABSENT or b.composition != "fixed"},
+            counts={k.value: c for k, c in anon.items()
+                    if k is not Vote.ABSENT or b.composition != "fixed"},
             parties=parties, aggressor=aggressor, on=on, with_fallback=False)
         if sub.adopted:
             reason = (f"{fb.name}: the same votes on a {route.question} motion would pass "

@@ -139,7 +139,8 @@ class World:
         arrays = {f.name: np.asarray(getattr(self, f.name)) for f in fields(self)
                   if isinstance(getattr(self, f.name), np.ndarray)}
         with path.open("wb") as fh:
-            np.savez_compressed(fh, _meta=np.array(json.dumps(meta)), **arrays)
+            arrays["_meta"] = np.array(json.dumps(meta))
+            np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]
         return path
 
     def summary(self) -> dict[str, Any]:

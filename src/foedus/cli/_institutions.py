@@ -119,7 +119,7 @@ def charter_check(file: str, as_json: bool) -> None:
         else:
             fail(f"invalid charter {exc}")
         sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - any other failure is still a clean exit 2
+    except Exception as exc:
         fail(f"error: {file}: {exc}")
     if as_json:
         emit_json({"valid": True, "file": file, "id": ch.id})
@@ -224,8 +224,9 @@ def power_cmd(charter: str, body: str, question: str, party: tuple[str, ...],
 @handle_errors
 def states_cmd(search: str | None, as_json: bool) -> None:
     """List the state registry: COW codes, abbreviations, names, regions and aliases."""
-    rows = [{"abb": s.abb, "ccode": s.ccode, "name": s.name, "region": s.region,
-             "aliases": list(s.aliases)} for s in all_states()]
+    rows: list[dict[str, Any]] = [
+        {"abb": s.abb, "ccode": s.ccode, "name": s.name, "region": s.region,
+         "aliases": list(s.aliases)} for s in all_states()]
     if search:
         key = search.casefold()
         rows = [r for r in rows if key in " ".join([r["abb"], r["name"], *r["aliases"],
