@@ -21,9 +21,11 @@ from ._charter import (
     charter_from_dict,
     load_charter,
 )
+from ._describe import compare_institutions, describe_charter
 from ._errors import FoedusError, InputError, UnknownNameError
+from ._power import PowerIndices, VotingGame, power_indices
 from ._states import REGIONS, State, resolve_state, state_info, states
-from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote
+from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
 from ._world import (
     CONSULTATION,
     DEFENCE,
@@ -51,20 +53,27 @@ __all__ = [
     "FallbackOutcome",
     "FoedusError",
     "InputError",
+    "PowerIndices",
     "State",
     "Step",
     "UnknownNameError",
     "Vote",
+    "VotingGame",
     "World",
     "__version__",
     "builtin_charter_ids",
     "builtin_charters",
     "charter_from_dict",
+    "compare_institutions",
+    "describe_charter",
     "evaluate_vote",
     "generate_world",
     "load_charter",
     "load_world",
+    "power_indices",
     "resolve_state",
     "state_info",
     "states",
+    "voting_game",
+    "voting_power",
 ]
