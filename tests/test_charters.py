@@ -11,7 +11,7 @@ import pytest
 import foedus
 from foedus.cli import main
 
-EXPECTED_IDS = {"self-help", "balance-of-power", "collective-security", "league-1920", "un-1945",
+EXPECTED_IDS = {"self-help", "balance-of-power", "collective-security", "league-1920", "un-1945", "un-1945-ufp",
                 "un-1965", "un-1965-ufp", "nato", "csto", "rio", "bilateral-pact", "un-no-veto",
                 "un-veto-override", "un-g4"}
 

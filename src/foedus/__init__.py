@@ -9,6 +9,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from ._cases import (
+    Case,
+    Prediction,
+    Replay,
+    builtin_case_ids,
+    builtin_cases,
+    load_case,
+    parse_change,
+    predict,
+    replay,
+)
 from ._charter import (
     BINDINGNESS_WEIGHT,
     Body,
@@ -46,6 +57,7 @@ __all__ = [
     "OFFENCE",
     "REGIONS",
     "Body",
+    "Case",
     "Charter",
     "Decision",
     "DecisionRule",
@@ -54,6 +66,8 @@ __all__ = [
     "FoedusError",
     "InputError",
     "PowerIndices",
+    "Prediction",
+    "Replay",
     "State",
     "Step",
     "UnknownNameError",
@@ -61,6 +75,8 @@ __all__ = [
     "VotingGame",
     "World",
     "__version__",
+    "builtin_case_ids",
+    "builtin_cases",
     "builtin_charter_ids",
     "builtin_charters",
     "charter_from_dict",
@@ -68,9 +84,13 @@ __all__ = [
     "describe_charter",
     "evaluate_vote",
     "generate_world",
+    "load_case",
     "load_charter",
     "load_world",
+    "parse_change",
     "power_indices",
+    "predict",
+    "replay",
     "resolve_state",
     "state_info",
     "states",

@@ -175,10 +175,10 @@ def evaluate_vote(charter: str | Path | Charter, body: str, question: str = "det
             if given > total:
                 raise FoedusError(f"{given} votes given but body {b.id!r} has {total} seats")
             if total > given:
-                if isinstance(members, list):
-                    for m in members:
+                if isinstance(members, list) and not any(anon.values()):
+                    for m in members:  # every unnamed member is absent, by name
                         seat_votes.setdefault(m, Vote.ABSENT)
-                else:
+                else:  # unnamed votes were given: the rest are absent, unnamed
                     anon[Vote.ABSENT] = anon.get(Vote.ABSENT, 0) + total - given
 
     # Exclusions (parties to the dispute, or the aggressor).
