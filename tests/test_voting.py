@@ -224,3 +224,16 @@ def test_nato_consensus_is_unanimity_of_those_voting(ballot: list[Vote]) -> None
     d = evaluate_vote("nato", "council", "determination", yes=kw["yes"], no=kw["no"],
                       abstain=kw["abstain"])
     assert d.adopted == (not kw["no"] and bool(kw["yes"]))
+
+
+def test_unnamed_votes_in_a_listed_membership_are_not_double_counted() -> None:
+    d = evaluate_vote("csto", "council", "determination", yes=["ARM"], counts={"no": 2})
+    assert (d.yes, d.no, d.abstain, d.absent) == (1, 2, 0, 3)
+    d = evaluate_vote("nato", "council", "determination", yes=["USA"], counts={"yes": 30})
+    assert d.yes + d.no + d.abstain + d.absent == 32 and d.absent == 1
+
+
+def test_uniting_for_peace_before_1965_needs_any_seven() -> None:
+    d = evaluate_vote("un-1945-ufp", "council", "determination", **SUEZ)  # type: ignore[arg-type]
+    assert not d.adopted and d.fallback is not None and d.fallback.convened
+    assert "7 required" in d.fallback.reason
