@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from ._behaviour import Behaviour, BehaviourError
 from ._cases import (
     Case,
     Prediction,
@@ -32,8 +33,10 @@ from ._charter import (
     charter_from_dict,
     load_charter,
 )
+from ._crisis import CrisisResult, TraceEntry, run_crisis
 from ._describe import compare_institutions, describe_charter
 from ._errors import FoedusError, InputError, UnknownNameError
+from ._institution import Institution
 from ._power import PowerIndices, VotingGame, power_indices
 from ._states import REGIONS, State, resolve_state, state_info, states
 from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
@@ -56,20 +59,25 @@ __all__ = [
     "NONAGGRESSION",
     "OFFENCE",
     "REGIONS",
+    "Behaviour",
+    "BehaviourError",
     "Body",
     "Case",
     "Charter",
+    "CrisisResult",
     "Decision",
     "DecisionRule",
     "Fallback",
     "FallbackOutcome",
     "FoedusError",
     "InputError",
+    "Institution",
     "PowerIndices",
     "Prediction",
     "Replay",
     "State",
     "Step",
+    "TraceEntry",
     "UnknownNameError",
     "Vote",
     "VotingGame",
@@ -91,6 +99,7 @@ __all__ = [
     "power_indices",
     "predict",
     "replay",
+    "run_crisis",
     "resolve_state",
     "state_info",
     "states",
