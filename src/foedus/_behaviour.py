@@ -213,13 +213,14 @@ def beliefs(rho: float, affinity_target: ArrayLike, affinity_aggressor: ArrayLik
             behaviour: Behaviour, rng: np.random.Generator | None = None) -> FloatArray:
     """Each state's belief that the accused is the aggressor (MODEL.md §3.2).
 
-    ``b = clip(1 - rho + rho (s_t - s_a) / 2 + e, 0, 1)`` with ``e ~ N(0, belief_noise^2 rho)``:
-    with ``rho = 0`` everyone knows; the more ambiguous, the more beliefs follow affinity
-    (a friend of the accused doubts) and noise.
+    ``b = clip(1 - rho / 2 + rho (s_t - s_a) / 2 + e, 0, 1)`` with
+    ``e ~ N(0, belief_noise^2 rho)``: with ``rho = 0`` everyone knows (``b = 1``); with
+    ``rho = 1`` a state with no ties to either party is left at even odds (``b = 1/2``) and
+    beliefs follow affinity (a friend of the accused doubts) and noise.
     """
     st = np.asarray(affinity_target, dtype=float)
     sa = np.asarray(affinity_aggressor, dtype=float)
-    b = 1.0 - rho + rho * (st - sa) / 2.0
+    b = 1.0 - rho / 2.0 + rho * (st - sa) / 2.0
     sd = float(behaviour.belief_noise) * math.sqrt(rho)
     if rng is not None and sd > 0:
         b = b + rng.normal(0.0, sd, size=b.shape)

@@ -1130,7 +1130,7 @@ def predict(case: str | Path | Case, *, behaviour: Any = None) -> Prediction:
     import numpy as np
 
     try:
-        from ._behaviour import Behaviour, cast_votes, vote_utility
+        from ._behaviour import Behaviour, beliefs, cast_votes, vote_utility
     except ImportError as exc:  # the behavioural model is a separate part of foedus
         raise FoedusError(f"predict needs the behavioural model (foedus._behaviour): {exc}") \
             from None
@@ -1149,7 +1149,7 @@ def predict(case: str | Path | Case, *, behaviour: Any = None) -> Prediction:
     rho = c.ambiguity if c.ambiguity is not None else float(beh.ambiguity)
     if c.parties.self_defence_claim:
         rho = min(1.0, rho + float(beh.self_defence_claim))
-    notes = [f"belief that the accused is the aggressor: 1 - ambiguity = {1 - rho:.2f}, "
+    notes = [f"belief that the accused is the aggressor: 1 - ambiguity / 2 = {1 - rho / 2:.2f}, "
              "shifted by each member's affinity to the parties"
              + (" (the accused claimed self-defence)" if c.parties.self_defence_claim else "")]
     missing: set[str] = set()
@@ -1174,7 +1174,7 @@ def predict(case: str | Path | Case, *, behaviour: Any = None) -> Prediction:
         at = np.array([ALIGNMENTS[a][0] for a in aligns], dtype=float)
         aa = np.array([ALIGNMENTS[a][1] for a in aligns], dtype=float)
         fear = np.array([c.fear.get(s, 0.0) for s in voters], dtype=float)
-        belief = np.clip((1.0 - rho) + rho * (at - aa) / 2.0, 0.0, 1.0)
+        belief = beliefs(rho, at, aa, beh)  # no noise: a deterministic prediction
         util = np.asarray(vote_utility(belief, at, aa, fear, beh), dtype=float) if voters else \
             np.zeros(0)
         if d.yes_means == "relent":
