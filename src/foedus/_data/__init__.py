@@ -1,0 +1,104 @@
+"""Real data: worlds built from the Correlates of War and ATOP for any year, and peace-science
+tools (dyad-years, capability concentration, UN membership, Security Council vetoes).
+
+Files come from their original publishers (``foedus data fetch``) or a local copy
+(``foedus data import PATH``); see ``docs/data.md`` for sources, citations and quirks.
+"""
+
+from __future__ import annotations
+
+from ._files import (
+    ChecksumError,
+    MissingDataError,
+    data_dir,
+    fetch,
+    find_file,
+    import_data,
+    require_file,
+    sha256_file,
+    status,
+)
+from ._loaders import (
+    load_atop_dyads,
+    load_atop_members,
+    load_capdist,
+    load_capitals,
+    load_contiguity,
+    load_majors,
+    load_mid_disputes,
+    load_mid_participants,
+    load_nmc,
+    load_states,
+    load_vetoes,
+    load_wars,
+    read_table,
+)
+from ._peacesci import (
+    UN_ADMITTED,
+    capability_concentration,
+    concentration,
+    dyad_years,
+    un_members,
+    veto_statistics,
+)
+from ._sources import SOURCES, DataFile, Source
+from ._world_from_data import (
+    COW_TO_GW_FALLBACK,
+    DEFAULT_REVISIONISM,
+    DataSet,
+    alliance_blocs,
+    dataset,
+    equirectangular_km,
+    great_circle_km,
+    portfolio_levels,
+    region_of,
+    s_scores,
+    world_for_year,
+    worlds,
+)
+
+__all__ = [
+    "COW_TO_GW_FALLBACK",
+    "DEFAULT_REVISIONISM",
+    "SOURCES",
+    "UN_ADMITTED",
+    "ChecksumError",
+    "DataFile",
+    "DataSet",
+    "MissingDataError",
+    "Source",
+    "alliance_blocs",
+    "capability_concentration",
+    "concentration",
+    "data_dir",
+    "dataset",
+    "dyad_years",
+    "equirectangular_km",
+    "fetch",
+    "find_file",
+    "great_circle_km",
+    "import_data",
+    "load_atop_dyads",
+    "load_atop_members",
+    "load_capdist",
+    "load_capitals",
+    "load_contiguity",
+    "load_majors",
+    "load_mid_disputes",
+    "load_mid_participants",
+    "load_nmc",
+    "load_states",
+    "load_vetoes",
+    "load_wars",
+    "portfolio_levels",
+    "read_table",
+    "region_of",
+    "require_file",
+    "s_scores",
+    "sha256_file",
+    "status",
+    "un_members",
+    "veto_statistics",
+    "world_for_year",
+    "worlds",
+]

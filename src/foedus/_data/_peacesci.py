@@ -1,0 +1,234 @@
+"""Peace-science tools over the real data: dyad-years, capability concentration and polarity,
+UN membership, UN Security Council veto statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from .._errors import FoedusError
+from .._world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
+from ._sources import SOURCES
+
+if TYPE_CHECKING:
+    from ._world_from_data import DataSet
+
+# --- UN membership ------------------------------------------------------------------------------
+
+#: Year of UN admission for COW states that entered the COW system before joining the UN (UN,
+#: "Growth in United Nations membership", https://www.un.org/en/about-us/growth-in-un-membership).
+#: Every other COW member counts from 1945 or from its COW entry, whichever is later.
+UN_ADMITTED: dict[int, int] = {
+    380: 1946, 395: 1946, 700: 1946, 800: 1946,          # Sweden, Iceland, Afghanistan, Thailand
+    678: 1947, 666: 1949, 850: 1950,                     # Yemen Arab Rep., Israel, Indonesia
+    # the package deal of 14 December 1955
+    205: 1955, 230: 1955, 235: 1955, 310: 1955, 325: 1955, 339: 1955, 355: 1955, 360: 1955,
+    375: 1955, 620: 1955, 663: 1955, 780: 1955, 790: 1955, 811: 1955, 812: 1955,
+    740: 1956, 435: 1961, 712: 1961, 690: 1963,          # Japan, Mauritania, Mongolia, Kuwait
+    260: 1973, 265: 1973, 771: 1974, 540: 1976, 816: 1977,  # the two Germanies, Bangladesh, ...
+    57: 1980, 552: 1980,                                 # St Vincent, Zimbabwe (COW from 1965)
+    731: 1991, 732: 1991,                                # the two Koreas
+    359: 1992, 371: 1992, 372: 1992, 373: 1992, 701: 1992, 702: 1992, 703: 1992, 704: 1992,
+    705: 1992,                                           # former Soviet republics (2 Mar 1992)
+    225: 2002,                                           # Switzerland
+}
+#: COW states never UN members: Kosovo, the Republic of Vietnam.
+UN_NEVER = frozenset({347, 817})
+#: China's seat: held by the Republic of China (COW 710 until 1949, then Taiwan, COW 713) until
+#: General Assembly resolution 2758 of 25 October 1971 gave it to the People's Republic (COW 710).
+_CHINA_SPELLS = {710: ((1945, 1949), (1971, 9999)), 713: ((1949, 1971),)}
+
+
+def _un_member(ccode: int, year: int) -> bool:
+    if year < 1945 or ccode in UN_NEVER:
+        return False
+    if ccode in _CHINA_SPELLS:
+        return any(a <= year <= b for a, b in _CHINA_SPELLS[ccode])
+    return year >= UN_ADMITTED.get(ccode, 1945)
+
+
+def un_members_for(ds: DataSet, year: int, codes: Sequence[str], ccodes: NDArray[np.int64]) -> list[str]:
+    """UN members among the given COW states in ``year`` (see :func:`un_members`)."""
+    return [c for c, cc in zip(codes, ccodes, strict=True) if _un_member(int(cc), year)]
+
+
+def un_members(year: int, *, data_dir: str | Path | None = None) -> list[str]:
+    """UN members in ``year`` (COW abbreviations), approximated as the COW system members that
+    year, from 1945, less the states admitted later than their COW entry (:data:`UN_ADMITTED`)
+    and never-members (Kosovo, South Vietnam); China's seat follows resolution 2758 (1971). A
+    state counts as a member in every year it was a member on some day. Members that are not COW
+    states (Ukraine and Belarus before 1991) are not listed."""
+    from ._world_from_data import dataset
+
+    ds = dataset(data_dir)
+    mem = ds.members(int(year))
+    return un_members_for(ds, int(year), [str(x) for x in mem["stateabb"]],
+                          mem["ccode"].to_numpy(np.int64))
+
+
+# --- dyad-years ---------------------------------------------------------------------------------
+
+_BITS = {"defense": DEFENCE, "offense": OFFENCE, "neutral": NEUTRALITY, "nonagg": NONAGGRESSION,
+         "consul": CONSULTATION}
+
+
+def dyad_years(year: int, *, relevant: bool = False, directed: bool = False,
+               max_conttype: int = 5, data_dir: str | Path | None = None,
+               world: World | None = None) -> pd.DataFrame:
+    """The dyad-year table of ``year``: one row per pair of COW system members (``ccode1 <
+    ccode2``, or both orders when ``directed``), with contiguity type, major-power status,
+    politically relevant flag, capital distance, CINC shares, S score and ATOP obligations.
+
+    ``relevant`` keeps the politically relevant dyads: directly contiguous (conttype 1 to
+    ``max_conttype``; 5 = up to 400 miles of water) or involving a major power (Lemke & Reed
+    2001; Maoz & Russett 1993). ATOP columns are 1 when ``ccode1`` has the obligation to
+    ``ccode2`` (directed) or when either has it to the other (non-directed).
+    """
+    from ._world_from_data import world_for_year
+
+    w = world if world is not None else world_for_year(year, data_dir=data_dir)
+    n = w.n
+    if directed:
+        i, j = np.nonzero(~np.eye(n, dtype=bool))
+    else:
+        i, j = np.triu_indices(n, 1)
+    ctype = np.zeros((n, n), np.int64)
+    index = {c: k for k, c in enumerate(w.codes)}
+    for a, b, t in w.meta.get("conttype", []):
+        ctype[index[a], index[b]] = ctype[index[b], index[a]] = int(t)
+    ct = ctype[i, j]
+    contiguous = (ct > 0) & (ct <= max_conttype)
+    maj1, maj2 = w.major[i], w.major[j]
+    obl = w.alliances[i, j] if directed else (w.alliances[i, j] | w.alliances[j, i])
+    df = pd.DataFrame({
+        "year": np.full(len(i), w.year if w.year is not None else year, np.int64),
+        "ccode1": w.ccodes[i], "ccode2": w.ccodes[j],
+        "stateabb1": np.asarray(w.codes, object)[i], "stateabb2": np.asarray(w.codes, object)[j],
+        "conttype": ct, "contiguous": contiguous, "major1": maj1, "major2": maj2,
+        "relevant": contiguous | maj1 | maj2,
+        "distance_km": np.round(w.distance[i, j], 1),
+        "cinc1": w.capability[i], "cinc2": w.capability[j],
+        "s_score": np.round(w.affinity[i, j], 6),
+        **{name: ((obl & bit) != 0).astype(np.int64) for name, bit in _BITS.items()},
+    })
+    if relevant:
+        df = df[df["relevant"]].reset_index(drop=True)
+    df.attrs["citations"] = w.meta.get("citations", {})
+    return df
+
+
+# --- capability concentration -------------------------------------------------------------------
+
+def concentration(shares: NDArray[np.float64]) -> float:
+    """CON (Singer, Bremer & Stuckey 1972): sqrt((Σ s² − 1/N) / (1 − 1/N)) over shares of the
+    group's total; 0 = equal, 1 = one state holds all. NaN for fewer than two states."""
+    s = np.asarray(shares, np.float64)
+    s = s[np.isfinite(s)]
+    if len(s) < 2 or s.sum() <= 0:
+        return float("nan")
+    s = s / s.sum()
+    n = len(s)
+    return float(np.sqrt(max(0.0, (np.sum(s ** 2) - 1 / n) / (1 - 1 / n))))
+
+
+def capability_concentration(start: int = 1816, end: int = 2016, *, among: str = "majors",
+                             pole_ratio: float = 0.5,
+                             data_dir: str | Path | None = None) -> pd.DataFrame:
+    """CON and polarity per year from the NMC CINC scores.
+
+    ``among``: ``"majors"`` (the COW major powers, as SBS 1972) or ``"all"`` (every system
+    member). Columns: ``year, n, con, leader, leader_share`` (share of the group's capability),
+    ``effective_poles`` (1 / Σ s², Laakso–Taagepera), ``poles`` (majors holding at least
+    ``pole_ratio`` of the leading major's capability) and ``polarity`` (unipolar, bipolar,
+    multipolar from ``poles``).
+    """
+    from ._world_from_data import dataset
+
+    if among not in ("majors", "all"):
+        raise FoedusError(f"among must be 'majors' or 'all', not {among!r}")
+    if start > end:
+        raise FoedusError(f"--from {start} is after --to {end}")
+    ds = dataset(data_dir)
+    nmc = ds.nmc
+    lo, hi = int(nmc["year"].min()), int(nmc["year"].max())
+    if start < lo or end > hi:
+        raise FoedusError(f"NMC {nmc.attrs.get('version')} covers {lo}-{hi}; asked {start}-{end}")
+    abb = dict(zip(ds.states["ccode"].astype(int), ds.states["stateabb"].astype(str), strict=True))
+    mj = ds.majors
+    rows = []
+    for year in range(start, end + 1):
+        g = nmc[nmc["year"] == year]
+        majors = set(mj.loc[(mj["styear"] <= year) & (mj["endyear"] >= year), "ccode"].astype(int))
+        gm = g[g["ccode"].isin(majors)]
+        grp = gm if among == "majors" else g
+        cinc = grp["cinc"].to_numpy(np.float64)
+        ok = np.isfinite(cinc)
+        codes = grp["ccode"].to_numpy(np.int64)[ok]
+        cinc = cinc[ok]
+        share = cinc / cinc.sum() if cinc.sum() > 0 else cinc
+        lead = int(np.argmax(share)) if len(share) else -1
+        mc = gm["cinc"].to_numpy(np.float64)
+        mc = mc[np.isfinite(mc)]
+        poles = int(np.sum(mc >= pole_ratio * mc.max())) if len(mc) else 0
+        rows.append({"year": year, "n": len(share), "con": concentration(share),
+                     "leader": abb.get(int(codes[lead]), str(codes[lead])) if lead >= 0 else "",
+                     "leader_share": float(share[lead]) if lead >= 0 else float("nan"),
+                     "effective_poles": float(1 / np.sum((mc / mc.sum()) ** 2)) if len(mc) else float("nan"),
+                     "poles": poles,
+                     "polarity": {0: "", 1: "unipolar", 2: "bipolar"}.get(poles, "multipolar")})
+    out = pd.DataFrame(rows)
+    out.attrs["citations"] = {sid: SOURCES[sid].citation
+                              for sid in (str(nmc.attrs["source"]), "cow-majors")}
+    return out
+
+
+# --- UN Security Council vetoes -----------------------------------------------------------------
+
+VETO_BY = ("member", "decade", "region", "year")
+
+
+def veto_statistics(by: str = "member", *, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Vetoes cast in the UN Security Council, counted from ``member_veto1..3`` (one veto per
+    member per draft). ``by``: ``member`` (totals, first and last veto, sole vetoes), or a table
+    of counts per member by ``decade``, ``region`` (the file's region of the agenda item) or
+    ``year``."""
+    from ._world_from_data import dataset
+
+    if by not in VETO_BY:
+        raise FoedusError(f"--by must be one of {', '.join(VETO_BY)}, not {by!r}")
+    v = dataset(data_dir).vetoes
+    long = v.melt(id_vars=["year", "date", "region", "draft"],
+                  value_vars=["member_veto1", "member_veto2", "member_veto3"],
+                  value_name="member").dropna(subset=["member"])
+    long["member"] = long["member"].astype(str)
+    nveto = v[["member_veto1", "member_veto2", "member_veto3"]].notna().sum(axis=1)
+    sole = v.loc[nveto == 1, "member_veto1"].astype(str).value_counts()
+    if by == "member":
+        g = long.groupby("member")
+        out = pd.DataFrame({"vetoes": g.size(), "sole": sole.reindex(g.size().index).fillna(0),
+                            "first": g["date"].min().dt.date.astype(str),
+                            "last": g["date"].max().dt.date.astype(str)})
+        out = out.astype({"vetoes": "int64", "sole": "int64"})
+        out = out.sort_values("vetoes", ascending=False).reset_index()
+    else:
+        if by == "decade":
+            key = (long["year"] // 10 * 10).astype(int).astype(str) + "s"
+        elif by == "region":
+            key = long["region"].astype(str)
+        else:
+            key = long["year"].astype(int).astype(str)
+        out = pd.crosstab(key, long["member"]).rename_axis(index=by, columns=None)
+        out["total"] = out.sum(axis=1)
+        out = out.reset_index()
+        if by == "year":
+            out["year"] = out["year"].astype(int)
+        if by == "region":
+            out = out.sort_values("total", ascending=False).reset_index(drop=True)
+    out.attrs["drafts"] = len(v)
+    out.attrs["citation"] = v.attrs.get("citation", "")
+    return out

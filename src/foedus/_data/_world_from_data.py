@@ -1,0 +1,631 @@
+"""A :class:`~foedus.World` for a year, built from the Correlates of War and ATOP.
+
+See ``docs/data.md`` for every field and its source. The tables are read once per data dir and
+cached (:func:`dataset`), so building many years (:func:`worlds`) costs little more than one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from .._errors import FoedusError
+from .._states import REGIONS
+from .._world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
+from . import _loaders as L
+from ._files import MissingDataError, find_file, require_file
+from ._files import data_dir as _resolve
+from ._sources import PEACESCIENCER, SOURCES
+
+#: Mean Earth radius, km (IUGG).
+EARTH_RADIUS_KM = 6371.0088
+#: Standard parallel of the equirectangular projection used for ``World.pos`` (degrees).
+STANDARD_PARALLEL = 30.0
+#: Revisionism when no MID data cover the previous decade (and for every state without MID data).
+DEFAULT_REVISIONISM = 0.2
+#: Length of the window of MID initiations used for revisionism (years before the world's year).
+REVISIONISM_WINDOW = 10
+#: Half-saturation constant of the revisionism mapping r = R0 + (R1 - R0) * k / (k + K).
+REVISIONISM_HALF = 4.0
+REVISIONISM_RANGE = (0.05, 0.95)
+
+#: COW code -> Gleditsch-Ward code tried when the COW code itself is not in capdist.
+#: capdist is matched on numbers; identical numbers denote the same unit except for these
+#: (G&W 260 continues as unified Germany after 1990, G&W 678 as unified Yemen, G&W 340 Serbia).
+COW_TO_GW_FALLBACK = {255: 260, 679: 678, 345: 340}
+
+#: COW code ranges of the regions (as in states.toml): upper bounds, exclusive.
+_REGION_BOUNDS = ((200, "americas"), (400, "europe"), (630, "africa"), (700, "middle-east"),
+                  (900, "asia"), (10_000, "oceania"))
+
+_OBLIGATION_BITS = {"defense": DEFENCE, "offense": OFFENCE, "neutral": NEUTRALITY,
+                    "nonagg": NONAGGRESSION, "consul": CONSULTATION}
+
+
+def region_of(ccode: int) -> str:
+    """Region of a COW code by the COW numbering convention."""
+    for bound, name in _REGION_BOUNDS:
+        if ccode < bound:
+            return name
+    return "oceania"
+
+
+def great_circle_km(lat1: NDArray[np.float64], lon1: NDArray[np.float64],
+                    lat2: NDArray[np.float64], lon2: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Haversine great-circle distance in km (broadcasting)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi, dlmb = p2 - p1, np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), np.float64)
+
+
+def equirectangular_km(lat: NDArray[np.float64], lon: NDArray[np.float64],
+                       standard_parallel: float = STANDARD_PARALLEL) -> NDArray[np.float64]:
+    """Planar positions ``(n, 2)`` in km: x = R·λ·cos φ0, y = R·φ (origin at 0°N 0°E)."""
+    x = EARTH_RADIUS_KM * np.radians(lon) * math.cos(math.radians(standard_parallel))
+    y = EARTH_RADIUS_KM * np.radians(lat)
+    return np.column_stack([x, y]).astype(np.float64)
+
+
+def portfolio_levels(alliances: NDArray[np.int8]) -> NDArray[np.float64]:
+    """Ordinal alliance portfolio: 3 defence/offence, 2 neutrality/non-aggression, 1 consultation,
+    0 none (either direction counts); 3 on the diagonal (a state is its own ally)."""
+    a = alliances | alliances.T
+    lev = np.where(a & (DEFENCE | OFFENCE), 3.0,
+                   np.where(a & (NEUTRALITY | NONAGGRESSION), 2.0,
+                            np.where(a & CONSULTATION, 1.0, 0.0)))
+    np.fill_diagonal(lev, 3.0)
+    return np.asarray(lev, np.float64)
+
+
+def s_scores(portfolio: NDArray[np.float64], weights: NDArray[np.float64] | None = None,
+             max_level: float = 3.0) -> NDArray[np.float64]:
+    """Signorino–Ritter S over portfolios (rows = states, columns = the states they ally with).
+
+    ``S_ij = 1 − 2 Σ_k w_k |x_ik − x_jk| / (Δ Σ_k w_k)`` with ``Δ = max_level`` (the range of the
+    ordinal scale) and weights ``w_k`` (1 = unweighted S; capabilities = weighted S). Signorino &
+    Ritter (1999), *International Studies Quarterly* 43(1): 115–144. Result in [−1, 1], symmetric,
+    1 on the diagonal.
+    """
+    x = np.asarray(portfolio, np.float64)
+    n, m = x.shape
+    w = np.ones(m) if weights is None else np.asarray(weights, np.float64)
+    if w.shape != (m,) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError("weights must be non-negative, one per column, not all zero")
+    total = np.zeros((n, n))
+    # |a − b| for integer levels = Σ_t |[a ≥ t] − [b ≥ t]|, each a product of indicator matrices.
+    levels = np.unique(x)
+    if np.allclose(levels, np.round(levels)) and len(levels) <= 16:
+        from scipy.sparse import csr_matrix
+
+        for t in range(1, round(max_level) + 1):  # sparse: portfolios are mostly zeros, and
+            b = csr_matrix(x >= t, dtype=np.float64)  # this avoids threaded BLAS overhead
+            r = np.asarray(b @ w).ravel()
+            both = (b.multiply(w[None, :]).tocsr() @ b.T).toarray()
+            total += r[:, None] + r[None, :] - 2.0 * both
+    else:  # general case
+        for k in range(m):
+            total += w[k] * np.abs(x[:, k][:, None] - x[:, k][None, :])
+    s = 1.0 - 2.0 * total / (max_level * w.sum())
+    s = np.clip((s + s.T) / 2.0, -1.0, 1.0)
+    np.fill_diagonal(s, 1.0)
+    return np.asarray(s, np.float64)
+
+
+def _lookup(ccodes: NDArray[np.int64], size: int = 1000) -> NDArray[np.int64]:
+    """Array mapping a COW code to its index in ``ccodes`` (−1 elsewhere)."""
+    lut = np.full(max(size, int(ccodes.max()) + 1 if len(ccodes) else 1), -1, np.int64)
+    lut[ccodes] = np.arange(len(ccodes))
+    return lut
+
+
+def _by_year(df: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """Rows of ``df`` grouped by its ``year`` column."""
+    years = df["year"].to_numpy(np.int64)
+    order = np.argsort(years, kind="stable")
+    ys, starts = np.unique(years[order], return_index=True)
+    bounds = [*starts.tolist(), len(order)]
+    return {int(y): df.iloc[order[bounds[k]:bounds[k + 1]]] for k, y in enumerate(ys.tolist())}
+
+
+def _in_year(st: pd.Series, en: pd.Series, year: int) -> pd.Series:
+    return (st <= year) & (en >= year)
+
+
+class DataSet:
+    """The tables of one data dir, each read on first use and kept."""
+
+    def __init__(self, data_dir: str | Path | None = None) -> None:
+        self.root = _resolve(data_dir)
+        self.paths: dict[str, Path] = {}
+
+    def _path(self, sid: str, index: int = 0) -> Path:
+        p = require_file(sid, self.root, index)
+        self.paths.setdefault(sid, p)
+        return p
+
+    def derived(self, sid: str) -> bool:
+        """Whether the file read for ``sid`` is a known derived copy (peacesciencer's layout)."""
+        p = self.paths.get(sid)
+        f = SOURCES[sid].files[0]
+        return p is not None and f.derived_sha256 is not None and p.name != f.name
+
+    def has(self, sid: str) -> bool:
+        """Whether every file of source ``sid`` is in the data dir."""
+        return all(find_file(sid, self.root, i) is not None for i in range(len(SOURCES[sid].files)))
+
+    def _first(self, *sids: str) -> str:
+        for sid in sids:
+            if self.has(sid):
+                return sid
+        titles = " or ".join(f"{SOURCES[s].title} {SOURCES[s].version} ({s})" for s in sids)
+        from ._files import how_to_get
+
+        raise MissingDataError(f"{titles} not found in {self.root}; {how_to_get(sids[-1])}")
+
+    @cached_property
+    def states(self) -> pd.DataFrame:
+        return L.load_states(self._path("cow-states"))
+
+    @cached_property
+    def majors(self) -> pd.DataFrame:
+        return L.load_majors(self._path("cow-majors"))
+
+    @cached_property
+    def nmc(self) -> pd.DataFrame:
+        """NMC v7.0 when present (newest), else v6.0."""
+        sid = self._first("cow-nmc7", "cow-nmc")
+        df = L.load_nmc(self._path(sid))
+        df.attrs["source"] = sid
+        df.attrs["version"] = SOURCES[sid].version
+        return df
+
+    @cached_property
+    def contiguity(self) -> pd.DataFrame:
+        return L.load_contiguity(self._path("cow-contiguity"))
+
+    @cached_property
+    def capitals(self) -> pd.DataFrame:
+        return L.load_capitals(self._path("capitals"))
+
+    @cached_property
+    def capdist(self) -> NDArray[np.float64] | None:
+        """capdist ``kmdist`` as a dense matrix indexed by Gleditsch–Ward code (NaN = no pair)."""
+        if not self.has("capdist"):
+            return None
+        df = L.load_capdist(self._path("capdist"))
+        a, b = df["numa"].to_numpy(np.int64), df["numb"].to_numpy(np.int64)
+        size = int(max(a.max(), b.max())) + 1 if len(df) else 1
+        m = np.full((size, size), np.nan)
+        m[a, b] = df["kmdist"].to_numpy(np.float64)
+        return m
+
+    @cached_property
+    def alliance_source(self) -> str:
+        return self._first("atop5", "atop4")
+
+    @cached_property
+    def atop_dyads(self) -> pd.DataFrame:
+        return L.load_atop_dyads(self._path("atop5"))
+
+    @cached_property
+    def atop_members(self) -> pd.DataFrame:
+        return L.load_atop_members(self._path("atop4"))
+
+    @cached_property
+    def mid_participants(self) -> pd.DataFrame | None:
+        if not self.has("cow-mid"):
+            return None
+        return L.load_mid_participants(self._path("cow-mid", 1))
+
+    @cached_property
+    def vetoes(self) -> pd.DataFrame:
+        return L.load_vetoes(self._path("unsc-vetoes"))
+
+    @cached_property
+    def wars(self) -> pd.DataFrame:
+        return L.load_wars(self._path("cow-war"))
+
+    # -- indexes by year (built once) ------------------------------------------------------------
+
+    @cached_property
+    def _nmc_by_year(self) -> dict[int, pd.DataFrame]:
+        return _by_year(self.nmc)
+
+    @cached_property
+    def _cont_by_year(self) -> dict[int, pd.DataFrame]:
+        return _by_year(self.contiguity)
+
+    @cached_property
+    def _atop_by_year(self) -> dict[int, pd.DataFrame]:
+        return _by_year(self.atop_dyads)
+
+    @cached_property
+    def year_range(self) -> tuple[int, int]:
+        st = self.states
+        return int(st["styear"].min()), int(st["endyear"].max())
+
+    @cached_property
+    def _state_arrays(self) -> dict[str, Any]:
+        st = self.states
+        return {"ccode": st["ccode"].to_numpy(np.int64), "st": st["styear"].to_numpy(np.int64),
+                "en": st["endyear"].to_numpy(np.int64),
+                "abb": np.asarray(st["stateabb"].astype(str).tolist(), object),
+                "name": np.asarray(st["statenme"].astype(str).tolist(), object)}
+
+    def members(self, year: int) -> pd.DataFrame:
+        """COW system members in ``year`` (member on any day of it), one row each, by COW code:
+        ``ccode, stateabb, statenme``."""
+        lo, hi = self.year_range
+        if not lo <= year <= hi:
+            raise FoedusError(f"no COW state-system data for {year}: the state list covers "
+                              f"{lo}-{hi}")
+        a = self._state_arrays
+        idx = np.flatnonzero((a["st"] <= year) & (a["en"] >= year))
+        _, first = np.unique(a["ccode"][idx], return_index=True)  # sorted by code
+        idx = idx[first]
+        return pd.DataFrame({"ccode": a["ccode"][idx], "stateabb": a["abb"][idx],
+                             "statenme": a["name"][idx]})
+
+    def major_codes(self, year: int) -> set[int]:
+        """COW codes of the major powers in ``year`` (major on any day of it)."""
+        mj = self.majors
+        return set(mj.loc[_in_year(mj["styear"], mj["endyear"], year), "ccode"].astype(int))
+
+    def cinc(self, year: int, ccodes: NDArray[np.int64]) -> NDArray[np.float64]:
+        """Raw CINC for the given states in ``year``; NaN where missing."""
+        g = self._nmc_by_year.get(year)
+        if g is None:
+            return np.full(len(ccodes), np.nan)
+        m = dict(zip(g["ccode"].astype(int).tolist(), g["cinc"].astype(float).tolist(), strict=True))
+        return np.array([m.get(int(c), np.nan) for c in ccodes], np.float64)
+
+    @cached_property
+    def _capital_arrays(self) -> dict[str, Any]:
+        cap = self.capitals
+        code = cap["ccode"].to_numpy(np.int64)
+        st = cap["stdate"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        en = cap["enddate"].to_numpy().astype("datetime64[D]").astype(np.int64)
+        last_start = pd.Series(st).groupby(code).transform("max").to_numpy()
+        names = (cap["capital"].astype(str).tolist() if "capital" in cap.columns
+                 else [""] * len(cap))
+        order = np.lexsort((st, code))
+        return {"code": code[order], "st": st[order], "en": en[order],
+                "lat": cap["lat"].to_numpy(np.float64)[order],
+                "lon": cap["lng"].to_numpy(np.float64)[order],
+                "latest": (st == last_start)[order], "name": [names[k] for k in order]}
+
+    def capital_coords(self, year: int, ccodes: NDArray[np.int64]) -> tuple[
+            NDArray[np.float64], NDArray[np.float64], list[str], NDArray[np.bool_]]:
+        """Latitude, longitude and name of each state's capital in ``year`` (the one in effect at
+        the end of the year, or the last one of the year), and whether it is the state's latest
+        capital (the one Gleditsch & Ward's capdist measures from)."""
+        c = self._capital_arrays
+        start = int(np.datetime64(f"{year:04d}-01-01", "D").astype(np.int64))
+        end = int(np.datetime64(f"{year:04d}-12-31", "D").astype(np.int64))
+        pick: dict[int, int] = {}
+        near: dict[int, tuple[int, int]] = {}
+        for k in range(len(c["code"])):  # rows sorted by (code, start): the last overlap wins
+            code = int(c["code"][k])
+            if c["st"][k] <= end and c["en"][k] >= start:
+                pick[code] = k
+            gap = int(max(c["st"][k] - end, start - c["en"][k], 0))
+            if code not in near or gap < near[code][0]:
+                near[code] = (gap, k)
+        rows: list[int] = []
+        for cc in ccodes:
+            hit = pick.get(int(cc))
+            if hit is None:  # outside every spell: the nearest spell in time
+                if int(cc) not in near:
+                    raise MissingDataError(
+                        f"{self.capitals.attrs.get('path')}: no capital for COW code {int(cc)}; the "
+                        "capitals file must cover every system member")
+                hit = near[int(cc)][1]
+            rows.append(hit)
+        r = np.asarray(rows, np.int64)
+        return (c["lat"][r].copy(), c["lon"][r].copy(), [c["name"][k] for k in rows],
+                c["latest"][r].copy())
+
+    def distances(self, ccodes: NDArray[np.int64], lat: NDArray[np.float64],
+                  lon: NDArray[np.float64], latest: NDArray[np.bool_]) -> tuple[
+                      NDArray[np.float64], dict[str, int]]:
+        """Great-circle km between capitals, replaced by capdist's ``kmdist`` for pairs whose
+        capitals are both the ones capdist measures (each state's latest capital). capdist's
+        zero distances (Brazzaville-Kinshasa, rounded) keep the great-circle value."""
+        d = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+        np.fill_diagonal(d, 0.0)
+        cd = self.capdist
+        used = 0
+        if cd is not None:
+            size = cd.shape[0]
+            known = np.zeros(size, bool)
+            known[np.flatnonzero(np.isfinite(cd).any(axis=1))] = True
+            gw = np.array([int(c) if 0 <= int(c) < size and known[int(c)]
+                           else COW_TO_GW_FALLBACK.get(int(c), -1) for c in ccodes], np.int64)
+            gw = np.where((gw >= 0) & (gw < size), gw, -1)
+            ok = latest & (gw >= 0)
+            sub = np.full(d.shape, np.nan)
+            ii = np.flatnonzero(ok)
+            sub[np.ix_(ii, ii)] = cd[np.ix_(gw[ii], gw[ii])]
+            use = np.isfinite(sub) & (sub > 0) & (gw[:, None] != gw[None, :])
+            d = np.where(use, sub, d)
+            used = int(np.triu(use, 1).sum())
+        pairs = len(ccodes) * (len(ccodes) - 1) // 2
+        return np.asarray(d, np.float64), {"capdist_pairs": used, "great_circle_pairs": pairs - used}
+
+    def contiguity_types(self, year: int, ccodes: NDArray[np.int64]) -> NDArray[np.int64]:
+        """``(n, n)`` COW conttype (0 = not directly contiguous)."""
+        n = len(ccodes)
+        out = np.zeros((n, n), np.int64)
+        g = self._cont_by_year.get(year)
+        if g is None:
+            return out
+        lut = _lookup(ccodes)
+        i = lut[np.clip(g["state1no"].to_numpy(np.int64), 0, len(lut) - 1)]
+        j = lut[np.clip(g["state2no"].to_numpy(np.int64), 0, len(lut) - 1)]
+        t = g["conttype"].to_numpy(np.int64)
+        ok = (i >= 0) & (j >= 0) & (i != j)
+        i, j, t = i[ok], j[ok], t[ok]
+        big = np.full((n, n), 99, np.int64)  # keep the closest type if a pair appears twice
+        np.minimum.at(big, (i, j), t)
+        np.minimum.at(big, (j, i), t)
+        out = np.where(big == 99, 0, big)
+        return out
+
+    def alliance_matrix(self, year: int, ccodes: NDArray[np.int64]) -> NDArray[np.int8]:
+        """``(n, n)`` ATOP obligations as World bits; ``[i, j]``: obligations of ``i`` to ``j``."""
+        n = len(ccodes)
+        out = np.zeros((n, n), np.int8)
+        pos = {int(c): i for i, c in enumerate(ccodes)}
+        if self.alliance_source == "atop5":
+            g = self._atop_by_year.get(year)
+            if g is None:
+                lo, hi = int(self.atop_dyads["year"].min()), int(self.atop_dyads["year"].max())
+                if not lo <= year <= hi:
+                    raise FoedusError(f"ATOP 5.1 covers {lo}-{hi}; no alliance data for {year}")
+                return out
+            bits = np.zeros(len(g), np.int64)
+            for col, bit in _OBLIGATION_BITS.items():
+                bits |= np.where(g[col].to_numpy() == 1, bit, 0)
+            lut = _lookup(ccodes)
+            i = lut[np.clip(g["ccode1"].to_numpy(np.int64), 0, len(lut) - 1)]
+            j = lut[np.clip(g["ccode2"].to_numpy(np.int64), 0, len(lut) - 1)]
+            ok = (i >= 0) & (j >= 0) & (i != j) & (bits != 0)
+            np.bitwise_or.at(out, (i[ok], j[ok]), bits[ok].astype(np.int8))
+            return out
+        m = self.atop_members
+        last = int(max(m["yrexit"].max(), m["yrent"].max()))
+        exit_ = m["yrexit"].where(m["yrexit"] > 0, last)
+        act = m[(m["yrent"] <= year) & (exit_ >= year)]
+        for _, g in act.groupby("atopid"):
+            idx = [pos.get(int(c)) for c in g["member"].tolist()]
+            bits = np.zeros(len(g), np.int64)
+            for col, bit in _OBLIGATION_BITS.items():
+                bits |= np.where(g[col].to_numpy() == 1, bit, 0)
+            for i, v in zip(idx, bits.tolist(), strict=True):
+                if i is None or not v:
+                    continue
+                for j in idx:
+                    if j is not None and j != i:
+                        out[i, j] |= v
+        return out
+
+    @cached_property
+    def _mid_years(self) -> tuple[int, int]:
+        b = self.mid_participants
+        assert b is not None
+        return int(b["styear"].min()), int(b["styear"].max())
+
+    @cached_property
+    def _revisionist_mids(self) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+        """(start year, COW code) of each dispute joined on side A as a revisionist state."""
+        b = self.mid_participants
+        if b is None:
+            return None
+        sel = b[(b["sidea"] == 1) & (b["revstate"] == 1)].drop_duplicates(["dispnum3", "ccode"])
+        return sel["styear"].to_numpy(np.int64), sel["ccode"].to_numpy(np.int64)
+
+    def revisionist_initiations(self, year: int, ccodes: NDArray[np.int64]) -> tuple[
+            NDArray[np.float64] | None, int]:
+        """MID initiations as a revisionist per decade, over the ``REVISIONISM_WINDOW`` years before
+        ``year``: disputes a state joined on side A (the initiating side) with ``revstate`` 1.
+        Returns (counts scaled to a decade, years covered), or (None, 0) without MID data."""
+        b = self._revisionist_mids
+        if b is None:
+            return None, 0
+        lo, hi = self._mid_years
+        first, last = max(year - REVISIONISM_WINDOW, lo), min(year - 1, hi)
+        covered = last - first + 1
+        if covered < REVISIONISM_WINDOW // 2:
+            return None, max(covered, 0)
+        years, codes = b
+        sel = codes[(years >= first) & (years <= last)]
+        counts = np.bincount(sel, minlength=1000)
+        k = np.array([float(counts[int(c)]) if 0 <= int(c) < len(counts) else 0.0 for c in ccodes])
+        return k * REVISIONISM_WINDOW / covered, covered
+
+
+_CACHE: dict[str, tuple[tuple[tuple[str, float], ...], DataSet]] = {}
+
+
+def _fingerprint(root: Path) -> tuple[tuple[str, float], ...]:
+    out: list[tuple[str, float]] = []
+    for sid, src in SOURCES.items():
+        for i in range(len(src.files)):
+            p = find_file(sid, root, i)
+            if p is not None:
+                out.append((str(p), p.stat().st_mtime))
+    return tuple(out)
+
+
+def dataset(data_dir: str | Path | None = None) -> DataSet:
+    """The cached :class:`DataSet` of a data dir (re-read when its files change)."""
+    root = _resolve(data_dir)
+    key = str(root.resolve()) if root.exists() else str(root)
+    fp = _fingerprint(root)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == fp:
+        return hit[1]
+    ds = DataSet(root)
+    _CACHE[key] = (fp, ds)
+    return ds
+
+
+def revisionism_from_counts(k: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Map revisionist initiations per decade ``k`` to [0.05, 0.95]: r = 0.05 + 0.9·k/(k + 4)."""
+    lo, hi = REVISIONISM_RANGE
+    return np.asarray(lo + (hi - lo) * k / (k + REVISIONISM_HALF), np.float64)
+
+
+#: Blocs join states whose defence-pact neighbourhoods overlap by at least this average Jaccard
+#: similarity (average-linkage clustering cut at distance 1 - BLOC_SIMILARITY).
+BLOC_SIMILARITY = 0.25
+
+
+def alliance_blocs(alliances: NDArray[np.int8], capability: NDArray[np.float64],
+                   similarity: float = BLOC_SIMILARITY) -> NDArray[np.int64]:
+    """Blocs from the defence/offence pact network.
+
+    Each state with at least one defence or offence pact has a closed neighbourhood (itself and
+    its pact partners); states are clustered by average linkage on the Jaccard distance between
+    neighbourhoods and the tree is cut where the average similarity falls below ``similarity``.
+    Clusters of two or more states are blocs, numbered by total capability (0 = strongest);
+    everyone else gets −1. Unlike connected components, one cross-cutting pact (the 1942
+    Anglo-Soviet treaty) does not merge two camps.
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = alliances.shape[0]
+    bloc = np.full(n, -1, np.int64)
+    adj = ((alliances | alliances.T) & (DEFENCE | OFFENCE)) != 0
+    np.fill_diagonal(adj, True)
+    idx = np.flatnonzero(adj.sum(axis=1) > 1)
+    if len(idx) < 2:
+        return bloc
+    a = adj[idx].astype(np.float64)
+    inter = a @ a.T
+    size = a.sum(axis=1)
+    dist = 1.0 - inter / (size[:, None] + size[None, :] - inter)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(np.clip(dist, 0.0, 1.0), checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - similarity, criterion="distance")
+    groups = [idx[labels == lab] for lab in np.unique(labels)]
+    groups = [g for g in groups if len(g) >= 2]
+    groups.sort(key=lambda g: (-float(capability[g].sum()), int(g.min())))
+    for b, g in enumerate(groups):
+        bloc[g] = b
+    return bloc
+
+
+def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s: bool = True,
+                   revisionism: str = "mid") -> World:
+    """The COW state system of ``year`` as a :class:`World` (codes = COW abbreviations).
+
+    Capability: CINC share (NMC v7.0, else v6.0), renormalised; a missing CINC gets half the
+    year's smallest observed share. Capitals: positions by an equirectangular projection,
+    distances great-circle or from capdist. Contiguity: COW direct contiguity, any type (land or
+    ≤ 400 miles of water). Alliances: ATOP obligations (5.1 dyad-years, else 4.01 members).
+    Affinity: Signorino–Ritter S over the alliance portfolios (capability-weighted unless
+    ``weighted_s=False``). Major powers: COW. Revisionism: ``"mid"`` derives it from revisionist
+    MID initiations over the previous decade (default 0.2 without data); ``"constant"`` uses 0.2.
+    Bloc: clusters of the defence/offence pact network (:func:`alliance_blocs`). Non-aligned: False (no data used).
+    """
+    if revisionism not in ("mid", "constant"):
+        raise FoedusError(f"revisionism must be 'mid' or 'constant', not {revisionism!r}")
+    ds = dataset(data_dir)
+    year = int(year)
+    mem = ds.members(year)
+    ccodes = mem["ccode"].to_numpy(np.int64)
+    codes = [str(x) for x in mem["stateabb"].tolist()]
+    names = [str(x) for x in mem["statenme"].tolist()]
+    n = len(ccodes)
+
+    raw = ds.cinc(year, ccodes)
+    bad = ~np.isfinite(raw) | (raw <= 0)
+    ok = raw[~bad]
+    floor = float(ok.min() / 2) if ok.size else 1.0 / max(n, 1)
+    cap = np.where(bad, floor, raw)
+    cap = cap / cap.sum()
+
+    lat, lon, capital_names, latest = ds.capital_coords(year, ccodes)
+    pos = equirectangular_km(lat, lon)
+    distance, dist_info = ds.distances(ccodes, lat, lon, latest)
+
+    conttype = ds.contiguity_types(year, ccodes)
+    contiguity = conttype > 0
+    alliances = ds.alliance_matrix(year, ccodes)
+    affinity = s_scores(portfolio_levels(alliances), cap if weighted_s else None)
+
+    majors = ds.major_codes(year)
+    major = np.array([int(c) in majors for c in ccodes], bool)
+    region = np.array([REGIONS.index(region_of(int(c))) for c in ccodes], np.int64)
+
+    rev_note = f"constant {DEFAULT_REVISIONISM}"
+    rev = np.full(n, DEFAULT_REVISIONISM)
+    if revisionism == "mid":
+        k, covered = ds.revisionist_initiations(year, ccodes)
+        if k is not None:
+            rev = revisionism_from_counts(k)
+            rev_note = (f"0.05 + 0.9·k/(k+4), k = MID initiations as a revisionist (side A, "
+                        f"revstate 1) per decade over {covered} years before {year} (COW MID 4.3)")
+        else:
+            rev_note += (" (no COW MID data for the previous decade)" if ds.has("cow-mid")
+                         else " (COW MID data not found)")
+
+    bloc = alliance_blocs(alliances, cap)
+    alliance_sid = ds.alliance_source
+    ci, cj = np.nonzero(np.triu(conttype, 1))
+    cont_pairs = [[codes[i], codes[j], int(conttype[i, j])]
+                  for i, j in zip(ci.tolist(), cj.tolist(), strict=True)]
+    from ._peacesci import un_members_for
+
+    used = ["cow-states", "cow-majors", str(ds.nmc.attrs["source"]), "capitals",
+            "cow-contiguity", alliance_sid]
+    if ds.capdist is not None:
+        used.append("capdist")
+    if rev_note.startswith("0.05"):
+        used.append("cow-mid")
+    meta: dict[str, Any] = {
+        "citations": {sid: SOURCES[sid].citation for sid in used}
+        | ({"peacesciencer": PEACESCIENCER} if any(ds.derived(sid) for sid in used) else {}),
+        "sources": {"capability": f"{ds.nmc.attrs['source']} (NMC {ds.nmc.attrs['version']})",
+                    "alliances": f"{alliance_sid} (ATOP {SOURCES[alliance_sid].version})",
+                    "distance": "capdist + great circle" if ds.capdist is not None else "great circle"},
+        "data_dir": str(ds.root),
+        "cinc_raw_sum": float(np.nansum(raw)),
+        "cinc_missing": [codes[i] for i in np.flatnonzero(bad)],
+        "cinc_floor": floor,
+        "capitals": capital_names,
+        "projection": {"kind": "equirectangular", "standard_parallel": STANDARD_PARALLEL,
+                       "radius_km": EARTH_RADIUS_KM},
+        "distance": dist_info,
+        "conttype": cont_pairs,
+        "affinity": ("Signorino-Ritter S over ATOP alliance portfolios (3 defence/offence, "
+                     "2 neutrality/non-aggression, 1 consultation, 0 none), "
+                     + ("capability-weighted" if weighted_s else "unweighted")),
+        "revisionism": rev_note,
+        "bloc": (f"average-linkage clusters (Jaccard similarity >= {BLOC_SIMILARITY}) of "
+                 "defence/offence pact neighbourhoods, numbered by capability"),
+        "nonaligned": "not derived from data (all False)",
+        "un_members": un_members_for(ds, year, codes, ccodes) if year >= 1945 else [],
+    }
+    return World(codes=codes, names=names, ccodes=ccodes, capability=cap.astype(np.float64),
+                 pos=pos, region=region, major=major, revisionism=rev.astype(np.float64),
+                 alive=np.ones(n, bool), nonaligned=np.zeros(n, bool), bloc=bloc,
+                 distance=distance, contiguity=contiguity, affinity=affinity,
+                 alliances=alliances, year=year, source="cow", meta=meta)
+
+
+def worlds(start: int = 1816, end: int = 2016, *, data_dir: str | Path | None = None,
+           **kwargs: Any) -> Iterator[World]:
+    """One :func:`world_for_year` per year from ``start`` to ``end`` (inclusive)."""
+    for y in range(int(start), int(end) + 1):
+        yield world_for_year(y, data_dir=data_dir, **kwargs)

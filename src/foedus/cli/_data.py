@@ -1,0 +1,289 @@
+"""Commands on real data: data fetch/import/list, world --year, dyads, con, vetoes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pandas as pd
+from rich.table import Table
+
+from .._errors import FoedusError
+from ._common import console, emit_json, handle_errors, json_option
+
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Data folder (default: $FOEDUS_DATA_DIR, else the user cache dir). A folder laid out "
+         "like ../shared/data works as is.")
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for rec in df.to_dict(orient="records"):
+        out.append({str(k): (None if isinstance(v, float) and np.isnan(v) else
+                             v.item() if isinstance(v, np.generic) else v)
+                    for k, v in rec.items()})
+    return out
+
+
+def _write_table(df: pd.DataFrame, out: Path) -> None:
+    try:
+        if out.suffix.lower() == ".parquet":
+            df.to_parquet(out, index=False)
+        else:
+            df.to_csv(out, index=False)
+    except OSError as exc:
+        raise FoedusError(f"{out}: cannot write: {exc.strerror or exc}") from None
+
+
+# --- foedus data ----------------------------------------------------------------------------------
+
+@click.group("data")
+def data_group() -> None:
+    """Get and inspect the real datasets (COW, ATOP, capdist, UNSC vetoes)."""
+
+
+@data_group.command("list")
+@data_dir_option
+@json_option
+@handle_errors
+def data_list(data_dir: Path | None, as_json: bool) -> None:
+    """Each source: present or not, version, checksum status, citation."""
+    from .._data import data_dir as resolve
+    from .._data import status
+
+    rows = status(data_dir)
+    if as_json:
+        emit_json({"data_dir": str(resolve(data_dir)), "sources": rows})
+        return
+    console.print(f"Data dir: {resolve(data_dir)}")
+    t = Table(show_lines=False)
+    for col in ("source", "title", "version", "present", "checksum"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        checks = sorted({f["checksum"] for f in r["files"]})
+        t.add_row(r["id"], r["title"], r["version"], "yes" if r["present"] else "no",
+                  ", ".join(checks))
+    console.print(t)
+    console.print("\n[bold]Citations[/] (cite the dataset you use):")
+    for r in rows:
+        console.print(f"  [bold]{r['id']}[/]: {r['citation']}", highlight=False)
+    if not all(r["present"] for r in rows):
+        console.print("\nMissing sources: `foedus data fetch SOURCE` or "
+                      "`foedus data import PATH` (e.g. ../shared/data).")
+
+
+@data_group.command("fetch")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--url", default=None, help="Download from this address instead (a mirror or file:// URL).")
+@data_dir_option
+@json_option
+@handle_errors
+def data_fetch(sources: tuple[str, ...], url: str | None, data_dir: Path | None, as_json: bool) -> None:
+    """Download SOURCES (ids from `foedus data list`, or `all`) from their publishers,
+    verifying each file's published SHA-256."""
+    from .._data import SOURCES, fetch
+
+    ids = [s for s in SOURCES if SOURCES[s].download] if sources == ("all",) else list(sources)
+    if url and len(ids) != 1:
+        raise FoedusError("--url needs exactly one SOURCE")
+    done: list[dict[str, Any]] = []
+    for sid in ids:
+        paths = fetch(sid, data_dir=data_dir, url=url)
+        done.append({"source": sid, "files": [str(p) for p in paths]})
+        if not as_json:
+            for p in paths:
+                console.print(f"{sid}: {p}", highlight=False)
+    if as_json:
+        emit_json(done)
+
+
+@data_group.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@data_dir_option
+@json_option
+@handle_errors
+def data_import(path: Path, data_dir: Path | None, as_json: bool) -> None:
+    """Copy the data files found in PATH (a folder laid out like ../shared/data) into the data
+    dir, checking that each one parses."""
+    from .._data import import_data
+
+    recs = import_data(path, data_dir=data_dir)
+    if as_json:
+        emit_json(recs)
+        return
+    for r in recs:
+        console.print(f"{r['source']}: {r['file']} -> {r['to']} ({r['checksum']})", highlight=False)
+
+
+# --- foedus world ---------------------------------------------------------------------------------
+
+def _world_summary(year: int, data_dir: Path | None) -> tuple[Any, dict[str, Any]]:
+    from .._data import world_for_year
+    from .._world import DEFENCE
+
+    w = world_for_year(year, data_dir=data_dir)
+    order = np.argsort(-w.capability, kind="stable")
+    iu = np.triu_indices(w.n, 1)
+    any_pact = (w.alliances | w.alliances.T)[iu] != 0
+    defence = ((w.alliances | w.alliances.T)[iu] & DEFENCE) != 0
+    states = [{"ccode": int(w.ccodes[i]), "stateabb": w.codes[i], "name": w.names[i],
+               "cinc": float(w.capability[i]), "major": bool(w.major[i]),
+               "region": w.region_name(int(i)), "revisionism": round(float(w.revisionism[i]), 4),
+               "bloc": int(w.bloc[i]), "capital": w.meta["capitals"][i],
+               "un_member": w.codes[i] in set(w.meta["un_members"])} for i in order]
+    summary = {"year": w.year, "source": w.source, "n": w.n,
+               "majors": [w.codes[i] for i in np.flatnonzero(w.major)],
+               "alliances": {"pairs": int(any_pact.sum()), "defence_pairs": int(defence.sum())},
+               "contiguous_pairs": int(w.contiguity[iu].sum()),
+               "blocs": int(w.bloc.max() + 1) if w.n else 0,
+               "un_members": len(w.meta["un_members"]),
+               "sources": w.meta["sources"], "citations": w.meta["citations"],
+               "states": states}
+    return w, summary
+
+
+@click.command("world")
+@click.option("--year", type=int, required=True, help="Year of the COW state system (1816-2016).")
+@click.option("--top", type=int, default=15, show_default=True, help="States shown in the table.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Save the World to this .npz file (foedus.load_world reads it).")
+@data_dir_option
+@json_option
+@handle_errors
+def world_cmd(year: int, top: int, out: Path | None, data_dir: Path | None, as_json: bool) -> None:
+    """The world of a year built from COW and ATOP: members, capabilities, alliances."""
+    w, s = _world_summary(year, data_dir)
+    if out is not None:
+        try:
+            w.save(out)
+        except OSError as exc:
+            raise FoedusError(f"{out}: cannot write: {exc.strerror or exc}") from None
+        s["saved"] = str(out)
+    if as_json:
+        emit_json(s)
+        return
+    console.print(f"[bold]The state system in {s['year']}[/] (Correlates of War): {s['n']} members, "
+                  f"major powers {', '.join(s['majors']) or 'none'}", highlight=False)
+    console.print(f"Alliances (ATOP): {s['alliances']['pairs']} allied pairs, "
+                  f"{s['alliances']['defence_pairs']} with a defence pact; {s['blocs']} blocs; "
+                  f"{s['contiguous_pairs']} contiguous pairs; "
+                  f"{s['un_members']} UN members", highlight=False)
+    t = Table(title=f"Top {min(top, s['n'])} by capability (CINC share)")
+    for col in ("state", "name", "CINC", "major", "region", "revisionism", "bloc"):
+        t.add_column(col, overflow="fold")
+    for r in s["states"][:top]:
+        t.add_row(r["stateabb"], r["name"], f"{r['cinc']:.4f}", "yes" if r["major"] else "",
+                  r["region"], f"{r['revisionism']:.2f}", str(r["bloc"]) if r["bloc"] >= 0 else "")
+    console.print(t)
+    console.print("Sources: " + "; ".join(f"{k}: {v}" for k, v in s["sources"].items()),
+                  highlight=False)
+    if out is not None:
+        console.print(f"Saved to {out}", highlight=False)
+
+
+# --- peace-science tools --------------------------------------------------------------------------
+
+@click.command("dyads")
+@click.option("--year", type=int, required=True, help="Year (1816-2016).")
+@click.option("--relevant", is_flag=True, help="Only politically relevant dyads (contiguous or "
+              "with a major power; Lemke & Reed 2001).")
+@click.option("--directed", is_flag=True, help="Both orders of every pair.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the table (.csv, or .parquet).")
+@click.option("--limit", type=int, default=20, show_default=True, help="Rows shown.")
+@data_dir_option
+@json_option
+@handle_errors
+def dyads_cmd(year: int, relevant: bool, directed: bool, out: Path | None, limit: int,
+              data_dir: Path | None, as_json: bool) -> None:
+    """The dyad-year table of a year (contiguity, majors, distance, CINC, S, ATOP)."""
+    from .._data import dyad_years
+
+    df = dyad_years(year, relevant=relevant, directed=directed, data_dir=data_dir)
+    if out is not None:
+        _write_table(df, out)
+    if as_json:
+        emit_json({"year": year, "relevant": relevant, "directed": directed, "n": len(df),
+                   "saved": str(out) if out else None, "dyads": _records(df)})
+        return
+    kind = "politically relevant " if relevant else ""
+    console.print(f"{len(df)} {kind}{'directed' if directed else 'non-directed'} dyads in {year}",
+                  highlight=False)
+    cols = ["stateabb1", "stateabb2", "conttype", "major1", "major2", "distance_km", "s_score",
+            "defense"]
+    t = Table()
+    for c in cols:
+        t.add_column(c)
+    for r in df[cols].head(limit).itertuples(index=False):
+        t.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in tuple(r)])
+    console.print(t)
+    if out is not None:
+        console.print(f"Wrote {out}", highlight=False)
+
+
+@click.command("con")
+@click.option("--from", "start", type=int, default=1816, show_default=True, help="First year.")
+@click.option("--to", "end", type=int, default=2016, show_default=True, help="Last year.")
+@click.option("--among", type=click.Choice(["majors", "all"]), default="majors", show_default=True,
+              help="Concentration among the major powers or all states.")
+@click.option("--every", type=int, default=1, show_default=True, help="Show every k-th year.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the table (.csv, or .parquet).")
+@data_dir_option
+@json_option
+@handle_errors
+def con_cmd(start: int, end: int, among: str, every: int, out: Path | None,
+            data_dir: Path | None, as_json: bool) -> None:
+    """Capability concentration (CON; Singer, Bremer & Stuckey 1972) and polarity over time."""
+    from .._data import capability_concentration
+
+    df = capability_concentration(start, end, among=among, data_dir=data_dir)
+    if out is not None:
+        _write_table(df, out)
+    if every > 1:
+        df = df[(df["year"] - start) % every == 0]
+    if as_json:
+        emit_json({"among": among, "years": _records(df)})
+        return
+    t = Table(title=f"Capability concentration among {'major powers' if among == 'majors' else 'all states'}")
+    for c in ("year", "n", "CON", "leader", "leader share", "eff. poles", "poles", "polarity"):
+        t.add_column(c)
+    for r in df.itertuples(index=False):
+        t.add_row(str(r.year), str(r.n), f"{r.con:.3f}", str(r.leader), f"{r.leader_share:.3f}",
+                  f"{r.effective_poles:.2f}", str(r.poles), str(r.polarity))
+    console.print(t)
+
+
+@click.command("vetoes")
+@click.option("--by", type=click.Choice(["member", "decade", "region", "year"]), default="member",
+              show_default=True, help="Count vetoes by member, or per member by decade/region/year.")
+@data_dir_option
+@json_option
+@handle_errors
+def vetoes_cmd(by: str, data_dir: Path | None, as_json: bool) -> None:
+    """UN Security Council vetoes, 1946-2022 (World Politics Data Lab, from the UN DHL)."""
+    from .._data import veto_statistics
+
+    df = veto_statistics(by, data_dir=data_dir)
+    if as_json:
+        emit_json({"by": by, "drafts": df.attrs["drafts"], "rows": _records(df),
+                   "citation": df.attrs["citation"]})
+        return
+    t = Table(title=f"Security Council vetoes by {by} ({df.attrs['drafts']} vetoed drafts)")
+    for c in df.columns:
+        t.add_column(str(c))
+    for r in df.itertuples(index=False):
+        t.add_row(*[str(v) for v in r])
+    console.print(t)
+
+
+def register(main: click.Group) -> None:
+    """Add the data commands to the ``foedus`` group."""
+    for cmd in (data_group, world_cmd, dyads_cmd, con_cmd, vetoes_cmd):
+        main.add_command(cmd)
+
+
+__all__ = ["register"]
