@@ -33,6 +33,7 @@ from ._charter import (
     charter_from_dict,
     load_charter,
 )
+from ._compare import Comparison, compare
 from ._crisis import CrisisResult, TraceEntry, run_crisis
 from ._data import (
     ChecksumError,
@@ -64,6 +65,8 @@ from ._data import status as data_status
 from ._describe import compare_institutions, describe_charter
 from ._errors import FoedusError, InputError, UnknownNameError
 from ._institution import Institution
+from ._metrics import METRICS
+from ._model import Model, RunResult, simulate
 from ._power import PowerIndices, VotingGame, power_indices
 from ._states import REGIONS, State, resolve_state, state_info, states
 from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
@@ -82,6 +85,7 @@ __all__ = [
     "BINDINGNESS_WEIGHT",
     "CONSULTATION",
     "DEFENCE",
+    "METRICS",
     "NEUTRALITY",
     "NONAGGRESSION",
     "OFFENCE",
@@ -92,6 +96,7 @@ __all__ = [
     "Case",
     "Charter",
     "ChecksumError",
+    "Comparison",
     "CrisisResult",
     "Decision",
     "DecisionRule",
@@ -101,9 +106,11 @@ __all__ = [
     "InputError",
     "Institution",
     "MissingDataError",
+    "Model",
     "PowerIndices",
     "Prediction",
     "Replay",
+    "RunResult",
     "State",
     "Step",
     "TraceEntry",
@@ -118,6 +125,7 @@ __all__ = [
     "builtin_charters",
     "capability_concentration",
     "charter_from_dict",
+    "compare",
     "compare_institutions",
     "data_dir",
     "data_status",
@@ -149,6 +157,7 @@ __all__ = [
     "resolve_state",
     "run_crisis",
     "s_scores",
+    "simulate",
     "state_info",
     "states",
     "un_members",

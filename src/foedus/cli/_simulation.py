@@ -1,0 +1,331 @@
+"""Simulation commands: ``foedus crisis`` (one crisis), ``foedus simulate`` (one run of many
+years) and ``foedus compare`` (every system on the same worlds: the main job)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+from rich.table import Table
+
+from .._errors import FoedusError
+from ._common import console, emit_json, err_console, handle_errors, json_option, split_list
+
+_ACTIVATIONS = ("random", "simultaneous")
+
+
+def _world_options(f: Any) -> Any:
+    """--world / --states / --seed / --year / --data-dir, shared by the three commands."""
+    f = click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+                     help="Data directory for --year (default: $FOEDUS_DATA_DIR or the cache).")(f)
+    f = click.option("--year", type=int, default=None,
+                     help="Build the world from data for this year (Correlates of War, ATOP).")(f)
+    f = click.option("--seed", type=int, default=0, show_default=True,
+                     help="Root seed: the same seed gives the same numbers.")(f)
+    f = click.option("--states", "n_states", type=click.IntRange(min=1), default=60,
+                     show_default=True, help="States in a synthetic world.")(f)
+    f = click.option("--world", "world_file", type=click.Path(dir_okay=False), default=None,
+                     help="A world file (.npz, written by World.save).")(f)
+    return f
+
+
+def _data_world(year: int, data_dir: str | None) -> Any:
+    try:
+        from .._data import world_for_year  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:
+        raise FoedusError(f"worlds from data (--year) are not available in this installation: "
+                          f"{exc}") from None
+    return world_for_year(int(year), data_dir=data_dir)
+
+
+def load_cli_world(world_file: str | None, year: int | None, data_dir: str | None,
+                   n_states: int, seq: np.random.SeedSequence) -> Any:
+    """The world a command runs on: a file, a data year, or a synthetic world from ``seq``."""
+    from .._world import generate_world, load_world
+
+    if world_file and year is not None:
+        raise FoedusError("give either --world or --year, not both")
+    if data_dir is not None and year is None:
+        raise FoedusError("--data-dir only applies with --year")
+    if world_file:
+        return load_world(world_file)
+    if year is not None:
+        return _data_world(year, data_dir)
+    return generate_world(n_states, rng=np.random.default_rng(seq))
+
+
+def _num(v: Any, digits: int = 3) -> str:
+    if v is None:
+        return "–"
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if not math.isfinite(f):
+        return "–"
+    return f"{f:.{digits}f}"
+
+
+# --- crisis ----------------------------------------------------------------------------------
+
+
+@click.command("crisis")
+@click.option("--charter", "charter_ref", required=True,
+              help="Built-in charter id (see `foedus charters`) or a charter TOML file.")
+@click.option("--aggressor", required=True, help="The attacking state (its code in the world).")
+@click.option("--target", required=True, help="The state attacked.")
+@click.option("--credibility", type=click.FloatRange(0, 1), default=None,
+              help="The institution's credibility (default: the behaviour's initial credibility).")
+@_world_options
+@json_option
+@handle_errors
+def crisis_cmd(charter_ref: str, aggressor: str, target: str, credibility: float | None,
+               world_file: str | None, n_states: int, seed: int, year: int | None,
+               data_dir: str | None, as_json: bool) -> None:
+    """One crisis step by step: attribution, votes, response, war, with the article behind each.
+
+    In a synthetic world states are called S01, S02, ... (`foedus crisis --charter un-1965
+    --aggressor S01 --target S02`); worlds from data use COW codes.
+    """
+    from .._behaviour import Behaviour
+    from .._charter import load_charter
+    from .._crisis import run_crisis
+    from .._model import _children
+
+    charter = load_charter(charter_ref)
+    w_seq, r_seq = _children(np.random.SeedSequence(seed))
+    world = load_cli_world(world_file, year, data_dir, n_states, w_seq)
+    a, t = world.index(aggressor), world.index(target)
+    if a == t:
+        raise FoedusError("the aggressor and the target must be different states")
+    beh = Behaviour()
+    cred = float(beh.initial_credibility) if credibility is None else float(credibility)
+    before = world.capability.copy()
+    res = run_crisis(world, charter, world.codes[a], world.codes[t],
+                     rng=np.random.default_rng(r_seq), behaviour=beh, credibility=cred)
+    if as_json:
+        out = res.to_dict()
+        out["seed"] = seed
+        out["world"] = {"source": world.source, "year": world.year, "n": world.n}
+        emit_json(out)
+        return
+    console.print(f"[bold]{charter.name}[/] ({charter.id})")
+    console.print(f"{world.codes[a]} (capability {before[a]:.3g}) attacks {world.codes[t]} "
+                  f"({before[t]:.3g}); "
+                  f"credibility {cred:.2f}; seed {seed}")
+    table = Table(show_header=True, header_style="bold", show_lines=False, expand=True)
+    table.add_column("step", no_wrap=True)
+    table.add_column("what happened", overflow="fold", ratio=3)
+    table.add_column("rule", overflow="fold", style="dim", ratio=1)
+    for e in res.trace:
+        table.add_row(e.step, e.text, e.article)
+    console.print(table)
+    verdict = ("the aggressor wins" if res.aggressor_won else
+               "the target and its defenders win" if res.war else "no war")
+    console.print(
+        f"[bold]Outcome[/]: {verdict}; determined: {'yes' if res.determined else 'no'}"
+        f"{' (vetoed by ' + ', '.join(res.vetoed_by) + ')' if res.vetoed else ''}; "
+        f"{len(res.contributors)} fought for the target, {len(res.sanctioners)} sanctioned; "
+        f"P(defenders win) {_num(res.p_defender_win, 2)}"
+        + (f"; {res.target} ceased to exist" if res.target_died else ""))
+
+
+# --- simulate --------------------------------------------------------------------------------
+
+
+def _model_options(f: Any) -> Any:
+    f = click.option("--max-crises", type=click.IntRange(min=0), default=None,
+                     help="At most this many crises a year (default 3).")(f)
+    f = click.option("--activation", type=click.Choice(_ACTIVATIONS), default=None,
+                     help="Random sequential (default) or simultaneous decisions each year.")(f)
+    return f
+
+
+def _model_kw(activation: str | None, max_crises: int | None) -> dict[str, Any]:
+    kw: dict[str, Any] = {}
+    if activation is not None:
+        kw["activation"] = activation
+    if max_crises is not None:
+        kw["max_crises"] = max_crises
+    return kw
+
+
+@click.command("simulate")
+@click.option("--charter", "charter_ref", required=True,
+              help="Built-in charter id (see `foedus charters`) or a charter TOML file.")
+@click.option("--years", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Years to simulate.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Write events.csv, series.csv, metrics.json and run.json here.")
+@_model_options
+@_world_options
+@json_option
+@handle_errors
+def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str | None,
+                 max_crises: int | None, world_file: str | None, n_states: int, seed: int,
+                 year: int | None, data_dir: str | None, as_json: bool) -> None:
+    """One system over many years: the crisis log, the metrics and the yearly series."""
+    from .._charter import load_charter
+    from .._metrics import METRICS
+    from .._model import _children, simulate
+
+    charter = load_charter(charter_ref)
+    seq = np.random.SeedSequence(seed)
+    w_seq, _ = _children(seq)
+    world = load_cli_world(world_file, year, data_dir, n_states, w_seq)
+    res = simulate(charter, world=world, years=years, rng=seq, **_model_kw(activation, max_crises))
+    if out:
+        folder = Path(out)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FoedusError(f"cannot create {folder}: {exc}") from None
+        import pandas as pd
+
+        res.series.to_csv(folder / "series.csv", index=False)
+        flat = [{k: (json.dumps(v) if isinstance(v, list | dict) else v) for k, v in e.items()}
+                for e in res.events]
+        pd.DataFrame(flat).to_csv(folder / "events.csv", index=False)
+        d = res.to_dict()
+        (folder / "metrics.json").write_text(json.dumps(d["metrics"], indent=2), encoding="utf-8")
+        (folder / "run.json").write_text(json.dumps(d, indent=2, default=str), encoding="utf-8")
+    if as_json:
+        emit_json(res.to_dict())
+        return
+    console.print(f"[bold]{charter.name}[/] ({charter.id}): {years} years, {world.n} states "
+                  f"({world.source}), seed {seed}")
+    log = Table(title=f"Crises ({len(res.events)})", header_style="bold")
+    for col in ("year", "aggressor", "target", "in scope", "decision", "response", "outcome"):
+        log.add_column(col, overflow="fold")
+    for e in res.events:
+        decision = ("vetoed (" + ", ".join(e.get("vetoed_by") or []) + ")" if e.get("vetoed")
+                    else "determined" if e.get("determined") else "–")
+        if e.get("ufp_session"):
+            decision += "; Uniting for Peace"
+        response = (f"{len(e.get('contributors') or [])} fight, "
+                    f"{len(e.get('sanctioners') or [])} sanction")
+        outcome = ("aggressor wins" if e.get("aggressor_won") else "defenders win")
+        if e.get("target_died"):
+            outcome += f"; {e.get('target')} dies"
+        log.add_row(str(e.get("year")), str(e.get("aggressor")), str(e.get("target")),
+                    "yes" if e.get("in_scope") else "no", decision, response, outcome)
+    console.print(log)
+    mt = Table(title="Metrics", header_style="bold", show_lines=False)
+    mt.add_column("metric")
+    mt.add_column("value", justify="right")
+    mt.add_column("definition", overflow="fold", style="dim")
+    for k, desc in METRICS.items():
+        mt.add_row(k, _num(res.metrics.get(k)), desc)
+    console.print(mt)
+    s = res.series
+    step = max(1, len(s) // 10)
+    st = Table(title="Series (every " + (f"{step} years" if step > 1 else "year") + ")",
+               header_style="bold")
+    cols = ("year", "alive", "members", "credibility", "attempts", "deterred", "responded",
+            "deaths", "concentration")
+    for c in cols:
+        st.add_column(c, justify="right")
+    for _, row in s.iloc[::step].iterrows():
+        st.add_row(*(_num(row[c], 2) if c in ("credibility", "concentration") else
+                     str(int(row[c])) for c in cols))
+    console.print(st)
+    if out:
+        console.print(f"Wrote {out}/events.csv, series.csv, metrics.json, run.json")
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+
+def _summary_tables(comp: Any) -> list[Table]:
+    from .._report import GROUPS, LABELS
+
+    stats = {(str(c), str(m)): (mu, lo, hi) for c, m, mu, lo, hi in zip(
+        comp.table["charter"], comp.table["metric"], comp.table["mean"], comp.table["ci_low"],
+        comp.table["ci_high"], strict=True)}
+    tables = []
+    for group, metrics in GROUPS.items():
+        t = Table(title=group, header_style="bold", show_lines=False, title_justify="left")
+        t.add_column("system", no_wrap=True)
+        for m in metrics:
+            t.add_column(LABELS.get(m, m), justify="right", overflow="fold")
+        for c in comp.charters:
+            cells = []
+            for m in metrics:
+                mu, lo, hi = stats.get((c, m), (math.nan, math.nan, math.nan))
+                cell = _num(mu)
+                if math.isfinite(float(lo)) and math.isfinite(float(hi)):
+                    cell += f"\n[dim][{_num(lo)}, {_num(hi)}][/]"
+                cells.append(cell)
+            t.add_row(c, *cells)
+        tables.append(t)
+    return tables
+
+
+@click.command("compare")
+@click.option("--charters", "charter_refs", multiple=True,
+              help="Comma-separated charter ids or TOML files (default: every built-in).")
+@click.option("--replications", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Replications (worlds) per system.")
+@click.option("--years", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Years per run.")
+@click.option("--out", type=click.Path(file_okay=False), default="foedus-report",
+              show_default=True, help="Folder for the report (HTML, PNG plots, CSV files).")
+@click.option("--no-report", is_flag=True, help="Do not write the report folder.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the available CPUs); results do not depend on it.")
+@_model_options
+@_world_options
+@json_option
+@handle_errors
+def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, out: str,
+                no_report: bool, workers: int | None, activation: str | None,
+                max_crises: int | None, world_file: str | None, n_states: int, seed: int,
+                year: int | None, data_dir: str | None, as_json: bool) -> None:
+    """The main job: every security system on the same seeded worlds, with 95% CIs.
+
+    Prints the metrics by system (mean and 95% confidence interval over replications) and
+    writes a report (HTML with plots, CSV files) to --out.
+    """
+    from .._compare import compare
+
+    charters = split_list(charter_refs) or None
+    world = None
+    if world_file or year is not None:
+        world = load_cli_world(world_file, year, data_dir, n_states, np.random.SeedSequence(seed))
+    elif data_dir is not None:
+        raise FoedusError("--data-dir only applies with --year")
+    show_progress = not as_json and sys.stderr.isatty()
+    comp = compare(charters, replications=replications, years=years, n_states=n_states,
+                   seed=seed, world=world, out=None, progress=show_progress, workers=workers,
+                   **_model_kw(activation, max_crises))
+    path = None if no_report else comp.write(out)
+    if as_json:
+        emit_json(comp.to_dict())
+        if path is not None:
+            err_console.print(f"report: {path}")
+        return
+    s = comp.settings
+    console.print(f"[bold]foedus compare[/]: {len(comp.charters)} systems x {s['replications']} "
+                  f"replications, {s['years']} years, {s['n_states']} states ({s['world']}), "
+                  f"seed {s['seed']}; common random numbers; mean and [95% CI]; "
+                  f"{s['seconds']} s on {s['workers']} worker(s)")
+    for t in _summary_tables(comp):
+        console.print(t)
+    console.print("[dim]– : not defined (no crisis of that kind in any run). Definitions: "
+                  "docs/simulation.md.[/]")
+    if path is not None:
+        console.print(f"Report: {path}")
+
+
+def register(main: click.Group) -> None:
+    """Add ``crisis``, ``simulate`` and ``compare`` to the ``foedus`` group."""
+    for cmd in (crisis_cmd, simulate_cmd, compare_cmd):
+        main.add_command(cmd)
+
+
+__all__ = ["load_cli_world", "register"]

@@ -1,0 +1,128 @@
+"""foedus compare: common random numbers, determinism, the tidy tables and the report."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from foedus import FoedusError, builtin_charter_ids, generate_world
+from foedus._compare import Comparison, _Task, _world_for, compare, summary_table
+from foedus._metrics import METRICS
+from foedus._model import replication_seeds, simulate
+
+FAST = {"replications": 3, "years": 6, "n_states": 20, "progress": False, "workers": 1}
+
+
+@pytest.fixture(scope="module")
+def comp() -> Comparison:
+    return compare(["self-help", "un-1965", "league-1920"], seed=5, **FAST)
+
+
+def test_tables_are_tidy(comp: Comparison) -> None:
+    assert comp.charters == ["self-help", "un-1965", "league-1920"]
+    assert len(comp.runs) == 9
+    assert list(comp.runs.columns) == ["charter", "replication", *METRICS]
+    assert len(comp.table) == 3 * len(METRICS)
+    assert list(comp.table.columns) == ["charter", "metric", "mean", "ci_low", "ci_high", "n"]
+    assert set(comp.series["charter"]) == set(comp.charters)
+    assert len(comp.series) == 9 * 6
+
+
+def test_to_dict_is_keyed_by_charter(comp: Comparison) -> None:
+    d = comp.to_dict()
+    assert list(d) == comp.charters
+    for metrics in d.values():
+        assert set(metrics) == set(METRICS)
+        for stat in metrics.values():
+            assert set(stat) >= {"mean", "ci_low", "ci_high"}
+            assert stat["mean"] is None or math.isfinite(stat["mean"])
+    import json
+
+    json.dumps(d)  # NaN became None
+
+
+def test_same_seed_same_numbers_and_workers_do_not_matter(comp: Comparison) -> None:
+    again = compare(["self-help", "un-1965", "league-1920"], seed=5, **FAST)
+    pd.testing.assert_frame_equal(comp.runs, again.runs)
+    two = compare(["self-help", "un-1965", "league-1920"], seed=5,
+                  **{**FAST, "workers": 2})
+    pd.testing.assert_frame_equal(comp.runs, two.runs)
+    other = compare(["self-help", "un-1965", "league-1920"], seed=6, **FAST)
+    assert not comp.runs.equals(other.runs)
+    back = compare(["self-help", "un-1965", "league-1920"], seed=5, **FAST)  # no stale worlds
+    pd.testing.assert_frame_equal(comp.runs, back.runs)
+    bigger = compare(["self-help"], seed=5, **{**FAST, "n_states": 25})
+    assert (bigger.series[bigger.series["year"] == 1]["alive"] == 25).all()
+
+
+def test_common_random_numbers(comp: Comparison) -> None:
+    # the same world for replication r whatever the charter
+    tasks = [_Task(c, 1, 5, 6, 20, {}, {}, None, {}) for c in ("self-help", "un-1965")]
+    worlds = [_world_for(t, {}) for t in tasks]
+    assert np.array_equal(worlds[0].capability, worlds[1].capability)
+    w_seq, _ = replication_seeds(5, 1)
+    expect = generate_world(20, rng=np.random.default_rng(w_seq))
+    assert np.array_equal(worlds[0].distance, expect.distance)
+    # a system's results do not depend on which other systems are compared
+    alone = compare(["un-1965"], seed=5, **FAST)
+    mine = comp.runs[comp.runs["charter"] == "un-1965"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone.runs, mine)
+    # and replication r is simulate() with SeedSequence(seed, spawn_key=(0, r))
+    direct = simulate("un-1965", rng=np.random.SeedSequence(5, spawn_key=(0, 2)), years=6,
+                      n_states=20)
+    row = mine[mine["replication"] == 2].iloc[0]
+    for m, v in direct.metrics.items():
+        assert (math.isnan(v) and math.isnan(row[m])) or v == pytest.approx(row[m]), m
+
+
+def test_summary_handles_nan() -> None:
+    runs = pd.DataFrame({"charter": ["a", "a", "a"], "replication": [0, 1, 2],
+                         "response_rate": [0.5, float("nan"), 1.0],
+                         "determination_rate": [float("nan")] * 3})
+    t = summary_table(runs, ["a"]).set_index("metric")
+    assert t.loc["response_rate", "n"] == 2
+    assert t.loc["response_rate", "mean"] == pytest.approx(0.75)
+    assert t.loc["determination_rate", "n"] == 0
+    assert math.isnan(t.loc["determination_rate", "mean"])
+
+
+def test_default_charters_are_every_builtin() -> None:
+    c = compare(replications=1, years=1, n_states=8, progress=False, workers=1)
+    assert c.charters == builtin_charter_ids()
+
+
+def test_given_world_is_used_for_every_replication() -> None:
+    world = generate_world(15, rng=3)
+    c = compare(["self-help"], world=world, **FAST)
+    assert c.settings["n_states"] == 15
+    assert (c.series[c.series["year"] == 1]["alive"] == 15).all()
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(FoedusError):
+        compare([], **FAST)
+    with pytest.raises(FoedusError):
+        compare(["self-help", "self-help"], **FAST)
+    with pytest.raises(FoedusError):
+        compare(["self-help"], **{**FAST, "replications": 0})
+    with pytest.raises(FoedusError):
+        compare(["no-such-charter"], **FAST)
+
+
+def test_report(comp: Comparison, tmp_path: Path) -> None:
+    path = comp.write(tmp_path / "rep")
+    assert path.name == "report.html"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("data:image/png;base64,") == 4
+    assert "SeedSequence" in text and "Singer" in text
+    for name in ("runs.csv", "summary.csv", "series.csv", "events.csv", "key_metrics.png",
+                 "credibility.png", "aggression.png", "coalitions.png"):
+        assert (tmp_path / "rep" / name).stat().st_size > 0, name
+    summary = pd.read_csv(tmp_path / "rep" / "summary.csv")
+    assert {"charter", "metric", "mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
+    runs = pd.read_csv(tmp_path / "rep" / "runs.csv")
+    assert len(runs) == len(comp.runs)
