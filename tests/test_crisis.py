@@ -338,7 +338,8 @@ def test_any_behaviour_conserves_capability(seed: int, charter: str, model: str,
 def test_a_crushed_target_dies_and_its_capability_passes_to_the_aggressor() -> None:
     w = generate_world(10, rng=4)
     a, t = int(np.argmax(w.capability)), int(np.argmin(w.capability))
-    beh = Behaviour(war_loss=1.0, spoils=0.5, viability_floor=0.9, gamma=5.0)
+    beh = Behaviour(war_loss=1.0, spoils=0.5, viability_floor=0.9, gamma=5.0,
+                    conquest_probability=1.0)
     died = 0
     for seed in range(10):
         ww = w.copy()
@@ -350,6 +351,18 @@ def test_a_crushed_target_dies_and_its_capability_passes_to_the_aggressor() -> N
             assert ww.capability[a] == pytest.approx(
                 w.capability[a] + w.capability[t] - r.capability_destroyed)
     assert died > 0
+
+
+def test_conquest_is_rare_by_default_and_never_when_impossible() -> None:
+    w = generate_world(10, rng=4)
+    a, t = int(np.argmax(w.capability)), int(np.argmin(w.capability))
+    crushing = dict(war_loss=1.0, spoils=0.5, viability_floor=0.9, gamma=5.0)
+    deaths = {p: sum(run_crisis(w.copy(), "self-help", a, t, rng=np.random.default_rng(s),
+                                behaviour=Behaviour(**crushing, conquest_probability=p)
+                                ).target_died for s in range(200))
+              for p in (0.0, 0.1, 1.0)}
+    assert deaths[0.0] == 0
+    assert 0 < deaths[0.1] < deaths[1.0]
 
 
 def test_run_crisis_mutates_the_world_it_is_given(world: World) -> None:

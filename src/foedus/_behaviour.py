@@ -73,7 +73,8 @@ class Behaviour:
     gradient_km: float = 8000.0  # exponential gradient: distance (km) at which strength is 1/e
     war_loss: float = 0.2  # share of its capability a side loses to an overwhelming opponent
     spoils: float = 0.3  # share of the defeated target's capability the aggressor takes
-    viability_floor: float = 0.58  # defeated target dies at or below this share of its pre-war capability
+    viability_floor: float = 0.58  # a defeated target at or below this share of its pre-war capability may die
+    conquest_probability: float = 0.1  # chance such a target is conquered (state death; Fazal 2007)
     # -- peacekeeping (§3.6)
     consent_bias: float = 0.5  # baseline log-odds that a party consents to peacekeepers
     consent_weight: float = 2.0  # consent rises as a party's chance of winning falls
@@ -151,7 +152,7 @@ _UNIT = (0.0, 1.0)
 _RANGES: dict[str, tuple[float, float]] = {
     "ambiguity": _UNIT, "self_defence_claim": _UNIT, "claim_probability": _UNIT,
     "determination_share": _UNIT, "sanction_effect": _UNIT, "war_loss": _UNIT, "spoils": _UNIT,
-    "viability_floor": _UNIT, "peacekeeping_effect": _UNIT, "learning_rate": _UNIT,
+    "viability_floor": _UNIT, "conquest_probability": _UNIT, "peacekeeping_effect": _UNIT, "learning_rate": _UNIT,
     "initial_credibility": _UNIT, "exit_propensity": _UNIT, "protection_affinity": (-1.0, 1.0),
     "join_aggressor": (-1.0, math.inf), "consent_bias": (-math.inf, math.inf),
     "abstain_band": (0.0, math.inf),

@@ -559,7 +559,8 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
         cap[t] -= take
         cap[a] += take
         transferred += take
-        if cap[t] <= float(beh.viability_floor) * cap_t_before:
+        below_floor = cap[t] <= float(beh.viability_floor) * cap_t_before
+        if below_floor and float(rng.random()) < float(beh.conquest_probability):
             rest = float(cap[t])
             cap[a] += rest
             cap[t] = 0.0
