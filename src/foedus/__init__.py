@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from ._analysis import export_results, results_report, results_summary, results_table, sobol_indices
 from ._behaviour import Behaviour, BehaviourError
 from ._cases import (
     Case,
@@ -64,11 +65,19 @@ from ._data import (
 from ._data import status as data_status
 from ._describe import compare_institutions, describe_charter
 from ._errors import FoedusError, InputError, UnknownNameError
+from ._experiment import (
+    Experiment,
+    builtin_experiment_ids,
+    builtin_experiments,
+    load_experiment,
+)
 from ._institution import Institution
 from ._metrics import METRICS
 from ._model import Model, RunResult, simulate
 from ._power import PowerIndices, VotingGame, power_indices
+from ._runner import RunTask, SerialExecutor, SweepResult, open_executor, run_one, sweep
 from ._states import REGIONS, State, resolve_state, state_info, states
+from ._store import ResultStore
 from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
 from ._world import (
     CONSULTATION,
@@ -100,6 +109,7 @@ __all__ = [
     "CrisisResult",
     "Decision",
     "DecisionRule",
+    "Experiment",
     "Fallback",
     "FallbackOutcome",
     "FoedusError",
@@ -110,9 +120,13 @@ __all__ = [
     "PowerIndices",
     "Prediction",
     "Replay",
+    "ResultStore",
     "RunResult",
+    "RunTask",
+    "SerialExecutor",
     "State",
     "Step",
+    "SweepResult",
     "TraceEntry",
     "UnknownNameError",
     "Vote",
@@ -123,6 +137,8 @@ __all__ = [
     "builtin_cases",
     "builtin_charter_ids",
     "builtin_charters",
+    "builtin_experiment_ids",
+    "builtin_experiments",
     "capability_concentration",
     "charter_from_dict",
     "compare",
@@ -132,6 +148,7 @@ __all__ = [
     "describe_charter",
     "dyad_years",
     "evaluate_vote",
+    "export_results",
     "fetch",
     "generate_world",
     "import_data",
@@ -142,6 +159,7 @@ __all__ = [
     "load_case",
     "load_charter",
     "load_contiguity",
+    "load_experiment",
     "load_majors",
     "load_mid_disputes",
     "load_mid_participants",
@@ -150,16 +168,23 @@ __all__ = [
     "load_vetoes",
     "load_wars",
     "load_world",
+    "open_executor",
     "parse_change",
     "power_indices",
     "predict",
     "replay",
     "resolve_state",
+    "results_report",
+    "results_summary",
+    "results_table",
     "run_crisis",
+    "run_one",
     "s_scores",
     "simulate",
+    "sobol_indices",
     "state_info",
     "states",
+    "sweep",
     "un_members",
     "veto_statistics",
     "voting_game",

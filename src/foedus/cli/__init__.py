@@ -21,16 +21,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import _institutions
+    from . import _cases, _data, _experiments, _institutions, _simulation
 
-    _institutions.register(main)
-    for name in ("_simulation", "_cases", "_data", "_experiments"):
-        try:
-            module = __import__(f"foedus.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:  # a command group not yet installed
-            if exc.name != f"foedus.cli.{name}":
-                raise
-            continue
+    for module in (_institutions, _simulation, _cases, _data, _experiments):
         module.register(main)
 
 

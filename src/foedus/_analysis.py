@@ -1,0 +1,396 @@
+"""Analysis of a results store: summaries with confidence intervals, export, Sobol indices
+(SALib) and an HTML report with plots (matplotlib, Agg).
+
+Every function takes a store path (or an open :class:`~foedus._store.ResultStore`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import FoedusError
+from ._store import TABLES, ResultStore
+
+EXPORT_FORMATS = ("parquet", "csv")
+StoreRef = str | Path | ResultStore
+
+
+@contextlib.contextmanager
+def _open(store: StoreRef) -> Iterator[ResultStore]:
+    if isinstance(store, ResultStore):
+        yield store
+    else:
+        with ResultStore(store, read_only=True) as st:
+            yield st
+
+
+def _metric_order(names: Sequence[str]) -> list[str]:
+    from ._experiment import metric_names
+
+    known = metric_names() or []
+    rank = {m: k for k, m in enumerate(known)}
+    return sorted(set(names), key=lambda m: (rank.get(m, len(rank)), m))
+
+
+def results_table(store: StoreRef) -> pd.DataFrame:
+    """One row per finished run: point, replication, system, the parameters, one column per
+    metric."""
+    with _open(store) as st:
+        long = st.con.execute(
+            "SELECT m.point, m.replication, m.system, m.metric, m.value FROM metrics m "
+            "JOIN runs r USING (point, replication, system) WHERE r.status = 'done' "
+            "ORDER BY m.point, m.replication, m.system").df()
+        design = st.design()
+        systems = (st.experiment_row() or {}).get("systems", [])
+    if long.empty:
+        cols = ["point", "replication", "system", *design.columns[1:]]
+        return pd.DataFrame(columns=cols)
+    wide = long.pivot(index=["point", "replication", "system"], columns="metric",
+                      values="value").reset_index()
+    wide.columns.name = None
+    metrics = _metric_order([c for c in wide.columns if c not in ("point", "replication", "system")])
+    wide = wide.merge(design, on="point", how="left")
+    wide = wide[["point", "replication", "system", *design.columns[1:], *metrics]]
+    return _order_systems(wide, systems).reset_index(drop=True)
+
+
+def _order_systems(df: pd.DataFrame, systems: Sequence[str]) -> pd.DataFrame:
+    rank = {s: k for k, s in enumerate(systems)}
+    key = df["system"].map(lambda s: rank.get(s, len(rank)))
+    return df.assign(_rank=key).sort_values(
+        ["point", "_rank", *(["replication"] if "replication" in df else [])]).drop(columns="_rank")
+
+
+def results_summary(store: StoreRef, *, metrics: Sequence[str] | None = None,
+            level: float = 0.95) -> pd.DataFrame:
+    """Mean, standard deviation and ``level`` confidence interval (Student t) of every metric
+    by design point and system, over replications. NaN values (a rate with nothing to rate)
+    are left out and ``n`` counts the rest.
+
+    Columns: ``point``, the parameters, ``system``, ``metric``, ``n``, ``mean``, ``std``,
+    ``ci_low``, ``ci_high``.
+    """
+    from scipy import stats
+
+    with _open(store) as st:
+        agg = st.con.execute(
+            "SELECT m.point, m.system, m.metric, count(m.value) AS n, avg(m.value) AS mean, "
+            "stddev_samp(m.value) AS std FROM metrics m "
+            "JOIN runs r USING (point, replication, system) "
+            "WHERE r.status = 'done' AND NOT isnan(m.value) "
+            "GROUP BY m.point, m.system, m.metric").df()
+        all_metrics = [r[0] for r in st.con.execute("SELECT DISTINCT metric FROM metrics").fetchall()]
+        design = st.design()
+        systems = (st.experiment_row() or {}).get("systems", [])
+    if metrics:
+        unknown = [m for m in metrics if m not in all_metrics]
+        if unknown:
+            from ._errors import UnknownNameError
+
+            raise UnknownNameError("metric in this store", unknown[0], all_metrics)
+        agg = agg[agg["metric"].isin(list(metrics))]
+    n = agg["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), np.nan)
+        half = t * agg["std"].to_numpy(dtype=float) / np.sqrt(n)
+    agg["ci_low"] = agg["mean"] - half
+    agg["ci_high"] = agg["mean"] + half
+    agg["n"] = agg["n"].astype("int64")
+    order = _metric_order(all_metrics)
+    agg["_m"] = agg["metric"].map({m: k for k, m in enumerate(order)})
+    agg = _order_systems(agg.sort_values("_m", kind="stable"), systems)
+    agg = agg.merge(design, on="point", how="left").drop(columns="_m")
+    cols = ["point", *design.columns[1:], "system", "metric", "n", "mean", "std", "ci_low",
+            "ci_high"]
+    return agg[cols].reset_index(drop=True)
+
+
+def export_results(store: StoreRef, format: str = "parquet", out: str | Path | None = None) -> list[Path]:
+    """Write every table, the wide ``results`` (one row per run) and the ``summary`` to
+    ``out`` (default: ``<store>-export/``) as Parquet or CSV; returns the files."""
+    if format not in EXPORT_FORMATS:
+        raise FoedusError(f"unknown export format {format!r}; choose {' or '.join(EXPORT_FORMATS)}")
+    with _open(store) as st:
+        out_dir = Path(out) if out is not None else st.path.with_name(f"{st.path.stem}-export")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        files = []
+        options = "FORMAT parquet" if format == "parquet" else "FORMAT csv, HEADER"
+        for table in TABLES:
+            path = out_dir / f"{table}.{format}"
+            order = {"experiments": "name", "design_points": "point, parameter",
+                     "runs": "point, replication, system",
+                     "metrics": "point, replication, system, metric",
+                     "series": "point, replication, system, variable, year"}[table]
+            target = str(path).replace("'", "''")
+            st.con.execute(f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{target}' "
+                           f"({options})")
+            files.append(path)
+        for name, df in (("results", results_table(st)), ("summary", results_summary(st))):
+            path = out_dir / f"{name}.{format}"
+            if format == "parquet":
+                df.to_parquet(path, index=False)
+            else:
+                df.to_csv(path, index=False)
+            files.append(path)
+    return files
+
+
+def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """First-order and total Sobol indices (SALib ``sobol.analyze``) of each metric's mean
+    over replications, by system, for an experiment with a Sobol design.
+
+    Columns: ``system``, ``metric``, ``parameter``, ``S1``, ``S1_conf``, ``ST``, ``ST_conf``
+    (and, with second-order indices, rows ``"a × b"`` with ``S2``, ``S2_conf``), ``samples``
+    (base samples used) and ``note``. Where a metric is undefined (NaN) at a design point, the
+    base sample holding that point is dropped (Saltelli's sample stays valid); a metric
+    undefined almost everywhere, or constant, gets NaN indices.
+    """
+    from SALib.analyze import sobol as salib_sobol
+
+    from ._experiment import Sobol, sobol_problem
+
+    with _open(store) as st:
+        exp = st.experiment()
+        if not isinstance(exp.design, Sobol):
+            raise FoedusError(f"experiment {exp.name!r} has a {exp.design.type} design; Sobol "
+                              "indices need a sobol design")
+        row = st.experiment_row() or {}
+        n_points, systems = int(row["n_points"]), list(row["systems"])
+        means = st.con.execute(
+            "SELECT m.system, m.metric, m.point, avg(m.value) FILTER (WHERE NOT isnan(m.value)) "
+            "AS mean FROM metrics m JOIN runs r USING (point, replication, system) "
+            "WHERE r.status = 'done' GROUP BY m.system, m.metric, m.point").df()
+    problem = sobol_problem(exp)
+    second = exp.design.second_order
+    d = int(problem["num_vars"])
+    step = 2 * d + 2 if second else d + 2
+    rows: list[dict[str, Any]] = []
+    wanted = list(metrics) if metrics else _metric_order(means["metric"].unique().tolist())
+    for system in systems:
+        sub = means[means["system"] == system]
+        missing = n_points - sub["point"].nunique()
+        if missing:
+            raise FoedusError(f"system {system!r}: {missing} of {n_points} design points have no "
+                              "finished run; finish the sweep (--resume, --retry-errors) first")
+        for metric in wanted:
+            y = (sub[sub["metric"] == metric].set_index("point")["mean"]
+                 .reindex(range(n_points)).to_numpy(dtype=float))
+            # Saltelli's sample is made of blocks, one per base sample; a block where the metric
+            # is undefined is dropped whole, which leaves a valid (smaller) sample.
+            blocks = y.reshape(-1, step)
+            ok = ~np.isnan(blocks).any(axis=1)
+            used = blocks[ok].ravel()
+            base = {"system": system, "metric": metric, "samples": int(ok.sum())}
+            note = f"{int((~ok).sum())} base samples dropped (metric undefined)" if not ok.all() else ""
+            if ok.sum() < 2 or np.std(used) == 0:
+                note = "metric undefined almost everywhere" if ok.sum() < 2 else "metric is constant"
+                rows.extend({**base, "parameter": p, "S1": np.nan, "S1_conf": np.nan,
+                             "ST": np.nan, "ST_conf": np.nan, "note": note}
+                            for p in problem["names"])
+                continue
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                res = salib_sobol.analyze(problem, used, calc_second_order=second,
+                                          seed=exp.seed % 2**32)
+            for k, p in enumerate(problem["names"]):
+                rows.append({**base, "parameter": p, "S1": float(res["S1"][k]),
+                             "S1_conf": float(res["S1_conf"][k]), "ST": float(res["ST"][k]),
+                             "ST_conf": float(res["ST_conf"][k]), "note": note})
+            if second:
+                names = problem["names"]
+                for a in range(d):
+                    for b in range(a + 1, d):
+                        rows.append({**base, "parameter": f"{names[a]} × {names[b]}",
+                                     "S2": float(res["S2"][a, b]),
+                                     "S2_conf": float(res["S2_conf"][a, b]), "note": note})
+    cols = ["system", "metric", "parameter", "S1", "S1_conf", "ST", "ST_conf"]
+    if second:
+        cols += ["S2", "S2_conf"]
+    return pd.DataFrame(rows, columns=[*cols, "samples", "note"])
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def _ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Mean and half-width of the ``level`` t-interval of the finite values."""
+    from ._metrics import mean_ci
+
+    mean, low, _, _ = mean_ci(values, level)
+    return mean, mean - low
+
+
+def _grid(n: int) -> tuple[int, int]:
+    cols = min(4, n)
+    return (n + cols - 1) // cols, cols
+
+
+def _plot_parameter(runs: pd.DataFrame, param: str, metrics: list[str], systems: list[str],
+                    path: Path) -> None:
+    """Metric against ``param`` (mean and 95% CI over runs), one line per system."""
+    from matplotlib.figure import Figure
+
+    values = runs[param]
+    numeric = pd.api.types.is_numeric_dtype(values)
+    distinct = values.nunique()
+    if numeric and distinct > 12:  # continuous design: bin into deciles of the parameter
+        bins = pd.qcut(values, q=min(10, distinct), duplicates="drop")
+        x_of = runs.groupby(bins, observed=True)[param].mean()
+        key = bins.map(x_of).astype(float)
+    else:
+        key = values
+    rows, cols = _grid(len(metrics))
+    fig = Figure(figsize=(4.2 * cols, 3.2 * rows), layout="constrained")
+    for k, metric in enumerate(metrics):
+        ax = fig.add_subplot(rows, cols, k + 1)
+        for system in systems:
+            sel = runs["system"] == system
+            groups = runs[sel].groupby(key[sel], sort=True)[metric]
+            xs, ms, hs = [], [], []
+            for x, g in groups:
+                m, h = _ci(g.to_numpy(dtype=float))
+                xs.append(x)
+                ms.append(m)
+                hs.append(h)
+            if not xs:
+                continue
+            pos = xs if numeric else list(range(len(xs)))
+            ax.errorbar(pos, ms, yerr=np.nan_to_num(hs), marker="o", ms=3, capsize=2,
+                        label=system)
+            if not numeric:
+                ax.set_xticks(range(len(xs)), [str(x) for x in xs])
+        ax.set_title(metric, fontsize=9)
+        ax.set_xlabel(param, fontsize=8)
+        ax.tick_params(labelsize=7)
+    if metrics:
+        fig.axes[0].legend(fontsize=7)
+    fig.savefig(path, dpi=90)
+
+
+def _plot_systems(runs: pd.DataFrame, metrics: list[str], systems: list[str], path: Path) -> None:
+    """Mean and 95% CI of every metric by system (designs with one point)."""
+    from matplotlib.figure import Figure
+
+    rows, cols = _grid(len(metrics))
+    fig = Figure(figsize=(4.2 * cols, 3.0 * rows), layout="constrained")
+    for k, metric in enumerate(metrics):
+        ax = fig.add_subplot(rows, cols, k + 1)
+        stats = [_ci(runs.loc[runs["system"] == s, metric].to_numpy(dtype=float)) for s in systems]
+        ax.bar(range(len(systems)), [m for m, _ in stats],
+               yerr=np.nan_to_num([h for _, h in stats]), capsize=3, color="#4c72b0")
+        ax.set_xticks(range(len(systems)), systems, rotation=30, ha="right", fontsize=7)
+        ax.set_title(metric, fontsize=9)
+        ax.tick_params(labelsize=7)
+    fig.savefig(path, dpi=90)
+
+
+def results_report(store: StoreRef, out: str | Path | None = None) -> Path:
+    """An HTML report with PNG plots (metric against each parameter, by system), the summary
+    table, Sobol indices for Sobol designs and the errors. Returns ``out/index.html``."""
+    with _open(store) as st:
+        row = st.experiment_row()
+        if row is None:
+            raise FoedusError(f"{st.path} holds no experiment")
+        out_dir = Path(out) if out is not None else st.path.with_name(f"{st.path.stem}-report")
+        runs = results_table(st)
+        summ = results_summary(st)
+        errors = st.con.execute("SELECT point, replication, system, error FROM runs "
+                                "WHERE status = 'error' ORDER BY point, replication, system").df()
+        counts = st.counts()
+        sobol: pd.DataFrame | str | None = None
+        if row["design"] == "sobol" and not runs.empty:
+            try:
+                sobol = sobol_indices(st)
+            except FoedusError as exc:
+                sobol = str(exc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    systems: list[str] = row["systems"]
+    params: list[str] = row["parameters"]
+    metrics = [c for c in runs.columns if c not in ("point", "replication", "system", *params)]
+    labels = _system_labels(runs, systems)
+    figures: list[tuple[str, str]] = []
+    if metrics and not runs.empty:
+        if params:
+            for k, p in enumerate(params):
+                name = f"parameter-{k + 1}.png"
+                _plot_parameter(runs, p, metrics, labels, out_dir / name)
+                figures.append((name, f"Metrics against {p} (mean and 95% CI over runs)"))
+        else:
+            _plot_systems(runs, metrics, labels, out_dir / "systems.png")
+            figures.append(("systems.png", "Metrics by system (mean and 95% CI over runs)"))
+    page = _html(row, counts, summ, figures, sobol, errors)
+    index = out_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def _system_labels(runs: pd.DataFrame, systems: list[str]) -> list[str]:
+    present = set(runs["system"]) if not runs.empty else set()
+    return [s for s in systems if s in present] or sorted(present)
+
+
+def _html(row: dict[str, Any], counts: dict[str, int], summ: pd.DataFrame,
+          figures: list[tuple[str, str]], sobol: pd.DataFrame | str | None,
+          errors: pd.DataFrame) -> str:
+    e = html.escape
+    d = row["definition"]
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>foedus experiment {e(row['name'])}</title>",
+        "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;"
+        "padding:2px 6px;text-align:right}th{background:#eee}img{max-width:100%}"
+        "pre{background:#f6f6f6;padding:.5em;overflow-x:auto;font-size:11px}</style></head><body>",
+        f"<h1>Experiment {e(row['name'])}</h1>",
+        f"<p>{e(row['description'] or '')}</p>",
+        f"<p><em>{e(row['citation'] or '')}</em></p>" if row["citation"] else "",
+        "<ul>",
+        f"<li>systems: {e(', '.join(row['systems']))}</li>",
+        f"<li>design: {e(row['design'])} ({row['n_points']} points; parameters: "
+        f"{e(', '.join(row['parameters']) or 'none')})</li>",
+        f"<li>replications: {row['replications']}; horizon: {d.get('years')} years; "
+        f"root seed: {row['root_seed']}</li>",
+        f"<li>runs: {counts.get('done', 0)} done, {counts.get('error', 0)} errors</li>",
+        f"<li>created: {e(str(row['created']))}; foedus {e(str(row['foedus_version']))}; "
+        f"definition hash {e(row['hash'][:12])}</li>",
+        "</ul>",
+    ]
+    for name, caption in figures:
+        parts.append(f"<h2>{e(caption)}</h2><img src='{e(name)}' alt='{e(caption)}'>")
+    if isinstance(sobol, pd.DataFrame):
+        parts.append("<h2>Sobol indices (SALib; first order S1 and total ST, 95% conf.)</h2>")
+        parts.append(sobol.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="–"))
+    elif isinstance(sobol, str):
+        parts.append(f"<h2>Sobol indices</h2><p>{e(sobol)}</p>")
+    if not summ.empty:
+        parts.append("<h2>Summary: mean [95% CI] by design point and system</h2>")
+        cell = summ.assign(value=[_cell(m, lo, hi) for m, lo, hi in
+                                  zip(summ["mean"], summ["ci_low"], summ["ci_high"], strict=True)])
+        keys = [c for c in summ.columns if c not in ("metric", "n", "mean", "std", "ci_low",
+                                                       "ci_high")]
+        wide = cell.pivot_table(index=keys, columns="metric", values="value", aggfunc="first",
+                                sort=False)
+        parts.append(wide.to_html())
+    if not errors.empty:
+        parts.append(f"<h2>Errors ({len(errors)} runs)</h2>")
+        for rec in errors.head(20).itertuples():
+            parts.append(f"<p>point {rec.point}, replication {rec.replication}, system "
+                         f"{e(str(rec.system))}</p><pre>{e(str(rec.error))}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(p for p in parts if p)
+
+
+def _cell(mean: float, low: float, high: float) -> str:
+    if np.isnan(mean):
+        return "–"
+    if np.isnan(low):
+        return f"{mean:.3g}"
+    return f"{mean:.3g} [{low:.3g}, {high:.3g}]"
