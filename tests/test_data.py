@@ -476,3 +476,20 @@ def test_cli_peace_science_tools(tmp_path: Path) -> None:
     assert res.exit_code == 0 and len(json.loads(res.output)["years"]) == 11
     res = r.invoke(main, ["con", "--from", "1910", "--to", "1900", "--data-dir", str(DATA)])
     assert res.exit_code == 2
+
+
+@needs_data
+def test_plots_of_concentration_and_vetoes(tmp_path: Path) -> None:
+    r = CliRunner()
+    png = tmp_path / "con.png"
+    res = r.invoke(main, ["con", "--from", "1900", "--to", "1950", "--plot", str(png),
+                          "--data-dir", str(DATA)])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for by in ("member", "decade"):
+        svg = tmp_path / f"vetoes-{by}.svg"
+        res = r.invoke(main, ["vetoes", "--by", by, "--plot", str(svg), "--data-dir", str(DATA)])
+        assert res.exit_code == 0, res.output
+        assert "<svg" in svg.read_text()
+    res = r.invoke(main, ["vetoes", "--plot", str(tmp_path / "v.txt"), "--data-dir", str(DATA)])
+    assert res.exit_code == 2 and "v.txt" in res.output

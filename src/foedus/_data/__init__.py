@@ -41,6 +41,7 @@ from ._peacesci import (
     un_members,
     veto_statistics,
 )
+from ._plots import plot_concentration, plot_vetoes
 from ._sources import SOURCES, DataFile, Source
 from ._world_from_data import (
     COW_TO_GW_FALLBACK,
@@ -90,6 +91,8 @@ __all__ = [
     "load_states",
     "load_vetoes",
     "load_wars",
+    "plot_concentration",
+    "plot_vetoes",
     "portfolio_levels",
     "read_table",
     "region_of",

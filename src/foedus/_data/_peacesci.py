@@ -182,6 +182,7 @@ def capability_concentration(start: int = 1816, end: int = 2016, *, among: str =
                      "poles": poles,
                      "polarity": {0: "", 1: "unipolar", 2: "bipolar"}.get(poles, "multipolar")})
     out = pd.DataFrame(rows)
+    out.attrs["among"] = among
     out.attrs["citations"] = {sid: SOURCES[sid].citation
                               for sid in (str(nmc.attrs["source"]), "cow-majors")}
     return out

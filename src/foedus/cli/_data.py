@@ -232,21 +232,25 @@ def dyads_cmd(year: int, relevant: bool, directed: bool, out: Path | None, limit
 @click.option("--every", type=int, default=1, show_default=True, help="Show every k-th year.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the table (.csv, or .parquet).")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Plot CON and the effective poles over the years (.png, .svg or .pdf).")
 @data_dir_option
 @json_option
 @handle_errors
-def con_cmd(start: int, end: int, among: str, every: int, out: Path | None,
+def con_cmd(start: int, end: int, among: str, every: int, out: Path | None, plot: Path | None,
             data_dir: Path | None, as_json: bool) -> None:
     """Capability concentration (CON; Singer, Bremer & Stuckey 1972) and polarity over time."""
-    from .._data import capability_concentration
+    from .._data import capability_concentration, plot_concentration
 
     df = capability_concentration(start, end, among=among, data_dir=data_dir)
     if out is not None:
         _write_table(df, out)
+    if plot is not None:
+        plot_concentration(df, plot)
     if every > 1:
         df = df[(df["year"] - start) % every == 0]
     if as_json:
-        emit_json({"among": among, "years": _records(df)})
+        emit_json({"among": among, "years": _records(df), "plot": str(plot) if plot else None})
         return
     t = Table(title=f"Capability concentration among {'major powers' if among == 'majors' else 'all states'}")
     for c in ("year", "n", "CON", "leader", "leader share", "eff. poles", "poles", "polarity"):
@@ -255,22 +259,28 @@ def con_cmd(start: int, end: int, among: str, every: int, out: Path | None,
         t.add_row(str(r.year), str(r.n), f"{r.con:.3f}", str(r.leader), f"{r.leader_share:.3f}",
                   f"{r.effective_poles:.2f}", str(r.poles), str(r.polarity))
     console.print(t)
+    if plot is not None:
+        console.print(f"Plot written to {plot}", highlight=False)
 
 
 @click.command("vetoes")
 @click.option("--by", type=click.Choice(["member", "decade", "region", "year"]), default="member",
               show_default=True, help="Count vetoes by member, or per member by decade/region/year.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Plot the counts (.png, .svg or .pdf).")
 @data_dir_option
 @json_option
 @handle_errors
-def vetoes_cmd(by: str, data_dir: Path | None, as_json: bool) -> None:
+def vetoes_cmd(by: str, plot: Path | None, data_dir: Path | None, as_json: bool) -> None:
     """UN Security Council vetoes, 1946-2022 (World Politics Data Lab, from the UN DHL)."""
-    from .._data import veto_statistics
+    from .._data import plot_vetoes, veto_statistics
 
     df = veto_statistics(by, data_dir=data_dir)
+    if plot is not None:
+        plot_vetoes(df, plot)
     if as_json:
         emit_json({"by": by, "drafts": df.attrs["drafts"], "rows": _records(df),
-                   "citation": df.attrs["citation"]})
+                   "citation": df.attrs["citation"], "plot": str(plot) if plot else None})
         return
     t = Table(title=f"Security Council vetoes by {by} ({df.attrs['drafts']} vetoed drafts)")
     for c in df.columns:
@@ -278,6 +288,8 @@ def vetoes_cmd(by: str, data_dir: Path | None, as_json: bool) -> None:
     for r in df.itertuples(index=False):
         t.add_row(*[str(v) for v in r])
     console.print(t)
+    if plot is not None:
+        console.print(f"Plot written to {plot}", highlight=False)
 
 
 def register(main: click.Group) -> None:
