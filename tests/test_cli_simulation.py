@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from foedus import generate_world
@@ -68,16 +69,17 @@ def test_simulate(runner: CliRunner, tmp_path: Path) -> None:
     assert len(d["series"]) == 12 and d["settings"]["activation"] == "simultaneous"
 
 
-def test_compare_json_and_report(runner: CliRunner, tmp_path: Path) -> None:
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        r = runner.invoke(main, ["compare", "--charters", "self-help,un-1965", "--replications",
-                                 "2", "--years", "5", "--states", "16", "--workers", "1",
-                                 "--json"])
-        assert r.exit_code == 0, r.output
-        d = json.loads(r.stdout)
-        assert list(d) == ["self-help", "un-1965"]
-        assert set(d["un-1965"]["response_rate"]) >= {"mean", "ci_low", "ci_high"}
-        assert Path("foedus-report/report.html").exists()
+def test_compare_json_and_report(runner: CliRunner, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the report goes to ./foedus-report by default
+    r = runner.invoke(main, ["compare", "--charters", "self-help,un-1965", "--replications",
+                             "2", "--years", "5", "--states", "16", "--workers", "1",
+                             "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert list(d) == ["self-help", "un-1965"]
+    assert set(d["un-1965"]["response_rate"]) >= {"mean", "ci_low", "ci_high"}
+    assert Path("foedus-report/report.html").exists()
 
 
 def test_compare_readable(runner: CliRunner, tmp_path: Path) -> None:
