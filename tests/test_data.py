@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import foedus
-from foedus import InputError
+from foedus import FoedusError, InputError
 from foedus._data import (
     SOURCES,
     ChecksumError,
@@ -46,7 +46,7 @@ from foedus._data import (
     veto_statistics,
     world_for_year,
 )
-from foedus._world import DEFENCE
+from foedus._world import DEFENCE, OFFENCE
 from foedus.cli import main
 
 DATA = Path(os.environ.get("FOEDUS_TEST_DATA",
@@ -225,7 +225,23 @@ def test_world_fields_are_consistent() -> None:
     assert 5800 < w.distance[i("USA"), i("UKG")] < 6000
     assert w.bloc[i("USA")] >= 0 and w.bloc[i("POL")] == w.bloc[i("RUS")] != w.bloc[i("USA")]
     assert np.all((w.revisionism >= 0) & (w.revisionism <= 1))
-    assert not w.nonaligned.any() and w.alive.all()
+    assert not w.nonaligned.any() and w.alive.all()  # 1950: before the movement (1961)
+
+
+@needs_data
+def test_nonaligned_states_hold_no_pact_from_1961() -> None:
+    w = world_for_year(1970, data_dir=DATA)
+    i = w.index
+    assert w.nonaligned[i("IND")] and w.nonaligned[i("YUG")] and w.nonaligned[i("INS")]
+    for code in ("USA", "RUS", "UKG", "GFR", "POL", "BRA"):  # majors, NATO, Warsaw Pact, Rio
+        assert not w.nonaligned[i(code)], code
+    pact = ((w.alliances | w.alliances.T) & (DEFENCE | OFFENCE)) != 0
+    np.fill_diagonal(pact, False)
+    assert not pact[w.nonaligned].any()
+    assert pact[~w.nonaligned & ~w.major].any(axis=1).all()  # every other minor holds one
+    assert not world_for_year(1970, data_dir=DATA, nonaligned="none").nonaligned.any()
+    with pytest.raises(FoedusError, match="nonaligned"):
+        world_for_year(1970, data_dir=DATA, nonaligned="nam")
 
 
 @needs_data

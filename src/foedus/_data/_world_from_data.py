@@ -525,8 +525,33 @@ def alliance_blocs(alliances: NDArray[np.int8], capability: NDArray[np.float64],
     return bloc
 
 
+#: The Non-Aligned Movement was founded at the Belgrade conference, 1-6 September 1961.
+NAM_FOUNDED = 1961
+NONALIGNED_RULES = ("no-pact", "none")
+
+
+def nonaligned_flags(alliances: NDArray[np.int8], major: NDArray[np.bool_], year: int,
+                     rule: str = "no-pact") -> NDArray[np.bool_]:
+    """Non-aligned states of a data world (MODEL.md §1: a state that joins no alliance).
+
+    ``"no-pact"``: from 1961 (the Belgrade conference founding the Non-Aligned Movement;
+    Willetts 1978) a state that is not a major power and holds no ATOP defence or offence pact
+    with anyone that year. Before 1961 nobody. ``"none"``: nobody, ever. A proxy from the alliance
+    data, not NAM membership: it also flags the neutrals (Switzerland, Sweden, Austria, ...), who
+    likewise join no alliance, and misses NAM members that kept a pact.
+    """
+    if rule not in NONALIGNED_RULES:
+        raise FoedusError(f"nonaligned must be one of {', '.join(NONALIGNED_RULES)}, not {rule!r}")
+    n = len(major)
+    if rule == "none" or year < NAM_FOUNDED:
+        return np.zeros(n, bool)
+    a = np.asarray(alliances)
+    pact = (((a | a.T) & (DEFENCE | OFFENCE)) != 0) & ~np.eye(n, dtype=bool)
+    return ~np.asarray(major, bool) & ~pact.any(axis=1)
+
+
 def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s: bool = True,
-                   revisionism: str = "mid") -> World:
+                   revisionism: str = "mid", nonaligned: str = "no-pact") -> World:
     """The COW state system of ``year`` as a :class:`World` (codes = COW abbreviations).
 
     Capability: CINC share (NMC v7.0, else v6.0), renormalised; a missing CINC gets half the
@@ -536,10 +561,15 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
     Affinity: Signorino–Ritter S over the alliance portfolios (capability-weighted unless
     ``weighted_s=False``). Major powers: COW. Revisionism: ``"mid"`` derives it from revisionist
     MID initiations over the previous decade (default 0.2 without data); ``"constant"`` uses 0.2.
-    Bloc: clusters of the defence/offence pact network (:func:`alliance_blocs`). Non-aligned: False (no data used).
+    Bloc: clusters of the defence/offence pact network (:func:`alliance_blocs`). Non-aligned:
+    :func:`nonaligned_flags` with rule ``nonaligned`` (from 1961, states without a defence or
+    offence pact).
     """
     if revisionism not in ("mid", "constant"):
         raise FoedusError(f"revisionism must be 'mid' or 'constant', not {revisionism!r}")
+    if nonaligned not in NONALIGNED_RULES:
+        raise FoedusError(f"nonaligned must be one of {', '.join(NONALIGNED_RULES)}, "
+                          f"not {nonaligned!r}")
     ds = dataset(data_dir)
     year = int(year)
     mem = ds.members(year)
@@ -581,6 +611,7 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
                          else " (COW MID data not found)")
 
     bloc = alliance_blocs(alliances, cap)
+    nonaligned_flag = nonaligned_flags(alliances, major, year, nonaligned)
     alliance_sid = ds.alliance_source
     ci, cj = np.nonzero(np.triu(conttype, 1))
     cont_pairs = [[codes[i], codes[j], int(conttype[i, j])]
@@ -614,12 +645,14 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
         "revisionism": rev_note,
         "bloc": (f"average-linkage clusters (Jaccard similarity >= {BLOC_SIMILARITY}) of "
                  "defence/offence pact neighbourhoods, numbered by capability"),
-        "nonaligned": "not derived from data (all False)",
+        "nonaligned": ("none (rule 'none')" if nonaligned == "none" else
+                       f"rule 'no-pact': not a major power and no ATOP defence/offence pact, "
+                       f"from {NAM_FOUNDED} (Non-Aligned Movement, Belgrade 1961)"),
         "un_members": un_members_for(ds, year, codes, ccodes) if year >= 1945 else [],
     }
     return World(codes=codes, names=names, ccodes=ccodes, capability=cap.astype(np.float64),
                  pos=pos, region=region, major=major, revisionism=rev.astype(np.float64),
-                 alive=np.ones(n, bool), nonaligned=np.zeros(n, bool), bloc=bloc,
+                 alive=np.ones(n, bool), nonaligned=nonaligned_flag, bloc=bloc,
                  distance=distance, contiguity=contiguity, affinity=affinity,
                  alliances=alliances, year=year, source="cow", meta=meta)
 

@@ -132,13 +132,15 @@ def _world_summary(year: int, data_dir: Path | None) -> tuple[Any, dict[str, Any
     states = [{"ccode": int(w.ccodes[i]), "stateabb": w.codes[i], "name": w.names[i],
                "cinc": float(w.capability[i]), "major": bool(w.major[i]),
                "region": w.region_name(int(i)), "revisionism": round(float(w.revisionism[i]), 4),
-               "bloc": int(w.bloc[i]), "capital": w.meta["capitals"][i],
+               "bloc": int(w.bloc[i]), "nonaligned": bool(w.nonaligned[i]),
+               "capital": w.meta["capitals"][i],
                "un_member": w.codes[i] in set(w.meta["un_members"])} for i in order]
     summary = {"year": w.year, "source": w.source, "n": w.n,
                "majors": [w.codes[i] for i in np.flatnonzero(w.major)],
                "alliances": {"pairs": int(any_pact.sum()), "defence_pairs": int(defence.sum())},
                "contiguous_pairs": int(w.contiguity[iu].sum()),
                "blocs": int(w.bloc.max() + 1) if w.n else 0,
+               "nonaligned": [w.codes[i] for i in np.flatnonzero(w.nonaligned)],
                "un_members": len(w.meta["un_members"]),
                "sources": w.meta["sources"], "citations": w.meta["citations"],
                "states": states}
