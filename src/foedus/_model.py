@@ -448,11 +448,14 @@ class Model:
 
     def run(self, years: int) -> RunResult:
         """Run ``years`` periods and return the result."""
+        self._advance(years)
+        return self.result()
+
+    def _advance(self, years: int) -> None:
         if int(years) < 0:
             raise FoedusError(f"years must be >= 0, got {years}")
         for _ in range(int(years)):
             self.step()
-        return self.result()
 
     # -- growth and alignment ---------------------------------------------------------------
 
@@ -1164,7 +1167,7 @@ def simulate(charter: str | Charter, *, world: World | None = None, years: int =
                   max_crises=max_crises, growth_sd=growth_sd, attack_threshold=attack_threshold,
                   eu_noise=eu_noise, neighbours=neighbours, reach_km=reach_km,
                   peace_years=peace_years, balancing_rate=balancing_rate, doubt=doubt)
-    model.run(years)
+    model._advance(years)  # not run(): the result is built once, with its seed label
     return model.result(seed=label)
 
 
