@@ -1,7 +1,8 @@
 """Benchmark the experiment runner: parallel efficiency, overhead per run, Dask against processes.
 
 Run with ``python benchmarks/bench_runner.py [--runs N] [--repeat R] [--quick]``. Prints ratios
-measured in this one run (each timing the best of ``R``, with the load average beside it); no
+measured in this one run (each timing the best of ``R``, the two sides of each comparison timed
+alternately, with the load average beside it); no
 assertions (timings on a shared machine vary; this is for reading, not CI).
 
 The long runs are ``un-1965`` on synthetic worlds of 120 states with the horizon calibrated at
@@ -17,17 +18,19 @@ start so that one run takes about 1.2 s on this machine.
   and the machinery alone: a sweep whose run function returns a stored result at once, per
   run, with the fixed cost of a sweep (store, definition hash, tasks) apart.
 * **Dask against processes** (target: within 10%): 2 single-threaded workers of an embedded Dask
-  ``LocalCluster`` against 2 local processes on the same long runs, each executor started and
-  warmed first (start times printed apart), then the runs chunked and recorded in a store.
+  ``LocalCluster`` against 2 local processes on the same long runs, both executors started and
+  warmed first (start times printed apart), then timed alternately, the runs chunked and
+  recorded in a store.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import math
 import os
 import platform
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -43,10 +46,12 @@ REPEAT = 1
 _STORED: dict[str, Any] = {}
 
 
-def experiment(runs: int, *, n: int = 120, years: int = 100, name: str = "bench") -> Experiment:
+def experiment(runs: int, *, n: int = 120, years: int = 100, name: str = "bench",
+               series: bool = True) -> Experiment:
     """``runs`` replications of un-1965 on synthetic worlds of ``n`` states for ``years``."""
     return experiment_from_dict({"name": name, "systems": ["un-1965"], "replications": runs,
-                                 "years": years, "seed": 42, "scenario": {"world": {"n": n}}})
+                                 "years": years, "seed": 42, "series": series,
+                                 "scenario": {"world": {"n": n}}})
 
 
 def load() -> str:
@@ -54,45 +59,55 @@ def load() -> str:
     return f"[load {os.getloadavg()[0]:.1f}]"
 
 
-def best(fn: Any) -> float:
-    """Best wall time of ``REPEAT`` calls of ``fn()``."""
-    out = float("inf")
+def best(*fns: Any) -> list[float]:
+    """Best wall time of ``REPEAT`` calls of each ``fn()``, the calls interleaved (round
+    ``k`` calls every function once) so that a busier moment of a shared machine does not fall
+    on one side of a comparison only."""
+    out = [float("inf")] * len(fns)
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn()
-        out = min(out, time.perf_counter() - start)
+        for k, fn in enumerate(fns):
+            start = time.perf_counter()
+            fn()
+            out[k] = min(out[k], time.perf_counter() - start)
     return out
 
 
-def timed_sweep(exp: Experiment, tmp: Path, **kw: Any) -> float:
-    """Best wall time of sweeps of ``exp``, each into a fresh store."""
+def sweep_fn(exp: Experiment, tmp: Path, **kw: Any) -> Any:
+    """A function that sweeps ``exp`` into a fresh store."""
 
     def once() -> None:
         res = sweep(exp, tmp / f"{exp.name}-{time.monotonic_ns()}.duckdb", **kw)
         if res.errors:
             raise SystemExit(f"benchmark runs failed: {res.errors} errors")
 
-    return best(once)
+    return once
 
 
-def direct(exp: Experiment) -> float:
-    """Best wall time of loops calling the model directly on the runs of ``exp``."""
+def direct_fn(exp: Experiment) -> Any:
+    """A function that calls the model directly on the runs of ``exp`` (world + simulate)."""
     from foedus._model import simulate
     from foedus._world import generate_world
 
+    tasks = make_tasks(exp)
+
     def once() -> None:
-        for task in make_tasks(exp):
+        for task in tasks:
             w_seq, r_seq = run_seeds(task.seed, task.point, task.replication)
             world = generate_world(**task.world, rng=np.random.default_rng(w_seq))
             simulate(task.charter, world=world, years=task.years, rng=np.random.default_rng(r_seq))
 
-    return best(once)
+    return once
+
+
+def timed_sweep(exp: Experiment, tmp: Path, **kw: Any) -> float:
+    """Best wall time of sweeps of ``exp``, each into a fresh store."""
+    return best(sweep_fn(exp, tmp, **kw))[0]
 
 
 def calibrate(target: float = 1.2) -> int:
     """Horizon (years) at which a run of 120 states takes about ``target`` seconds."""
     probe = experiment(3, years=50)
-    per_run = direct(probe) / 3
+    per_run = best(direct_fn(probe))[0] / 3
     return max(50, math.ceil(50 * target / per_run))
 
 
@@ -113,22 +128,37 @@ def startup(backend: str, workers: int) -> float:
         return time.perf_counter() - start
 
 
-def warm_compute(backend: str, workers: int, exp: Experiment, tmp: Path) -> tuple[float, float]:
-    """(start-and-warm seconds, best compute seconds) of the runs of ``exp`` on one executor:
-    chunks sent, results recorded in a store, as a sweep does."""
-    start = time.perf_counter()
-    with open_executor(backend, workers) as (ex, n):
-        for fut in [ex.submit(_noop, k) for k in range(4 * n)]:
-            fut.result()
-        started = time.perf_counter() - start
-        tasks = make_tasks(exp)
+def _record(store: ResultStore, results: list[dict[str, Any]]) -> None:
+    store.write(results)
 
-        def once() -> None:
-            with ResultStore(tmp / f"warm-{backend}-{time.monotonic_ns()}.duckdb") as st:
-                st.start(exp, resume=False, points=exp.design_points())
-                _run_chunks(ex, tasks, run_one, n, None, st.write)
 
-        return started, best(once)
+def warm_compare(workers: int, exp: Experiment, tmp: Path) -> dict[str, tuple[float, float]]:
+    """Backend -> (start-and-warm seconds, best compute seconds) for ``processes`` and ``dask``:
+    both executors started and warmed first, then timed alternately (``REPEAT`` rounds), so
+    that neither profits from a quieter moment of a shared machine. Each timing sends the runs
+    of ``exp`` in chunks and records them in a store, as a sweep does."""
+    backends = ("processes", "dask")
+    started: dict[str, float] = {}
+    best_time = dict.fromkeys(backends, float("inf"))
+    tasks = make_tasks(exp)
+    with contextlib.ExitStack() as stack:
+        executors = {}
+        for b in backends:
+            start = time.perf_counter()
+            ex, n = stack.enter_context(open_executor(b, workers))
+            for fut in [ex.submit(_noop, k) for k in range(4 * n)]:
+                fut.result()
+            started[b] = time.perf_counter() - start
+            executors[b] = (ex, n)
+        for _ in range(REPEAT):
+            for b in backends:
+                ex, n = executors[b]
+                start = time.perf_counter()
+                with ResultStore(tmp / f"warm-{b}-{time.monotonic_ns()}.duckdb") as st:
+                    st.start(exp, resume=False, points=exp.design_points())
+                    _run_chunks(ex, tasks, run_one, n, None, functools.partial(_record, st))
+                best_time[b] = min(best_time[b], time.perf_counter() - start)
+    return {b: (started[b], best_time[b]) for b in backends}
 
 
 def main() -> None:
@@ -151,20 +181,23 @@ def main() -> None:
         print(f"\nfork server first start (one-time per driver process): "
               f"{startup('processes', 2):.2f} s; a later pool: {startup('processes', 2):.2f} s")
 
-        t_direct = direct(big)
+        t_direct, t_serial = best(direct_fn(big), sweep_fn(big, tmp, backend="serial"))
         print(f"\nlong runs: {runs} x un-1965, 120 states, {years} years; direct calls "
               f"{t_direct:.2f} s ({t_direct / runs:.2f} s per run)")
-        t_serial = timed_sweep(big, tmp, backend="serial")
         print(f"  serial sweep vs direct calls: {t_serial:.2f} s vs {t_direct:.2f} s -> "
               f"{1000 * (t_serial - t_direct) / runs:+.1f} ms per run "
               f"({100 * (t_serial - t_direct) / t_direct:+.1f}%; target <= 5%) {load()}")
-        t_small_direct = direct(small)
-        t_small = timed_sweep(small, tmp, backend="serial")
+        bare = experiment(runs * 10, n=20, years=10, name="bench-bare", series=False)
+        t_small_direct, t_small, t_bare = best(direct_fn(small), sweep_fn(small, tmp, backend="serial"),
+                                               sweep_fn(bare, tmp, backend="serial"))
         n_small = small.n_runs()
         print(f"  small runs ({n_small} x 20 states, 10 years, {1000 * t_small_direct / n_small:.0f} "
               f"ms each): {t_small:.2f} s vs {t_small_direct:.2f} s -> "
               f"{1000 * (t_small - t_small_direct) / n_small:+.1f} ms per run "
               f"({100 * (t_small - t_small_direct) / t_small_direct:+.1f}%) {load()}")
+        print(f"  the same without yearly series (series = false): {t_bare:.2f} s -> "
+              f"{1000 * (t_bare - t_small_direct) / n_small:+.1f} ms per run "
+              f"({100 * (t_bare - t_small_direct) / t_small_direct:+.1f}%) {load()}")
         _STORED.update(run_one(make_tasks(big)[0]))
         t_fixed = timed_sweep(experiment(1, name="bench-one"), tmp, backend="serial",
                               run_fn=stored_run)
@@ -176,8 +209,8 @@ def main() -> None:
               f"long run, {100 * per_run / (t_small_direct / n_small):.1f}% of a small run; "
               f"fixed cost per sweep {t_fixed:.2f} s")
 
-        t1 = timed_sweep(big, tmp, backend="processes", workers=1)
-        t2 = timed_sweep(big, tmp, backend="processes", workers=2)
+        t1, t2 = best(sweep_fn(big, tmp, backend="processes", workers=1),
+                      sweep_fn(big, tmp, backend="processes", workers=2))
         print(f"\nparallel efficiency, processes: 1 worker {t1:.2f} s, 2 workers {t2:.2f} s -> "
               f"speed-up {t1 / t2:.2f}, efficiency {100 * t1 / (2 * t2):.0f}% (target >= 90%) "
               f"{load()}")
@@ -187,8 +220,8 @@ def main() -> None:
         except ImportError:
             print("\nDask: not installed (pip install 'foedus[dask]'); skipped")
             return
-        s_proc, c_proc = warm_compute("processes", 2, big, tmp)
-        s_dask, c_dask = warm_compute("dask", 2, big, tmp)
+        res = warm_compare(2, big, tmp)
+        (s_proc, c_proc), (s_dask, c_dask) = res["processes"], res["dask"]
         print(f"\nDask LocalCluster vs local processes, 2 workers each, warm: {c_dask:.2f} s vs "
               f"{c_proc:.2f} s -> ratio {c_dask / c_proc:.2f} (target <= 1.10) {load()}")
         print(f"  start and warm-up: Dask LocalCluster {s_dask:.2f} s (workers preload the model); "
@@ -196,4 +229,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
