@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
+import pytest
 
 from foedus._charter import (
     Body,
@@ -67,3 +72,21 @@ def test_readme_opens_with_two_setup_commands_and_ci_runs_the_test_one() -> None
     assert "pytest" in first[1]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert first[1].strip() in ci
+
+
+def _python_examples() -> list[tuple[str, int, str]]:
+    out = []
+    for path in [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]:
+        blocks = re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+        out.extend((path.relative_to(REPO).as_posix(), k, b) for k, b in enumerate(blocks))
+    return out
+
+
+@pytest.mark.parametrize(("doc", "k", "code"), _python_examples(),
+                         ids=[f"{d}#{k}" for d, k, _ in _python_examples()])
+def test_python_examples_in_the_docs_run(doc: str, k: int, code: str, tmp_path: Path) -> None:
+    """Every ```python block of the README and docs runs as written (in a fresh directory)."""
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert res.returncode == 0, f"{doc}, python block {k + 1} fails:\n{res.stderr[-2000:]}"
