@@ -126,3 +126,68 @@ def test_report(comp: Comparison, tmp_path: Path) -> None:
     assert {"charter", "metric", "mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
     runs = pd.read_csv(tmp_path / "rep" / "runs.csv")
     assert len(runs) == len(comp.runs)
+
+
+# --- saving finished replications and resuming ---------------------------------------------------
+
+
+def test_an_interrupted_comparison_resumes_with_identical_numbers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from foedus import _compare
+
+    kw = {"replications": 5, "years": 12, "n_states": 20, "seed": 3, "progress": False,
+          "workers": 1}
+    charters = ["self-help", "un-1965"]
+    full = compare(charters, out=tmp_path / "full", **kw)
+    assert not (tmp_path / "full" / "partial").exists()  # removed once complete
+    with monkeypatch.context() as m:  # stop after two replications, leaving them saved
+        m.setattr(_compare._Checkpoint, "clear", lambda self: None)
+        compare(charters, out=tmp_path / "part", **{**kw, "replications": 2})
+    saved = sorted(p.name for p in (tmp_path / "part" / "partial").iterdir())
+    assert saved == ["manifest.json", "replication-000000.json", "replication-000001.json"]
+    with pytest.raises(FoedusError, match="resume"):  # never overwritten silently
+        compare(charters, out=tmp_path / "part", **kw)
+    with pytest.raises(FoedusError, match="other charters or settings"):
+        compare(charters, out=tmp_path / "part", resume=True, **{**kw, "seed": 4})
+    resumed = compare(charters, out=tmp_path / "part", resume=True, **kw)
+    assert resumed.settings["resumed_replications"] == 2
+    for name in ("runs", "table", "series", "events"):
+        pd.testing.assert_frame_equal(getattr(full, name), getattr(resumed, name))
+    assert not (tmp_path / "part" / "partial").exists()
+
+
+def test_compare_killed_with_sigkill_then_resumed(tmp_path: Path) -> None:
+    """The CLI saves each finished replication; after SIGKILL, --resume completes the job."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    args = ["--charters", "self-help,un-1965", "--replications", "12", "--years", "60",
+            "--states", "40", "--workers", "1", "--seed", "5"]
+    cmd = [sys.executable, "-c", "from foedus.cli import main; main()", "compare", *args]
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    partial = tmp_path / "killed" / "partial"
+    proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "killed")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list(partial.glob("replication-*.json"))) < 3 and time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    kept = len(list(partial.glob("replication-*.json")))
+    if proc.returncode != -signal.SIGKILL or kept >= 12:
+        pytest.skip("the comparison finished before it could be killed")
+    assert kept >= 3  # (a file half-written at the kill stays *.tmp and is not read)
+    resumed = subprocess.run([*cmd, "--out", str(tmp_path / "killed"), "--resume"], env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    whole = subprocess.run([*cmd, "--out", str(tmp_path / "whole")], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert whole.returncode == 0, whole.stderr
+    for name in ("runs.csv", "summary.csv", "events.csv", "series.csv"):
+        assert (tmp_path / "killed" / name).read_text() == (tmp_path / "whole" / name).read_text()
+    assert not partial.exists()

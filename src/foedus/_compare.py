@@ -9,13 +9,15 @@ one row per charter and metric with the mean and t-interval (``Comparison.table`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
+import shutil
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +182,7 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
             behaviour: Behaviour | dict[str, Any] | None = None, world: World | None = None,
             out: str | Path | None = None, progress: bool = True,
             world_params: dict[str, Any] | None = None, workers: int | None = None,
+            checkpoint: str | Path | None = None, resume: bool = False,
             **model: Any) -> Comparison:
     """Run every charter on the same ``replications`` worlds and summarise the metrics.
 
@@ -189,6 +192,12 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
     numbers do not depend on ``workers`` (processes; default: the available CPUs, 1 runs in
     this process). ``out`` writes the report there. ``model`` passes model settings
     (``activation``, ``max_crises``...) to :func:`foedus.simulate`.
+
+    Finished replications are saved as they come to ``checkpoint`` (default ``out/partial``
+    when ``out`` is given; none otherwise), which is removed once the comparison is complete.
+    A comparison that stops (killed, interrupted) continues with ``resume=True``: saved
+    replications are read back, not re-run, and the numbers equal an uninterrupted run's.
+    Without ``resume`` an existing checkpoint is refused rather than overwritten.
     """
     ids = list(charters) if charters is not None else builtin_charter_ids()
     if not ids:
@@ -206,21 +215,44 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
     if world is None and int(n_states) < 1:
         raise FoedusError(f"n_states must be at least 1, got {n_states}")
     beh = as_behaviour(behaviour)
+    if checkpoint is None and out is not None:
+        checkpoint = Path(out) / "partial"
+    ckpt = None
+    done: dict[int, list[dict[str, Any]]] = {}
+    if checkpoint is not None:
+        ckpt = _Checkpoint(Path(checkpoint), _fingerprint(
+            loaded, seed=int(seed), years=int(years), n_states=int(n_states),
+            behaviour=beh.to_dict(), world_params=dict(world_params or {}), world=world,
+            model=_model_settings(model)))
+        done = {r: res for r, res in ckpt.start(resume).items() if r < int(replications)}
     tasks = [_Task(ch, r, int(seed), int(years), int(n_states), beh.to_dict(),
                    dict(world_params or {}), world, dict(model))
-             for r in range(int(replications)) for ch in loaded]
+             for r in range(int(replications)) if r not in done for ch in loaded]
     n_workers = default_workers() if workers is None else max(1, int(workers))
-    n_workers = min(n_workers, len(tasks))
+    n_workers = max(1, min(n_workers, len(tasks)))
     start = time.perf_counter()
-    results: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = [res for r in sorted(done) for res in done[r]]
+    pending: dict[int, list[dict[str, Any]]] = {}
+
+    def finished(res: dict[str, Any]) -> None:
+        results.append(res)
+        rep = pending.setdefault(res["replication"], [])
+        rep.append(res)
+        if len(rep) == len(loaded):  # a whole replication: save it
+            if ckpt is not None:
+                ckpt.save(res["replication"], rep)
+            del pending[res["replication"]]
+
     with _progress(len(tasks), progress) as bar:
         job = bar.add_task("runs", total=len(tasks))
         if n_workers == 1:
             for task in tasks:
-                results.append(_run(task))
+                finished(_run(task))
                 bar.advance(job)
         else:
-            results = _parallel(tasks, n_workers, lambda: bar.advance(job))
+            for res in _parallel(tasks, n_workers):
+                finished(res)
+                bar.advance(job)
     elapsed = time.perf_counter() - start
     order = {c.id: i for i, c in enumerate(loaded)}
     results.sort(key=lambda r: (order[r["charter"]], r["replication"]))
@@ -236,12 +268,14 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
                 f"{world.source} {world.year or ''}".strip(),
                 "world_params": dict(world_params or {}), "behaviour": beh.to_dict(),
                 "model": _model_settings(model), "workers": n_workers,
-                "seconds": round(elapsed, 2)}
+                "seconds": round(elapsed, 2), "resumed_replications": len(done)}
     comp = Comparison(charters=names, runs=runs, table=summary_table(runs, names),
                       series=series, events=events, settings=settings,
                       names={c.id: c.name for c in loaded})
     if out is not None:
         comp.write(out)
+    if ckpt is not None:
+        ckpt.clear()
     return comp
 
 
@@ -251,21 +285,123 @@ def _model_settings(model: dict[str, Any]) -> dict[str, Any]:
     return {**DEFAULTS, **model}
 
 
-def _parallel(tasks: list[_Task], workers: int, tick: Any) -> list[dict[str, Any]]:
-    """Run tasks on a process pool in chunks of whole replications (worlds are built once)."""
-    results: list[dict[str, Any]] = []
+def _parallel(tasks: list[_Task], workers: int) -> Iterable[dict[str, Any]]:
+    """Run tasks on a process pool in chunks of whole replications (worlds are built once);
+    yield each result as its chunk finishes."""
     by_rep: dict[int, list[_Task]] = {}
     for t in tasks:
         by_rep.setdefault(t.replication, []).append(t)
     ex: Executor
     with ProcessPoolExecutor(max_workers=workers) as ex:
         futures = [ex.submit(_run_many, chunk) for chunk in by_rep.values()]
-        for fut in as_completed(futures):
-            chunk = fut.result()
-            results.extend(chunk)
-            for _ in chunk:
-                tick()
-    return results
+        try:
+            for fut in as_completed(futures):
+                yield from fut.result()
+        finally:
+            for fut in futures:
+                fut.cancel()
+
+
+# --- saving finished replications --------------------------------------------------------------
+
+
+def _fingerprint(charters: Sequence[Charter], **settings: Any) -> str:
+    """SHA-256 of everything that determines a replication's numbers (not how many there are)."""
+    world = settings.pop("world")
+    payload: dict[str, Any] = {"charters": [c.model_dump(mode="json") for c in charters],
+                               "settings": settings, "world": None}
+    if world is not None:
+        h = hashlib.sha256(json.dumps([world.codes, world.year, world.source]).encode())
+        for f in fields(world):
+            value = getattr(world, f.name)
+            if isinstance(value, np.ndarray):
+                h.update(f.name.encode())
+                h.update(np.ascontiguousarray(value).tobytes())
+        payload["world"] = h.hexdigest()
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Checkpoint:
+    """Finished replications of a comparison, one JSON file each, written atomically."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+
+    def _files(self) -> list[Path]:
+        return sorted(self.path.glob("replication-*.json"))
+
+    def start(self, resume: bool) -> dict[int, list[dict[str, Any]]]:
+        """Check or create the checkpoint; return the saved replications (on ``resume``)."""
+        manifest = self.path / "manifest.json"
+        if manifest.exists() or self._files():
+            if not resume:
+                raise FoedusError(
+                    f"{self.path} holds {len(self._files())} finished replications of an "
+                    "interrupted comparison: continue it with --resume (resume=True), or delete "
+                    "that folder to start again")
+            try:
+                saved = json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
+            except (OSError, ValueError, KeyError, TypeError):
+                raise FoedusError(f"{manifest}: not a foedus compare checkpoint (unreadable "
+                                  "manifest); delete the folder to start again") from None
+            if saved != self.fingerprint:
+                raise FoedusError(
+                    f"{self.path} was written by a comparison with other charters or settings "
+                    "(seed, years, states, world, behaviour, model); results of different "
+                    "settings cannot be mixed: use the same settings, another --out, or delete "
+                    "the folder")
+            return {r: res for r, res in (self._load(f) for f in self._files())}
+        self.path.mkdir(parents=True, exist_ok=True)
+        _write_atomic(manifest, {"format": "foedus-compare-checkpoint", "version": 1,
+                                 "fingerprint": self.fingerprint})
+        return {}
+
+    def _load(self, path: Path) -> tuple[int, list[dict[str, Any]]]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            out = []
+            for res in data["results"]:
+                s = res["series"]
+                series = pd.DataFrame(s["data"], columns=s["columns"]).astype(s["dtypes"])
+                out.append({"charter": res["charter"], "replication": int(res["replication"]),
+                            "metrics": {k: float("nan") if v is None else float(v)
+                                        for k, v in res["metrics"].items()},
+                            "series": series, "events": res["events"]})
+            return int(data["replication"]), out
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise FoedusError(f"{path}: unreadable saved replication ({exc}); delete that file "
+                              "to re-run it") from None
+
+    def save(self, replication: int, results: list[dict[str, Any]]) -> None:
+        """Save one finished replication (every charter's run)."""
+        rows = []
+        for res in results:
+            s = res["series"]
+            rows.append({"charter": res["charter"], "replication": res["replication"],
+                         "metrics": res["metrics"], "events": res["events"],
+                         "series": {"columns": [str(c) for c in s.columns],
+                                    "dtypes": {str(c): str(d) for c, d in s.dtypes.items()},
+                                    "data": s.to_numpy(dtype=object).tolist()}})
+        _write_atomic(self.path / f"replication-{replication:06d}.json",
+                      {"replication": replication, "results": rows})
+
+    def clear(self) -> None:
+        """Remove the checkpoint (the comparison is complete)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _write_atomic(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, default=_plain), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot save {type(value).__name__}")
 
 
 def _run_many(tasks: list[_Task]) -> list[dict[str, Any]]:

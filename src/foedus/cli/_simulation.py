@@ -14,7 +14,7 @@ import numpy as np
 from rich.table import Table
 
 from .._errors import FoedusError
-from ._common import console, emit_json, err_console, handle_errors, json_option, split_list
+from ._common import console, emit_json, err_console, fail, handle_errors, json_option, split_list
 
 _ACTIVATIONS = ("random", "simultaneous")
 
@@ -278,18 +278,22 @@ def _summary_tables(comp: Any) -> list[Table]:
 @click.option("--no-report", is_flag=True, help="Do not write the report folder.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the available CPUs); results do not depend on it.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted comparison: replications saved in OUT/partial are "
+                   "read back, not re-run.")
 @_model_options
 @_world_options
 @json_option
 @handle_errors
 def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, out: str,
-                no_report: bool, workers: int | None, activation: str | None,
+                no_report: bool, workers: int | None, resume: bool, activation: str | None,
                 max_crises: int | None, world_file: str | None, n_states: int, seed: int,
                 year: int | None, data_dir: str | None, as_json: bool) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and
-    writes a report (HTML with plots, CSV files) to --out.
+    writes a report (HTML with plots, CSV files) to --out. Finished replications are saved
+    in OUT/partial as they come; an interrupted comparison continues with --resume.
     """
     from .._compare import compare
 
@@ -300,10 +304,17 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
     elif data_dir is not None:
         raise FoedusError("--data-dir only applies with --year")
     show_progress = not as_json and sys.stderr.isatty()
-    comp = compare(charters, replications=replications, years=years, n_states=n_states,
-                   seed=seed, world=world, out=None, progress=show_progress, workers=workers,
-                   **_model_kw(activation, max_crises))
-    path = None if no_report else comp.write(out)
+    try:
+        comp = compare(charters, replications=replications, years=years, n_states=n_states,
+                       seed=seed, world=world, out=None if no_report else out,
+                       progress=show_progress, workers=workers, resume=resume,
+                       **_model_kw(activation, max_crises))
+    except KeyboardInterrupt:
+        saved = "" if no_report else (f"; finished replications are saved in {out}/partial: "
+                                      "continue with the same command and --resume")
+        fail(f"interrupted{saved}", code=130)
+        return
+    path = None if no_report else Path(out) / "report.html"
     if as_json:
         emit_json(comp.to_dict())
         if path is not None:
