@@ -410,7 +410,8 @@ class Charter(_Model):
         for b in self.bodies:
             if b.id == body_id:
                 return b
-        raise UnknownNameError(f"body of charter {self.id!r}", body_id, [b.id for b in self.bodies])
+        raise UnknownNameError("body", body_id, [b.id for b in self.bodies],
+                               where=f" in charter {self.id!r}")
 
     def fallback_for(self, body_id: str) -> Fallback | None:
         """The fallback triggered by a veto in ``body_id``, if any."""

@@ -26,17 +26,18 @@ class InputError(FoedusError):
 class UnknownNameError(FoedusError, LookupError):
     """An id, state or body that does not exist; the message lists what does."""
 
-    def __init__(self, what: str, name: str, known: Iterable[str], hint: str = "") -> None:
+    def __init__(self, what: str, name: str, known: Iterable[str], hint: str = "",
+                 where: str = "") -> None:
         import difflib
 
         known = sorted(set(known))
         close = difflib.get_close_matches(name, known, n=3)
-        msg = f"unknown {what} {name!r}"
+        msg = f"unknown {what} {name!r}{where}"
+        listed = len(known) <= 40
         if close:
             msg += f"; did you mean {', '.join(close)}?"
-        if len(known) <= 40:
-            msg += f" Known: {', '.join(known)}."
-        else:
-            msg += f" ({len(known)} known{hint})."
+        elif listed:
+            msg += "."
+        msg += f" Known: {', '.join(known)}." if listed else f" ({len(known)} known{hint})."
         self.what, self.name, self.known = what, name, known
         super().__init__(msg)

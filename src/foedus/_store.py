@@ -79,6 +79,9 @@ class ResultStore:
         try:
             self.con: duckdb.DuckDBPyConnection = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
+            if "not a valid DuckDB database" in str(exc):
+                raise FoedusError(f"{self.path} is not a foedus results store (not a DuckDB "
+                                  "file)") from None
             raise FoedusError(f"cannot open results store {self.path}: {exc} (is a sweep still "
                               "writing to it?)") from None
         except duckdb.Error as exc:
