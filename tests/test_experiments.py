@@ -499,3 +499,43 @@ def test_sweep_killed_halfway_resumes_without_repeating_or_losing_runs(tmp_path:
     res = CliRunner().invoke(main, ["sweep", str(toml), "--store", str(store), "--resume"])
     assert res.exit_code == 2 and "different definition" in res.output
     assert "Traceback" not in res.output
+
+
+# --- an experiment on a data year -------------------------------------------------------------
+
+
+def test_experiment_on_a_data_year(tmp_path: Path, shared_data: Path) -> None:
+    """scenario.year builds the COW/ATOP world of that year for every run (MODEL.md §8)."""
+    from foedus import world_for_year
+    from foedus._model import simulate
+
+    exp_file = tmp_path / "league.toml"
+    exp_file.write_text(textwrap.dedent("""
+        name = "league-1935"
+        systems = ["self-help", "league-1920"]
+        replications = 2
+        years = 3
+        seed = 11
+        [scenario]
+        year = 1935
+    """))
+    res = CliRunner().invoke(main, ["sweep", str(exp_file), "--store", str(tmp_path / "s.duckdb"),
+                                    "--backend", "serial", "--data-dir", str(shared_data),
+                                    "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["done"] == 4
+    runs = results_table(tmp_path / "s.duckdb")
+    # replication 1 of league-1920 equals a direct run on the 1935 world with the same seed
+    exp = load_experiment(exp_file)
+    _, run_seq = run_seeds(exp.seed, 0, 1)
+    direct = simulate("league-1920", world=world_for_year(1935, data_dir=shared_data), years=3,
+                      rng=np.random.default_rng(run_seq))
+    row = runs[(runs["system"] == "league-1920") & (runs["replication"] == 1)].iloc[0]
+    for metric, value in direct.metrics.items():
+        assert row[metric] == pytest.approx(value, nan_ok=True), metric
+    # without the data: one clear error before any run, nothing half-done
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = CliRunner().invoke(main, ["sweep", str(exp_file), "--store", str(tmp_path / "t.duckdb"),
+                                    "--backend", "serial", "--data-dir", str(empty)])
+    assert res.exit_code == 2 and "foedus data import" in res.output

@@ -60,6 +60,7 @@ class RunTask:
     params: dict[str, Any]
     metrics: tuple[str, ...] = ()
     series: bool = True
+    data_dir: str | None = None  # where a data world (``year``) is read from
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -79,10 +80,10 @@ ProgressCallback = Callable[[int, int, int], None]
 
 
 @lru_cache(maxsize=2)
-def _data_world(year: int) -> World:
-    from ._data import world_for_year  # type: ignore[import-not-found,unused-ignore]
+def _data_world(year: int, data_dir: str | None) -> World:
+    from ._data import world_for_year
 
-    return world_for_year(year)  # type: ignore[no-any-return,unused-ignore]
+    return world_for_year(year, data_dir=data_dir)
 
 
 @lru_cache(maxsize=4)
@@ -100,7 +101,7 @@ def task_world(task: RunTask) -> World:
     replication))``; a data world (``year``) is the same for every run. Returns a fresh copy.
     """
     if task.year is not None:
-        return _data_world(task.year).copy()
+        return _data_world(task.year, task.data_dir).copy()
     return _synthetic_world(task.seed, task.point, task.replication,
                             json.dumps(task.world, sort_keys=True)).copy()
 
@@ -342,8 +343,10 @@ class SweepResult:
         return dataclasses.asdict(self)
 
 
-def make_tasks(exp: Experiment, points: Sequence[dict[str, Any]] | None = None) -> list[RunTask]:
-    """Every run of ``exp``, ordered by (point, replication, system)."""
+def make_tasks(exp: Experiment, points: Sequence[dict[str, Any]] | None = None,
+               data_dir: str | Path | None = None) -> list[RunTask]:
+    """Every run of ``exp``, ordered by (point, replication, system); ``data_dir`` is where a
+    data world is read from (default: ``FOEDUS_DATA_DIR`` or the cache)."""
     points = exp.design_points() if points is None else points
     charters = exp.charters()
     tasks = []
@@ -355,7 +358,8 @@ def make_tasks(exp: Experiment, points: Sequence[dict[str, Any]] | None = None) 
                                      seed=exp.seed, years=s["years"], world=s["world"],
                                      year=s["year"], behaviour=s["behaviour"], run=s["run"],
                                      params=dict(point), metrics=tuple(exp.metrics),
-                                     series=exp.series))
+                                     series=exp.series,
+                                     data_dir=None if data_dir is None else str(data_dir)))
     return tasks
 
 
@@ -363,14 +367,16 @@ def sweep(experiment: Experiment | str | Path, store: str | Path | None = None, 
           backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
           resume: bool = False, retry_errors: bool = False, chunk_size: int | None = None,
           run_fn: RunFunction | None = None,
-          progress: ProgressCallback | None = None) -> SweepResult:
+          progress: ProgressCallback | None = None,
+          data_dir: str | Path | None = None) -> SweepResult:
     """Run every run of ``experiment`` not yet in ``store`` and record the results.
 
     ``store`` defaults to ``<name>.duckdb`` in the working directory. With ``resume`` a store
     holding the same definition continues: runs already done are skipped, errored ones are
     re-run only with ``retry_errors``. ``run_fn`` replaces :func:`run_one` (any picklable
     function of a :class:`RunTask`); ``chunk_size`` fixes the runs per chunk (default:
-    adaptive).
+    adaptive). ``data_dir``: where a data world (``scenario.year``) is read from (default:
+    ``FOEDUS_DATA_DIR`` or the cache); it is checked before any run starts.
     """
     from ._store import ResultStore
 
@@ -381,9 +387,11 @@ def sweep(experiment: Experiment | str | Path, store: str | Path | None = None, 
     fn = run_fn or run_one
     start = time.perf_counter()
     points = exp.design_points()
+    if exp.scenario.year is not None:  # missing or malformed data: one clear error, not N runs
+        _data_world(exp.scenario.year, None if data_dir is None else str(data_dir))
     with ResultStore(path) as st:
         st.start(exp, resume=resume, points=points)
-        tasks = make_tasks(exp, points)
+        tasks = make_tasks(exp, points, data_dir)
         skip = st.run_keys("done")
         errored = st.run_keys("error")
         if not retry_errors:

@@ -73,11 +73,14 @@ class _LineProgress:
 @click.option("--retry-errors", is_flag=True, help="With --resume, also re-run runs that raised.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
               help="Runs per task sent to a worker (default: adaptive, about a second of work).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data directory for an experiment on a data year (default: $FOEDUS_DATA_DIR "
+                   "or the cache).")
 @json_option
 @handle_errors
 def sweep_cmd(experiment: str, store: Path | None, backend: str, workers: int | None,
               scheduler: str | None, resume: bool, retry_errors: bool, chunk_size: int | None,
-              as_json: bool) -> None:
+              data_dir: Path | None, as_json: bool) -> None:
     """Run an experiment (a TOML file or a built-in id) into a results store.
 
     Every (design point, replication, system) run is recorded as it finishes; a run that
@@ -90,7 +93,8 @@ def sweep_cmd(experiment: str, store: Path | None, backend: str, workers: int | 
     exp = load_experiment(experiment)
     kwargs: dict[str, Any] = {"store": store, "backend": backend, "workers": workers,
                               "scheduler": scheduler, "resume": resume,
-                              "retry_errors": retry_errors, "chunk_size": chunk_size}
+                              "retry_errors": retry_errors, "chunk_size": chunk_size,
+                              "data_dir": data_dir}
     store_path = store or Path(f"{exp.name}.duckdb")
     try:
         if as_json:
