@@ -29,6 +29,7 @@ from ._charter import Charter, builtin_charter_ids, load_charter
 from ._errors import FoedusError
 from ._metrics import METRICS, mean_ci
 from ._model import replication_seeds, simulate
+from ._runner import default_workers
 from ._world import World, generate_world
 
 #: Columns of ``Comparison.events``: a compact crisis log over every run.
@@ -167,14 +168,6 @@ def _progress(total: int, enabled: bool) -> Any:
     return Progress(TextColumn("[bold]comparing systems"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("runs"), TimeElapsedColumn(), TimeRemainingColumn(),
                     console=Console(stderr=True), disable=not enabled, transient=False)
-
-
-def default_workers() -> int:
-    """Worker processes used by default: the CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def compare(charters: Iterable[str | Charter] | None = None, *, replications: int = 20,
