@@ -35,7 +35,7 @@ def _open(store: StoreRef) -> Iterator[ResultStore]:
 def _metric_order(names: Sequence[str]) -> list[str]:
     from ._experiment import metric_names
 
-    known = metric_names() or []
+    known = metric_names()
     rank = {m: k for k, m in enumerate(known)}
     return sorted(set(names), key=lambda m: (rank.get(m, len(rank)), m))
 

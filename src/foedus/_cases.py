@@ -1129,11 +1129,7 @@ def predict(case: str | Path | Case, *, behaviour: Any = None) -> Prediction:
     """
     import numpy as np
 
-    try:
-        from ._behaviour import Behaviour, beliefs, cast_votes, vote_utility
-    except ImportError as exc:  # the behavioural model is a separate part of foedus
-        raise FoedusError(f"predict needs the behavioural model (foedus._behaviour): {exc}") \
-            from None
+    from ._behaviour import Behaviour, beliefs, cast_votes, vote_utility
 
     c = load_case(case)
     charter = c.load_charter()

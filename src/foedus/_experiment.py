@@ -281,9 +281,11 @@ def run_seed_sequence(root: int, point: int, replication: int) -> np.random.Seed
 
 def run_seeds(root: int, point: int, replication: int) -> tuple[np.random.SeedSequence,
                                                                   np.random.SeedSequence]:
-    """(world seed, run seed): children 0 and 1 of :func:`run_seed_sequence`."""
-    world_seq, run_seq = run_seed_sequence(root, point, replication).spawn(2)
-    return world_seq, run_seq
+    """(world seed, run seed): children 0 and 1 of :func:`run_seed_sequence`, the scheme of
+    :func:`foedus.compare` (one definition: :func:`foedus._model.replication_seeds`)."""
+    from ._model import replication_seeds
+
+    return replication_seeds(root, replication, point)
 
 
 def _design_rng(root: int) -> np.random.Generator:
@@ -328,23 +330,19 @@ def world_settings() -> dict[str, str]:
 
 
 @cache
-def behaviour_settings() -> dict[str, str] | None:
-    """Fields of ``Behaviour`` (name -> kind), or None while the engine is not installed."""
-    try:
-        from ._behaviour import Behaviour
-    except ImportError:
-        return None
+def behaviour_settings() -> dict[str, str]:
+    """Fields of ``Behaviour`` a design can vary (name -> kind)."""
+    from ._behaviour import Behaviour
+
     return {f.name: _annotation_kind(f.type, f.default) for f in dataclasses.fields(Behaviour)}
 
 
 @cache
 def run_settings() -> dict[str, str]:
-    """Keywords of ``simulate`` a design can vary (``years`` and any the engine adds)."""
+    """Keywords of ``simulate`` a design can vary (``years`` and the model settings)."""
+    from ._model import simulate
+
     out = {"years": "int"}
-    try:
-        from ._model import simulate
-    except ImportError:
-        return out
     for n, p in inspect.signature(simulate).parameters.items():
         if n not in _RUN_RESERVED and p.kind == inspect.Parameter.KEYWORD_ONLY:
             out[n] = _annotation_kind(p.annotation, p.default)
@@ -352,19 +350,17 @@ def run_settings() -> dict[str, str]:
 
 
 @cache
-def metric_names() -> list[str] | None:
-    """Names of the metrics a run reports, or None while the engine is not installed."""
-    try:
-        from ._metrics import METRICS
-    except ImportError:
-        return None
+def metric_names() -> list[str]:
+    """Names of the metrics a run reports (MODEL.md §5)."""
+    from ._metrics import METRICS
+
     return list(METRICS)
 
 
 def parameter_kind(address: str) -> str:
     """Kind (``int``, ``float``, ``bool``, ``str``, ``any``) of a parameter address."""
     section, _, name = address.partition(".")
-    table = {"world": world_settings(), "behaviour": behaviour_settings() or {},
+    table = {"world": world_settings(), "behaviour": behaviour_settings(),
              "run": run_settings()}.get(section, {})
     return table.get(name, "any")
 
@@ -379,10 +375,7 @@ def _address_problem(address: str, *, data_world: bool) -> str | None:
             return f"{address}: a world built from data (scenario.year) has no generator settings"
         known = world_settings()
     elif section == "behaviour":
-        b = behaviour_settings()
-        if b is None:
-            return None
-        known = b
+        known = behaviour_settings()
     else:
         known = run_settings()
     if name not in known:
@@ -412,11 +405,10 @@ def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[t
             problems.append((f"scenario.world.{name}",
                              str(UnknownNameError("world setting", name, known_world))))
     b_known = behaviour_settings()
-    if b_known is not None:
-        for name in exp.behaviour:
-            if name not in b_known:
-                problems.append((f"behaviour.{name}",
-                                 str(UnknownNameError("behaviour field", name, b_known))))
+    for name in exp.behaviour:
+        if name not in b_known:
+            problems.append((f"behaviour.{name}",
+                             str(UnknownNameError("behaviour field", name, b_known))))
     r_known = run_settings()
     for name in exp.run:
         if name == "years":
@@ -445,13 +437,12 @@ def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[t
                              f"{seen[charter.id]!r}"))
         seen[charter.id] = ref
     names = metric_names()
-    if names is not None:
-        for k, m in enumerate(exp.metrics):
-            if m not in names:
-                problems.append((f"metrics[{k}]", str(UnknownNameError("metric", m, names))))
+    for k, m in enumerate(exp.metrics):
+        if m not in names:
+            problems.append((f"metrics[{k}]", str(UnknownNameError("metric", m, names))))
     if len(set(exp.metrics)) != len(exp.metrics):
         problems.append(("metrics", "a metric is listed twice"))
-    if not problems and b_known is not None:
+    if not problems:
         problems.extend(_value_problems(exp, check_run=check_systems))
     return problems
 
@@ -480,8 +471,6 @@ def _value_problems(exp: Experiment, *, check_run: bool) -> list[tuple[str, str]
 
                 simulate(_load_system(exp.systems[0], exp._base_dir), years=0, n_states=3, rng=0,
                          **values)
-        except ImportError:
-            return None
         except (TypeError, ValueError, FoedusError) as exc:
             return str(exc)
         return None

@@ -35,11 +35,8 @@ def _world_options(f: Any) -> Any:
 
 
 def _data_world(year: int, data_dir: str | None) -> Any:
-    try:
-        from .._data import world_for_year  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:
-        raise FoedusError(f"worlds from data (--year) are not available in this installation: "
-                          f"{exc}") from None
+    from .._data import world_for_year
+
     return world_for_year(int(year), data_dir=data_dir)
 
 
