@@ -39,8 +39,9 @@ from typing import Any
 import numpy as np
 
 from foedus._experiment import Experiment, experiment_from_dict
-from foedus._runner import _run_chunks, make_tasks, open_executor, run_one, run_seeds, sweep
+from foedus._runner import _run_chunks, make_tasks, open_executor, run_one, sweep
 from foedus._store import ResultStore
+from foedus.seeding import replication_seeds
 
 REPEAT = 1
 _STORED: dict[str, Any] = {}
@@ -92,7 +93,7 @@ def direct_fn(exp: Experiment) -> Any:
 
     def once() -> None:
         for task in tasks:
-            w_seq, r_seq = run_seeds(task.seed, task.point, task.replication)
+            w_seq, r_seq = replication_seeds(task.seed, task.point, task.replication)
             world = generate_world(**task.world, rng=np.random.default_rng(w_seq))
             simulate(task.charter, world=world, years=task.years, rng=np.random.default_rng(r_seq))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,8 @@ import pytest
 from foedus import FoedusError, builtin_charter_ids, generate_world
 from foedus._compare import Comparison, _Task, _world_for, compare, summary_table
 from foedus._metrics import METRICS
-from foedus._model import replication_seeds, simulate
+from foedus._model import simulate
+from foedus.seeding import replication_seeds
 
 FAST = {"replications": 3, "years": 6, "n_states": 20, "progress": False, "workers": 1}
 
@@ -64,7 +66,7 @@ def test_common_random_numbers(comp: Comparison) -> None:
     tasks = [_Task(c, 1, 5, 6, 20, {}, {}, None, {}) for c in ("self-help", "un-1965")]
     worlds = [_world_for(t, {}) for t in tasks]
     assert np.array_equal(worlds[0].capability, worlds[1].capability)
-    w_seq, _ = replication_seeds(5, 1)
+    w_seq, _ = replication_seeds(5, 0, 1)
     expect = generate_world(20, rng=np.random.default_rng(w_seq))
     assert np.array_equal(worlds[0].distance, expect.distance)
     # a system's results do not depend on which other systems are compared
@@ -191,3 +193,72 @@ def test_compare_killed_with_sigkill_then_resumed(tmp_path: Path) -> None:
     for name in ("runs.csv", "summary.csv", "events.csv", "series.csv"):
         assert (tmp_path / "killed" / name).read_text() == (tmp_path / "whole" / name).read_text()
     assert not partial.exists()
+
+
+def test_compare_keeps_what_it_did_not_create(tmp_path: Path) -> None:
+    """A user's own files in the checkpoint folder survive a finished comparison."""
+    out = tmp_path / "out"
+    (out / "partial").mkdir(parents=True)
+    notes = out / "partial" / "my-notes.txt"
+    notes.write_text("mine")
+    compare(["self-help"], replications=2, years=3, n_states=8, seed=1, out=out,
+            progress=False, workers=1)
+    assert notes.read_text() == "mine"
+    assert sorted(p.name for p in (out / "partial").iterdir()) == ["my-notes.txt"]
+    # an empty folder the user made is theirs too: it stays
+    (tmp_path / "empty").mkdir()
+    compare(["self-help"], replications=1, years=2, n_states=8, seed=1, out=tmp_path / "o2",
+            checkpoint=tmp_path / "empty", progress=False, workers=1)
+    assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
+
+
+def _descendants(pid: int) -> set[int]:
+    """Processes below ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields_ = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields_[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in text
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc")
+def test_killed_compare_leaves_no_workers(tmp_path: Path) -> None:
+    """The comparison's worker processes exit when the driver is killed."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    cmd = [sys.executable, "-c", "from foedus.cli import main; main()", "compare",
+           "--charters", "self-help,un-1965", "--replications", "40", "--years", "60",
+           "--states", "40", "--workers", "2", "--seed", "5", "--out", str(tmp_path / "k")]
+    proc = subprocess.Popen(cmd, env={**os.environ, "MPLBACKEND": "Agg"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    partial = tmp_path / "k" / "partial"
+    deadline = time.monotonic() + 120
+    while not list(partial.glob("replication-*.json")) and time.monotonic() < deadline:
+        assert proc.poll() is None, "the comparison ended early"
+        time.sleep(0.05)
+    workers = _descendants(proc.pid)
+    assert workers, "no worker processes seen"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not [p for p in workers if _alive(p)]

@@ -26,19 +26,18 @@ from foedus._experiment import (
     builtin_experiments,
     experiment_from_dict,
     load_experiment,
-    run_seed_sequence,
-    run_seeds,
 )
 from foedus._runner import RunTask, SerialExecutor, make_tasks, open_executor, sweep, task_world
 from foedus._store import ResultStore
 from foedus.cli import main
+from foedus.seeding import replication_seeds, replication_sequence
 
 # --- run functions defined here (module level, so they pickle by reference) ---------------------
 
 
 def fake_run(task: RunTask) -> dict[str, Any]:
     """A fast deterministic stand-in for simulate: numbers from the run's own seed."""
-    world_seq, run_seq = run_seeds(task.seed, task.point, task.replication)
+    world_seq, run_seq = replication_seeds(task.seed, task.point, task.replication)
     w = np.random.default_rng(world_seq).random()
     x = np.random.default_rng(run_seq).random(4)
     size = float(task.world.get("n", 60))
@@ -191,9 +190,9 @@ def test_unknown_experiment_id_lists_builtins() -> None:
 def test_seeding_follows_spawn_key_and_common_random_numbers() -> None:
     exp = _exp()
     for i, r in [(0, 0), (1, 1), (3, 2)]:
-        seq = run_seed_sequence(7, i, r)
+        seq = replication_sequence(7, i, r)
         assert seq.spawn_key == (i, r) and seq.entropy == 7
-        world_seq, run_seq = run_seeds(7, i, r)
+        world_seq, run_seq = replication_seeds(7, i, r)
         assert world_seq.spawn_key == (i, r, 0) and run_seq.spawn_key == (i, r, 1)
         assert np.array_equal(world_seq.generate_state(4),
                               np.random.SeedSequence(7, spawn_key=(i, r)).spawn(2)[0].generate_state(4))
@@ -364,14 +363,14 @@ def test_results_cli(tmp_path: Path) -> None:
 
 
 def test_run_one_is_simulate_with_the_run_seeds() -> None:
-    from foedus._model import replication_seeds, simulate
+    from foedus._model import simulate
     from foedus._runner import run_one
     from foedus._world import generate_world
 
     exp = _exp(design={"type": "none"}, scenario={"world": {"n": 10}}, years=4)
     task = next(t for t in make_tasks(exp) if t.key == (0, 1, "un-1965"))
     out = run_one(task)
-    w_seq, r_seq = replication_seeds(7, 1, point=0)  # the model's (and compare's) seeding
+    w_seq, r_seq = replication_seeds(7, 0, 1)  # the model's (and compare's) seeding
     direct = simulate("un-1965", world=generate_world(10, rng=np.random.default_rng(w_seq)),
                       years=4, rng=np.random.default_rng(r_seq))
     np.testing.assert_equal(out["metrics"], direct.metrics)
@@ -527,7 +526,7 @@ def test_experiment_on_a_data_year(tmp_path: Path, shared_data: Path) -> None:
     runs = results_table(tmp_path / "s.duckdb")
     # replication 1 of league-1920 equals a direct run on the 1935 world with the same seed
     exp = load_experiment(exp_file)
-    _, run_seq = run_seeds(exp.seed, 0, 1)
+    _, run_seq = replication_seeds(exp.seed, 0, 1)
     direct = simulate("league-1920", world=world_for_year(1935, data_dir=shared_data), years=3,
                       rng=np.random.default_rng(run_seq))
     row = runs[(runs["system"] == "league-1920") & (runs["replication"] == 1)].iloc[0]

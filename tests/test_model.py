@@ -49,9 +49,9 @@ def test_seed_sequence_children_match_compare_convention() -> None:
 
 
 def test_replication_seeds_are_the_spawned_children() -> None:
-    from foedus._model import replication_seeds
+    from foedus.seeding import replication_seeds
 
-    mine = replication_seeds(5, 2)
+    mine = replication_seeds(5, 0, 2)
     spawned = np.random.SeedSequence(5, spawn_key=(0, 2)).spawn(2)
     for a, b in zip(mine, spawned, strict=True):
         assert np.array_equal(a.generate_state(4), b.generate_state(4))

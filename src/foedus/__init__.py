@@ -7,8 +7,6 @@ crises and many-year worlds, replay history and compare systems over many replic
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from ._analysis import export_results, results_report, results_summary, results_table, sobol_indices
 from ._behaviour import Behaviour, BehaviourError
 from ._cases import (
@@ -80,6 +78,7 @@ from ._power import PowerIndices, VotingGame, power_indices
 from ._runner import RunTask, SerialExecutor, SweepResult, open_executor, run_one, sweep
 from ._states import REGIONS, State, resolve_state, state_info, states
 from ._store import ResultStore
+from ._version import __version__
 from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
 from ._world import (
     CONSULTATION,

@@ -9,14 +9,14 @@ one row per charter and metric with the mean and t-interval (``Comparison.table`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
-import shutil
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,9 @@ from ._behaviour import Behaviour, as_behaviour
 from ._charter import Charter, builtin_charter_ids, load_charter
 from ._errors import FoedusError
 from ._metrics import METRICS, mean_ci
-from ._model import replication_seeds, simulate
-from ._runner import default_workers
+from ._model import simulate
+from ._runner import default_workers, open_executor
+from ._seeding import replication_seeds
 from ._world import World, generate_world
 
 #: Columns of ``Comparison.events``: a compact crisis log over every run.
@@ -119,7 +120,7 @@ def _world_for(task: _Task, cache: dict[Any, World]) -> World:
     key = (task.seed, task.replication, task.n_states,
            json.dumps(task.world_params, sort_keys=True, default=str))
     if key not in cache:
-        w_seq, _ = replication_seeds(task.seed, task.replication)
+        w_seq, _ = replication_seeds(task.seed, 0, task.replication)
         cache.clear()
         cache[key] = generate_world(task.n_states, rng=np.random.default_rng(w_seq),
                                     **task.world_params)
@@ -132,7 +133,7 @@ _WORLDS: dict[Any, World] = {}
 def _run(task: _Task) -> dict[str, Any]:
     """One run (module level, so process pools can pickle it)."""
     world = _world_for(task, _WORLDS)
-    _, r_seq = replication_seeds(task.seed, task.replication)
+    _, r_seq = replication_seeds(task.seed, 0, task.replication)
     res = simulate(task.charter, world=world, years=task.years,
                    rng=np.random.default_rng(r_seq), behaviour=task.behaviour or None,
                    **task.model)
@@ -187,7 +188,8 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
     (``activation``, ``max_crises``...) to :func:`foedus.simulate`.
 
     Finished replications are saved as they come to ``checkpoint`` (default ``out/partial``
-    when ``out`` is given; none otherwise), which is removed once the comparison is complete.
+    when ``out`` is given; none otherwise); once the comparison is complete its own files are
+    removed (and the folder, if it created it), never anything else there.
     A comparison that stops (killed, interrupted) continues with ``resume=True``: saved
     replications are read back, not re-run, and the numbers equal an uninterrupted run's.
     Without ``resume`` an existing checkpoint is refused rather than overwritten.
@@ -284,8 +286,9 @@ def _parallel(tasks: list[_Task], workers: int) -> Iterable[dict[str, Any]]:
     by_rep: dict[int, list[_Task]] = {}
     for t in tasks:
         by_rep.setdefault(t.replication, []).append(t)
-    ex: Executor
-    with ProcessPoolExecutor(max_workers=workers) as ex:
+    # the sweep's process pool: its workers exit when this process dies (a killed comparison
+    # leaves no orphans computing)
+    with open_executor("processes", workers) as (ex, _):
         futures = [ex.submit(_run_many, chunk) for chunk in by_rep.values()]
         try:
             for fut in as_completed(futures):
@@ -346,9 +349,10 @@ class _Checkpoint:
                     "settings cannot be mixed: use the same settings, another --out, or delete "
                     "the folder")
             return {r: res for r, res in (self._load(f) for f in self._files())}
+        created = not self.path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
         _write_atomic(manifest, {"format": "foedus-compare-checkpoint", "version": 1,
-                                 "fingerprint": self.fingerprint})
+                                 "fingerprint": self.fingerprint, "created_folder": created})
         return {}
 
     def _load(self, path: Path) -> tuple[int, list[dict[str, Any]]]:
@@ -381,8 +385,19 @@ class _Checkpoint:
                       {"replication": replication, "results": rows})
 
     def clear(self) -> None:
-        """Remove the checkpoint (the comparison is complete)."""
-        shutil.rmtree(self.path, ignore_errors=True)
+        """Remove what the checkpoint wrote (the comparison is complete): its manifest and saved
+        replications, and the folder only if the checkpoint created it and it is now empty.
+        Anything else in the folder was not written here and is left alone."""
+        manifest = self.path / "manifest.json"
+        try:
+            created = bool(json.loads(manifest.read_text(encoding="utf-8")).get("created_folder"))
+        except (OSError, ValueError, AttributeError):
+            created = False
+        for f in [*self._files(), *self.path.glob("replication-*.json.tmp"), manifest]:
+            f.unlink(missing_ok=True)
+        if created:
+            with contextlib.suppress(OSError):  # not empty: someone else's files are there
+                self.path.rmdir()
 
 
 def _write_atomic(path: Path, data: Any) -> None:

@@ -40,6 +40,7 @@ from pydantic import (
 
 from ._charter import Charter, load_charter, read_toml, validation_problems
 from ._errors import FoedusError, InputError, UnknownNameError
+from ._seeding import design_rng
 
 #: Sections a varied parameter can address: ``world.<generator setting>``,
 #: ``behaviour.<Behaviour field>`` or ``run.<simulate keyword>`` (``run.years`` is the horizon).
@@ -269,28 +270,6 @@ class Experiment(_Model):
                 "parameters": self.parameters, "points": points,
                 "replications": self.replications, "years": self.years,
                 "runs": points * self.replications * len(self.systems)}
-
-
-# --- seeding ------------------------------------------------------------------------------------
-
-
-def run_seed_sequence(root: int, point: int, replication: int) -> np.random.SeedSequence:
-    """The seed sequence of replication ``replication`` of design point ``point``."""
-    return np.random.SeedSequence(root, spawn_key=(point, replication))
-
-
-def run_seeds(root: int, point: int, replication: int) -> tuple[np.random.SeedSequence,
-                                                                  np.random.SeedSequence]:
-    """(world seed, run seed): children 0 and 1 of :func:`run_seed_sequence`, the scheme of
-    :func:`foedus.compare` (one definition: :func:`foedus._model.replication_seeds`)."""
-    from ._model import replication_seeds
-
-    return replication_seeds(root, replication, point)
-
-
-def _design_rng(root: int) -> np.random.Generator:
-    # Runs use two-element spawn keys; the design draws from the root sequence itself.
-    return np.random.default_rng(np.random.SeedSequence(root))
 
 
 # --- parameters ---------------------------------------------------------------------------------
@@ -526,7 +505,7 @@ def _design_points(exp: Experiment) -> list[dict[str, Any]]:
     if isinstance(d, LatinHypercube):
         from scipy.stats import qmc
 
-        sampler = qmc.LatinHypercube(d=len(names), rng=_design_rng(exp.seed))
+        sampler = qmc.LatinHypercube(d=len(names), rng=design_rng(exp.seed))
         x = qmc.scale(sampler.random(d.points), lows, highs)
     else:
         x = sobol_sample(exp)
@@ -554,7 +533,7 @@ def sobol_sample(exp: Experiment) -> np.ndarray:
         warnings.simplefilter("ignore")
         return np.asarray(salib_sobol.sample(sobol_problem(exp), design.n,
                                              calc_second_order=design.second_order,
-                                             seed=_design_rng(exp.seed)))
+                                             seed=design_rng(exp.seed)))
 
 
 # --- loading ------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from ._charter import BINDINGNESS_WEIGHT, Charter, load_charter
 from ._errors import FoedusError
 from ._institution import Institution
 from ._metrics import concentration, polarity, run_metrics
+from ._seeding import seed_label, split
 from ._world import DEFENCE, World, generate_world
 
 FloatArray = NDArray[np.float64]
@@ -97,31 +98,6 @@ class RunResult:
 
 
 # --- seeds ---------------------------------------------------------------------------------
-
-
-def _children(seq: np.random.SeedSequence, k: int = 2) -> list[np.random.SeedSequence]:
-    """Children ``0..k-1`` of ``seq`` (as ``seq.spawn(k)`` on a fresh copy; never mutates it)."""
-    return [np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, i),
-                                   pool_size=seq.pool_size) for i in range(k)]
-
-
-def seed_label(rng: Any) -> Any:
-    """A JSON-ready label of the randomness a run used (int, spawn key or None)."""
-    if isinstance(rng, int | np.integer):
-        return int(rng)
-    if isinstance(rng, np.random.SeedSequence):
-        ent = rng.entropy
-        return {"entropy": int(ent) if isinstance(ent, int | np.integer) else ent,
-                "spawn_key": [int(k) for k in rng.spawn_key]}
-    return None
-
-
-def replication_seeds(seed: int, replication: int, point: int = 0
-                      ) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
-    """(world, run) seeds of replication ``r``: children 0 and 1 of
-    ``SeedSequence(seed, spawn_key=(point, r))`` — common random numbers across charters."""
-    w, r = _children(np.random.SeedSequence(seed, spawn_key=(point, replication)))
-    return w, r
 
 
 # --- charter-derived constants ---------------------------------------------------------------
@@ -1157,7 +1133,7 @@ def simulate(charter: str | Charter, *, world: World | None = None, years: int =
         world_gen = run_gen = rng
     else:
         seq = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
-        w_seq, r_seq = _children(seq)
+        w_seq, r_seq = split(seq)
         world_gen, run_gen = np.random.default_rng(w_seq), np.random.default_rng(r_seq)
     if world is None:
         if int(n_states) < 1:
@@ -1171,5 +1147,5 @@ def simulate(charter: str | Charter, *, world: World | None = None, years: int =
     return model.result(seed=label)
 
 
-__all__ = ["ACTIVATIONS", "DEFAULTS", "SERIES_COLUMNS", "Model", "RunResult", "replication_seeds",
-           "seed_label", "simulate"]
+__all__ = ["ACTIVATIONS", "DEFAULTS", "SERIES_COLUMNS", "Model", "RunResult",
+           "simulate"]

@@ -19,7 +19,7 @@ import base64
 import html
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -27,8 +27,18 @@ import pandas as pd
 from ._errors import FoedusError
 from ._metrics import KEY_METRICS, METRICS
 
-if TYPE_CHECKING:
-    from ._compare import Comparison
+
+class ComparisonResults(Protocol):
+    """What the report reads of a comparison (:class:`foedus.Comparison` has it): the report
+    depends on this shape, not on the module that computes it, so dependencies point one way."""
+
+    charters: list[str]
+    runs: pd.DataFrame
+    table: pd.DataFrame
+    series: pd.DataFrame
+    events: pd.DataFrame
+    settings: dict[str, Any]
+    names: dict[str, str]
 
 #: Groups of metrics in the report's tables.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -108,7 +118,7 @@ def _fmt(v: float, metric: str) -> str:
 # --- plots ------------------------------------------------------------------------------------
 
 
-def plot_key_metrics(comp: Comparison, path: Path, metrics: tuple[str, ...] = KEY_METRICS) -> Path:
+def plot_key_metrics(comp: ComparisonResults, path: Path, metrics: tuple[str, ...] = KEY_METRICS) -> Path:
     """Dot-and-whisker plots (mean and 95% CI) of the key metrics by system."""
     plt = _plt()
     systems = comp.charters
@@ -149,7 +159,7 @@ def plot_key_metrics(comp: Comparison, path: Path, metrics: tuple[str, ...] = KE
     return path
 
 
-def _yearly(comp: Comparison, column: str, per_state: bool = False) -> pd.DataFrame:
+def _yearly(comp: ComparisonResults, column: str, per_state: bool = False) -> pd.DataFrame:
     """Mean over replications per system and year, with a 95% normal band."""
     s = comp.series
     if s.empty or column not in s.columns:
@@ -165,7 +175,7 @@ def _yearly(comp: Comparison, column: str, per_state: bool = False) -> pd.DataFr
     return out
 
 
-def plot_over_time(comp: Comparison, path: Path, columns: dict[str, str], title: str,
+def plot_over_time(comp: ComparisonResults, path: Path, columns: dict[str, str], title: str,
                    ylabel: str, per_state: bool = False, smooth: int = 1,
                    limits: tuple[float | None, float | None] = (None, None)) -> Path:
     """Small multiples: one panel per system; per column the yearly mean over replications
@@ -218,7 +228,7 @@ def plot_over_time(comp: Comparison, path: Path, columns: dict[str, str], title:
     return path
 
 
-def plot_coalitions(comp: Comparison, path: Path) -> Path:
+def plot_coalitions(comp: ComparisonResults, path: Path) -> Path:
     """Coalition size per crisis by system: box plots (crises with a response) and means."""
     plt = _plt()
     systems = comp.charters
@@ -271,7 +281,7 @@ def _img(path: Path, alt: str) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
 
 
-def _table(comp: Comparison, metrics: tuple[str, ...]) -> str:
+def _table(comp: ComparisonResults, metrics: tuple[str, ...]) -> str:
     head = "".join(f'<th title="{html.escape(METRICS.get(m, ""))}">{html.escape(LABELS.get(m, m))}'
                    "</th>" for m in metrics)
     rows = []
@@ -297,7 +307,7 @@ def _table(comp: Comparison, metrics: tuple[str, ...]) -> str:
             "</tbody></table>")
 
 
-def methods_text(comp: Comparison) -> str:
+def methods_text(comp: ComparisonResults) -> str:
     """The methods paragraph (plain text with the settings actually used)."""
     s = comp.settings
     model = s.get("model", {})
@@ -351,7 +361,7 @@ dd{margin-left:1.2em}
 """
 
 
-def write_report(comp: Comparison, out: str | Path) -> Path:
+def write_report(comp: ComparisonResults, out: str | Path) -> Path:
     """Write CSV files, PNG plots and ``report.html`` into ``out``; return the HTML path."""
     folder = Path(out)
     try:

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._errors import FoedusError
-from ._experiment import Experiment, load_experiment, run_seeds
+from ._experiment import Experiment, load_experiment
+from ._seeding import replication_seeds
 
 if TYPE_CHECKING:
     from ._charter import Charter
@@ -90,7 +91,7 @@ def _data_world(year: int, data_dir: str | None) -> World:
 def _synthetic_world(seed: int, point: int, replication: int, settings: str) -> World:
     from ._world import generate_world
 
-    world_seq, _ = run_seeds(seed, point, replication)
+    world_seq, _ = replication_seeds(seed, point, replication)
     return generate_world(**json.loads(settings), rng=np.random.default_rng(world_seq))
 
 
@@ -110,7 +111,7 @@ def run_one(task: RunTask) -> dict[str, Any]:
     """Run one simulation (``foedus.simulate``) for ``task``; the default run function."""
     from ._model import simulate
 
-    _, run_seq = run_seeds(task.seed, task.point, task.replication)
+    _, run_seq = replication_seeds(task.seed, task.point, task.replication)
     result = simulate(task.charter, world=task_world(task), years=task.years,
                       rng=np.random.default_rng(run_seq), behaviour=dict(task.behaviour) or None,
                       **task.run)

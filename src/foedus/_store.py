@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import FoedusError
+from ._version import __version__
 
 if TYPE_CHECKING:
     import duckdb
@@ -142,7 +143,6 @@ class ResultStore:
         (by :meth:`Experiment.definition_hash`) is refused, and so is reusing a store
         without ``resume``.
         """
-        from . import __version__
 
         digest = exp.definition_hash()
         row = self.experiment_row()

@@ -34,7 +34,6 @@ from ._loaders import (
     read_table,
 )
 from ._peacesci import (
-    UN_ADMITTED,
     capability_concentration,
     concentration,
     dyad_years,
@@ -43,6 +42,7 @@ from ._peacesci import (
 )
 from ._plots import plot_concentration, plot_vetoes
 from ._sources import SOURCES, DataFile, Source
+from ._un import UN_ADMITTED
 from ._world_from_data import (
     COW_TO_GW_FALLBACK,
     DEFAULT_REVISIONISM,

@@ -3,9 +3,7 @@ UN membership, UN Security Council veto statistics."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,47 +12,10 @@ from numpy.typing import NDArray
 from .._errors import FoedusError
 from .._world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
 from ._sources import SOURCES
-
-if TYPE_CHECKING:
-    from ._world_from_data import DataSet
+from ._un import un_members_for
+from ._world_from_data import dataset, world_for_year
 
 # --- UN membership ------------------------------------------------------------------------------
-
-#: Year of UN admission for COW states that entered the COW system before joining the UN (UN,
-#: "Growth in United Nations membership", https://www.un.org/en/about-us/growth-in-un-membership).
-#: Every other COW member counts from 1945 or from its COW entry, whichever is later.
-UN_ADMITTED: dict[int, int] = {
-    380: 1946, 395: 1946, 700: 1946, 800: 1946,          # Sweden, Iceland, Afghanistan, Thailand
-    678: 1947, 666: 1949, 850: 1950,                     # Yemen Arab Rep., Israel, Indonesia
-    # the package deal of 14 December 1955
-    205: 1955, 230: 1955, 235: 1955, 310: 1955, 325: 1955, 339: 1955, 355: 1955, 360: 1955,
-    375: 1955, 620: 1955, 663: 1955, 780: 1955, 790: 1955, 811: 1955, 812: 1955,
-    740: 1956, 435: 1961, 712: 1961, 690: 1963,          # Japan, Mauritania, Mongolia, Kuwait
-    260: 1973, 265: 1973, 771: 1974, 540: 1976, 816: 1977,  # the two Germanies, Bangladesh, ...
-    57: 1980, 552: 1980,                                 # St Vincent, Zimbabwe (COW from 1965)
-    731: 1991, 732: 1991,                                # the two Koreas
-    359: 1992, 371: 1992, 372: 1992, 373: 1992, 701: 1992, 702: 1992, 703: 1992, 704: 1992,
-    705: 1992,                                           # former Soviet republics (2 Mar 1992)
-    225: 2002,                                           # Switzerland
-}
-#: COW states never UN members: Kosovo, the Republic of Vietnam.
-UN_NEVER = frozenset({347, 817})
-#: China's seat: held by the Republic of China (COW 710 until 1949, then Taiwan, COW 713) until
-#: General Assembly resolution 2758 of 25 October 1971 gave it to the People's Republic (COW 710).
-_CHINA_SPELLS = {710: ((1945, 1949), (1971, 9999)), 713: ((1949, 1971),)}
-
-
-def _un_member(ccode: int, year: int) -> bool:
-    if year < 1945 or ccode in UN_NEVER:
-        return False
-    if ccode in _CHINA_SPELLS:
-        return any(a <= year <= b for a, b in _CHINA_SPELLS[ccode])
-    return year >= UN_ADMITTED.get(ccode, 1945)
-
-
-def un_members_for(ds: DataSet, year: int, codes: Sequence[str], ccodes: NDArray[np.int64]) -> list[str]:
-    """UN members among the given COW states in ``year`` (see :func:`un_members`)."""
-    return [c for c, cc in zip(codes, ccodes, strict=True) if _un_member(int(cc), year)]
 
 
 def un_members(year: int, *, data_dir: str | Path | None = None) -> list[str]:
@@ -63,11 +24,9 @@ def un_members(year: int, *, data_dir: str | Path | None = None) -> list[str]:
     and never-members (Kosovo, South Vietnam); China's seat follows resolution 2758 (1971). A
     state counts as a member in every year it was a member on some day. Members that are not COW
     states (Ukraine and Belarus before 1991) are not listed."""
-    from ._world_from_data import dataset
-
     ds = dataset(data_dir)
     mem = ds.members(int(year))
-    return un_members_for(ds, int(year), [str(x) for x in mem["stateabb"]],
+    return un_members_for(int(year), [str(x) for x in mem["stateabb"]],
                           mem["ccode"].to_numpy(np.int64))
 
 
@@ -89,8 +48,6 @@ def dyad_years(year: int, *, relevant: bool = False, directed: bool = False,
     2001; Maoz & Russett 1993). ATOP columns are 1 when ``ccode1`` has the obligation to
     ``ccode2`` (directed) or when either has it to the other (non-directed).
     """
-    from ._world_from_data import world_for_year
-
     w = world if world is not None else world_for_year(year, data_dir=data_dir)
     n = w.n
     if directed:
@@ -147,8 +104,6 @@ def capability_concentration(start: int = 1816, end: int = 2016, *, among: str =
     ``pole_ratio`` of the leading major's capability) and ``polarity`` (unipolar, bipolar,
     multipolar from ``poles``).
     """
-    from ._world_from_data import dataset
-
     if among not in ("majors", "all"):
         raise FoedusError(f"among must be 'majors' or 'all', not {among!r}")
     if start > end:
@@ -198,8 +153,6 @@ def veto_statistics(by: str = "member", *, data_dir: str | Path | None = None) -
     member per draft). ``by``: ``member`` (totals, first and last veto, sole vetoes), or a table
     of counts per member by ``decade``, ``region`` (the file's region of the agenda item) or
     ``year``."""
-    from ._world_from_data import dataset
-
     if by not in VETO_BY:
         raise FoedusError(f"--by must be one of {', '.join(VETO_BY)}, not {by!r}")
     v = dataset(data_dir).vetoes

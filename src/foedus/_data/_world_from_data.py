@@ -23,6 +23,7 @@ from . import _loaders as L
 from ._files import MissingDataError, find_file, require_file
 from ._files import data_dir as _resolve
 from ._sources import PEACESCIENCER, SOURCES
+from ._un import un_members_for
 
 #: Mean Earth radius, km (IUGG).
 EARTH_RADIUS_KM = 6371.0088
@@ -616,8 +617,6 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
     ci, cj = np.nonzero(np.triu(conttype, 1))
     cont_pairs = [[codes[i], codes[j], int(conttype[i, j])]
                   for i, j in zip(ci.tolist(), cj.tolist(), strict=True)]
-    from ._peacesci import un_members_for
-
     used = ["cow-states", "cow-majors", str(ds.nmc.attrs["source"]), "capitals",
             "cow-contiguity", alliance_sid]
     if ds.capdist is not None:
@@ -648,7 +647,7 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
         "nonaligned": ("none (rule 'none')" if nonaligned == "none" else
                        f"rule 'no-pact': not a major power and no ATOP defence/offence pact, "
                        f"from {NAM_FOUNDED} (Non-Aligned Movement, Belgrade 1961)"),
-        "un_members": un_members_for(ds, year, codes, ccodes) if year >= 1945 else [],
+        "un_members": un_members_for(year, codes, ccodes) if year >= 1945 else [],
     }
     return World(codes=codes, names=names, ccodes=ccodes, capability=cap.astype(np.float64),
                  pos=pos, region=region, major=major, revisionism=rev.astype(np.float64),

@@ -92,10 +92,10 @@ def crisis_cmd(charter_ref: str, aggressor: str, target: str, credibility: float
     from .._behaviour import Behaviour
     from .._charter import load_charter
     from .._crisis import run_crisis
-    from .._model import _children
+    from ..seeding import split
 
     charter = load_charter(charter_ref)
-    w_seq, r_seq = _children(np.random.SeedSequence(seed))
+    w_seq, r_seq = split(seed)
     world = load_cli_world(world_file, year, data_dir, n_states, w_seq)
     a, t = world.index(aggressor), world.index(target)
     if a == t:
@@ -169,11 +169,12 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
     """One system over many years: the crisis log, the metrics and the yearly series."""
     from .._charter import load_charter
     from .._metrics import METRICS
-    from .._model import _children, simulate
+    from .._model import simulate
+    from ..seeding import split
 
     charter = load_charter(charter_ref)
     seq = np.random.SeedSequence(seed)
-    w_seq, _ = _children(seq)
+    w_seq, _ = split(seq)
     world = load_cli_world(world_file, year, data_dir, n_states, w_seq)
     res = simulate(charter, world=world, years=years, rng=seq, **_model_kw(activation, max_crises))
     if out:
