@@ -24,8 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from foedus._data import _world_from_data as wfd
-from foedus._data import capability_concentration, dyad_years, world_for_year
+from foedus.data import _world_from_data as wfd
+from foedus.data import capability_concentration, dyad_years, world_for_year
 
 DEFAULT = Path(os.environ.get("FOEDUS_TEST_DATA",
                               Path(__file__).resolve().parents[2] / "shared" / "data"))

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from foedus import generate_world
-from foedus._model import Model
+from foedus.engine.model import Model
 
 SIZES = (30, 60, 120, 240)
 

@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from foedus._power import VotingGame, power_indices
+from foedus.rules.power import VotingGame, power_indices
 
 SIZES = (10, 25, 50, 100, 200, 400)
 WEIGHTED_SIZES = (10, 25, 50, 100, 200)

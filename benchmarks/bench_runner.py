@@ -38,9 +38,9 @@ from typing import Any
 
 import numpy as np
 
-from foedus._experiment import Experiment, experiment_from_dict
-from foedus._runner import _run_chunks, make_tasks, open_executor, run_one, sweep
-from foedus._store import ResultStore
+from foedus.experiments.experiment import Experiment, experiment_from_dict
+from foedus.experiments.runner import _run_chunks, make_tasks, open_executor, run_one, sweep
+from foedus.experiments.store import ResultStore
 from foedus.seeding import replication_seeds
 
 REPEAT = 1
@@ -86,8 +86,8 @@ def sweep_fn(exp: Experiment, tmp: Path, **kw: Any) -> Any:
 
 def direct_fn(exp: Experiment) -> Any:
     """A function that calls the model directly on the runs of ``exp`` (world + simulate)."""
-    from foedus._model import simulate
-    from foedus._world import generate_world
+    from foedus.engine.model import simulate
+    from foedus.world.world import generate_world
 
     tasks = make_tasks(exp)
 

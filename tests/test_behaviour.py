@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foedus import FoedusError, generate_world
-from foedus._behaviour import (
+from foedus.engine.behaviour import (
     Behaviour,
     BehaviourError,
     cast_votes,

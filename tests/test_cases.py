@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import foedus
-from foedus._cases import (
+from foedus.history.case import (
     ALIGNMENTS,
     builtin_case_ids,
     load_case,
@@ -26,7 +26,7 @@ CASES = [
     "abyssinia-1935", "csto-2022", "korea-1950", "kuwait-1990", "manchuria-1931", "nato-2001",
     "suez-1956", "ukraine-2022",
 ]
-KOREA = Path(foedus.__file__).parent / "cases" / "korea-1950.toml"
+KOREA = Path(foedus.__file__).parent / "history" / "cases" / "korea-1950.toml"
 
 
 def flat(text: str) -> str:

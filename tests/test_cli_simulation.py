@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from foedus import generate_world
-from foedus._metrics import METRICS
+from foedus.engine.metrics import METRICS
 from foedus.cli import main
 
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from foedus import FoedusError, builtin_charter_ids, generate_world
-from foedus._compare import Comparison, _Task, _world_for, compare, summary_table
-from foedus._metrics import METRICS
-from foedus._model import simulate
+from foedus.experiments.compare import Comparison, _Task, _world_for, compare, summary_table
+from foedus.engine.metrics import METRICS
+from foedus.engine.model import simulate
 from foedus.seeding import replication_seeds
 
 FAST = {"replications": 3, "years": 6, "n_states": 20, "progress": False, "workers": 1}

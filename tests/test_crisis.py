@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foedus import DEFENCE, FoedusError, World, builtin_charter_ids, generate_world
-from foedus._behaviour import Behaviour
-from foedus._charter import BINDINGNESS_WEIGHT
-from foedus._crisis import CrisisResult, _balancers, response_terms, run_crisis
-from foedus._institution import Institution
+from foedus.engine.behaviour import Behaviour
+from foedus.rules.charter import BINDINGNESS_WEIGHT
+from foedus.engine.crisis.run import CrisisResult, _balancers, response_terms, run_crisis
+from foedus.engine.institution import Institution
 
 SEEDS = range(40)
 

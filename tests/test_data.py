@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import foedus
 from foedus import FoedusError, InputError
-from foedus._data import (
+from foedus.data import (
     SOURCES,
     ChecksumError,
     MissingDataError,
@@ -46,7 +46,7 @@ from foedus._data import (
     veto_statistics,
     world_for_year,
 )
-from foedus._world import DEFENCE, OFFENCE
+from foedus.world.world import DEFENCE, OFFENCE
 from foedus.cli import main
 
 DATA = Path(os.environ.get("FOEDUS_TEST_DATA",
@@ -169,7 +169,7 @@ def test_garbage_and_text_in_numbers_are_clear_errors(tmp_path: Path) -> None:
     ragged = tmp_path / "contdird.csv"
     ragged.write_text("state1no,state2no,year,conttype\n2,20,1920,1\n2,20,1921,1,9,9\n")
     with pytest.raises(InputError, match="not a valid CSV"):
-        foedus._data.load_contiguity(ragged)
+        foedus.data.load_contiguity(ragged)
 
 
 # --- worlds for a year --------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def test_world_from_atop4_matches_atop5(tmp_path: Path) -> None:
 def test_world_without_optional_sources(tmp_path: Path) -> None:
     root = mirror(tmp_path, skip=("cow_mid", "capitals/capdist.csv"))
     w = world_for_year(1950, data_dir=root)
-    assert np.all(w.revisionism == foedus._data.DEFAULT_REVISIONISM)
+    assert np.all(w.revisionism == foedus.data.DEFAULT_REVISIONISM)
     assert w.meta["sources"]["distance"] == "great circle"
     assert "cow-mid" not in w.meta["citations"]
 

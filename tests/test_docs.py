@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import pytest
 
-from foedus._charter import (
+from foedus.rules.charter import (
     Body,
     Charter,
     ConveneRoute,

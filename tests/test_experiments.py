@@ -20,15 +20,15 @@ from click.testing import CliRunner
 
 from foedus import export_results, results_report, results_summary, results_table, sobol_indices
 from foedus._errors import FoedusError, InputError
-from foedus._experiment import (
+from foedus.experiments.experiment import (
     Experiment,
     builtin_experiment_ids,
     builtin_experiments,
     experiment_from_dict,
     load_experiment,
 )
-from foedus._runner import RunTask, SerialExecutor, make_tasks, open_executor, sweep, task_world
-from foedus._store import ResultStore
+from foedus.experiments.runner import RunTask, SerialExecutor, make_tasks, open_executor, sweep, task_world
+from foedus.experiments.store import ResultStore
 from foedus.cli import main
 from foedus.seeding import replication_seeds, replication_sequence
 
@@ -199,7 +199,7 @@ def test_seeding_follows_spawn_key_and_common_random_numbers() -> None:
     tasks = make_tasks(exp)
     assert [t.key for t in tasks[:4]] == [(0, 0, "un-1965"), (0, 0, "collective-security"),
                                           (0, 1, "un-1965"), (0, 1, "collective-security")]
-    from foedus._world import generate_world
+    from foedus.world.world import generate_world
 
     expected = generate_world(6, rng=np.random.default_rng(np.random.SeedSequence(7, spawn_key=(0, 1, 0))))
     w_a, w_b = task_world(tasks[2]), task_world(tasks[3])  # same (i, r), two systems
@@ -363,9 +363,9 @@ def test_results_cli(tmp_path: Path) -> None:
 
 
 def test_run_one_is_simulate_with_the_run_seeds() -> None:
-    from foedus._model import simulate
-    from foedus._runner import run_one
-    from foedus._world import generate_world
+    from foedus.engine.model import simulate
+    from foedus.experiments.runner import run_one
+    from foedus.world.world import generate_world
 
     exp = _exp(design={"type": "none"}, scenario={"world": {"n": 10}}, years=4)
     task = next(t for t in make_tasks(exp) if t.key == (0, 1, "un-1965"))
@@ -383,7 +383,7 @@ def test_backends_give_identical_numbers_with_the_model(tmp_path: Path) -> None:
     procs = sweep(exp, tmp_path / "procs.duckdb", backend="processes", workers=2, chunk_size=1)
     assert serial.errors == procs.errors == 0 and serial.done == procs.done == exp.n_runs()
     ref = _metrics(tmp_path / "serial.duckdb")
-    from foedus._metrics import METRICS
+    from foedus.engine.metrics import METRICS
 
     assert set(ref["metric"]) == set(METRICS) and len(ref) == exp.n_runs() * len(METRICS)
     pd.testing.assert_frame_equal(ref, _metrics(tmp_path / "procs.duckdb"))
@@ -405,7 +405,7 @@ def test_backends_give_identical_numbers_with_the_model(tmp_path: Path) -> None:
 
 
 def test_a_model_run_that_raises_is_recorded(tmp_path: Path) -> None:
-    from foedus._experiment import FullFactorial
+    from foedus.experiments.experiment import FullFactorial
 
     # Validation refuses a world of 0 states; skip it (model_copy) to make real runs raise.
     exp = _exp().model_copy(update={"design": FullFactorial(type="full-factorial",
@@ -506,7 +506,7 @@ def test_sweep_killed_halfway_resumes_without_repeating_or_losing_runs(tmp_path:
 def test_experiment_on_a_data_year(tmp_path: Path, shared_data: Path) -> None:
     """scenario.year builds the COW/ATOP world of that year for every run (MODEL.md §8)."""
     from foedus import world_for_year
-    from foedus._model import simulate
+    from foedus.engine.model import simulate
 
     exp_file = tmp_path / "league.toml"
     exp_file.write_text(textwrap.dedent("""

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from foedus import builtin_charter_ids, charter_from_dict, generate_world, load_charter
-from foedus._behaviour import Behaviour, projected_capability
-from foedus._metrics import (
+from foedus.engine.behaviour import Behaviour, projected_capability
+from foedus.engine.metrics import (
     METRICS,
     concentration,
     hhi,
@@ -19,7 +19,7 @@ from foedus._metrics import (
     run_metrics,
     summarise,
 )
-from foedus._model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, _Gradient, simulate
+from foedus.engine.model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, _Gradient, simulate
 
 SMALL = {"n_states": 24, "years": 8}
 

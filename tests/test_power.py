@@ -1,4 +1,4 @@
-"""Tests for foedus._power: exact voting-power indices, checked against brute force."""
+"""Tests for foedus.rules.power: exact voting-power indices, checked against brute force."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foedus._power import PowerIndices, VotingGame, _exact, power_indices
+from foedus.rules.power import PowerIndices, VotingGame, _exact, power_indices
 
 # --------------------------------------------------------------------------------------------
 # Brute-force reference (enumerates all 2**n coalitions / n! orderings; small n only)

@@ -7,9 +7,9 @@ crises and many-year worlds, replay history and compare systems over many replic
 
 from __future__ import annotations
 
-from ._analysis import export_results, results_report, results_summary, results_table, sobol_indices
-from ._behaviour import Behaviour, BehaviourError
-from ._cases import (
+from .experiments.analysis import export_results, results_report, results_summary, results_table, sobol_indices
+from .engine.behaviour import Behaviour, BehaviourError
+from .history.case import (
     Case,
     Prediction,
     Replay,
@@ -20,7 +20,7 @@ from ._cases import (
     predict,
     replay,
 )
-from ._charter import (
+from .rules.charter import (
     BINDINGNESS_WEIGHT,
     Body,
     Charter,
@@ -32,9 +32,9 @@ from ._charter import (
     charter_from_dict,
     load_charter,
 )
-from ._compare import Comparison, compare
-from ._crisis import CrisisResult, TraceEntry, run_crisis
-from ._data import (
+from .experiments.compare import Comparison, compare
+from .engine.crisis.run import CrisisResult, TraceEntry, run_crisis
+from .data import (
     ChecksumError,
     MissingDataError,
     capability_concentration,
@@ -62,25 +62,25 @@ from ._data import (
     world_for_year,
     worlds,
 )
-from ._data import status as data_status
-from ._describe import compare_institutions, describe_charter
+from .data import status as data_status
+from .rules.describe import compare_institutions, describe_charter
 from ._errors import FoedusError, InputError, UnknownNameError
-from ._experiment import (
+from .experiments.experiment import (
     Experiment,
     builtin_experiment_ids,
     builtin_experiments,
     load_experiment,
 )
-from ._institution import Institution
-from ._metrics import METRICS
-from ._model import Model, RunResult, simulate
-from ._power import PowerIndices, VotingGame, power_indices
-from ._runner import RunTask, SerialExecutor, SweepResult, open_executor, run_one, sweep
-from ._states import REGIONS, State, resolve_state, state_info, states
-from ._store import ResultStore
+from .engine.institution import Institution
+from .engine.metrics import METRICS
+from .engine.model import Model, RunResult, simulate
+from .rules.power import PowerIndices, VotingGame, power_indices
+from .experiments.runner import RunTask, SerialExecutor, SweepResult, open_executor, run_one, sweep
+from .rules.states import REGIONS, State, resolve_state, state_info, states
+from .experiments.store import ResultStore
 from ._version import __version__
-from ._voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
-from ._world import (
+from .rules.voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
+from .world.world import (
     CONSULTATION,
     DEFENCE,
     NEUTRALITY,

@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from .._cases import (
+from ..history.case import (
     Case,
     DecisionReplay,
     Replay,

@@ -9,11 +9,11 @@ from typing import Any
 import click
 from rich.table import Table
 
-from .._charter import builtin_charters, load_charter
-from .._describe import compare_institutions, describe_charter
+from ..rules.charter import builtin_charters, load_charter
+from ..rules.describe import compare_institutions, describe_charter
 from .._errors import InputError
-from .._states import states as all_states
-from .._voting import evaluate_vote, voting_power
+from ..rules.states import states as all_states
+from ..rules.voting import evaluate_vote, voting_power
 from ._common import console, emit_json, fail, handle_errors, json_option, split_list
 
 

@@ -35,7 +35,7 @@ def _world_options(f: Any) -> Any:
 
 
 def _data_world(year: int, data_dir: str | None) -> Any:
-    from .._data import world_for_year
+    from ..data import world_for_year
 
     return world_for_year(int(year), data_dir=data_dir)
 
@@ -43,7 +43,7 @@ def _data_world(year: int, data_dir: str | None) -> Any:
 def load_cli_world(world_file: str | None, year: int | None, data_dir: str | None,
                    n_states: int, seq: np.random.SeedSequence) -> Any:
     """The world a command runs on: a file, a data year, or a synthetic world from ``seq``."""
-    from .._world import generate_world, load_world
+    from ..world.world import generate_world, load_world
 
     if world_file and year is not None:
         raise FoedusError("give either --world or --year, not both")
@@ -89,9 +89,9 @@ def crisis_cmd(charter_ref: str, aggressor: str, target: str, credibility: float
     In a synthetic world states are called S01, S02, ... (`foedus crisis --charter un-1965
     --aggressor S01 --target S02`); worlds from data use COW codes.
     """
-    from .._behaviour import Behaviour
-    from .._charter import load_charter
-    from .._crisis import run_crisis
+    from ..engine.behaviour import Behaviour
+    from ..rules.charter import load_charter
+    from ..engine.crisis.run import run_crisis
     from ..seeding import split
 
     charter = load_charter(charter_ref)
@@ -167,9 +167,9 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
                  max_crises: int | None, world_file: str | None, n_states: int, seed: int,
                  year: int | None, data_dir: str | None, as_json: bool) -> None:
     """One system over many years: the crisis log, the metrics and the yearly series."""
-    from .._charter import load_charter
-    from .._metrics import METRICS
-    from .._model import simulate
+    from ..rules.charter import load_charter
+    from ..engine.metrics import METRICS
+    from ..engine.model import simulate
     from ..seeding import split
 
     charter = load_charter(charter_ref)
@@ -240,7 +240,7 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
 
 
 def _summary_tables(comp: Any) -> list[Table]:
-    from .._report import GROUPS, LABELS
+    from ..report.compare import GROUPS, LABELS
 
     stats = {(str(c), str(m)): (mu, lo, hi) for c, m, mu, lo, hi in zip(
         comp.table["charter"], comp.table["metric"], comp.table["mean"], comp.table["ci_low"],
@@ -293,7 +293,7 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
     writes a report (HTML with plots, CSV files) to --out. Finished replications are saved
     in OUT/partial as they come; an interrupted comparison continues with --resume.
     """
-    from .._compare import compare
+    from ..experiments.compare import compare
 
     charters = split_list(charter_refs) or None
     world = None

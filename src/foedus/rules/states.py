@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from ._errors import UnknownNameError
+from .._errors import UnknownNameError
 
 REGIONS = ("americas", "europe", "africa", "middle-east", "asia", "oceania")
 
@@ -31,7 +31,7 @@ class State:
 
 @cache
 def _registry() -> tuple[dict[str, State], dict[str, str]]:
-    text = resources.files("foedus").joinpath("states.toml").read_text(encoding="utf-8")
+    text = resources.files("foedus.rules").joinpath("states.toml").read_text(encoding="utf-8")
     by_abb: dict[str, State] = {}
     index: dict[str, str] = {}
     for row in tomllib.loads(text)["state"]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import FoedusError
-from ._sources import SOURCES, DataFile, Source
+from .sources import SOURCES, DataFile, Source
 
 ENV_VAR = "FOEDUS_DATA_DIR"
 IMPORT_HINT = ("import a local copy with `foedus data import PATH` (e.g. `foedus data import "
@@ -251,7 +251,7 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
     if not root.is_dir():
         raise FoedusError(f"{root}: not a folder")
     dest_root = _resolve(data_dir)
-    from ._loaders import LOADERS
+    from .loaders import LOADERS
 
     records: list[dict[str, Any]] = []
     for sid, src in SOURCES.items():

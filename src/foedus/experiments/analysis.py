@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import FoedusError
-from ._store import TABLES, ResultStore
+from .._errors import FoedusError
+from .store import TABLES, ResultStore
 
 EXPORT_FORMATS = ("parquet", "csv")
 StoreRef = str | Path | ResultStore
@@ -33,7 +33,7 @@ def _open(store: StoreRef) -> Iterator[ResultStore]:
 
 
 def _metric_order(names: Sequence[str]) -> list[str]:
-    from ._experiment import metric_names
+    from .experiment import metric_names
 
     known = metric_names()
     rank = {m: k for k, m in enumerate(known)}
@@ -93,7 +93,7 @@ def results_summary(store: StoreRef, *, metrics: Sequence[str] | None = None,
     if metrics:
         unknown = [m for m in metrics if m not in all_metrics]
         if unknown:
-            from ._errors import UnknownNameError
+            from .._errors import UnknownNameError
 
             raise UnknownNameError("metric in this store", unknown[0], all_metrics)
         agg = agg[agg["metric"].isin(list(metrics))]
@@ -155,7 +155,7 @@ def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> p
     """
     from SALib.analyze import sobol as salib_sobol
 
-    from ._experiment import Sobol, sobol_problem
+    from .experiment import Sobol, sobol_problem
 
     with _open(store) as st:
         exp = st.experiment()
@@ -222,7 +222,7 @@ def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> p
 
 def _ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     """Mean and half-width of the ``level`` t-interval of the finite values."""
-    from ._metrics import mean_ci
+    from ..engine.metrics import mean_ci
 
     mean, low, _, _ = mean_ci(values, level)
     return mean, mean - low

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._errors import FoedusError
+from .._errors import FoedusError
 
 if TYPE_CHECKING:
-    from ._world import World
+    from ..world.world import World
 
 FloatArray = NDArray[np.float64]
 

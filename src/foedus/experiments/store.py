@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import FoedusError
-from ._version import __version__
+from .._errors import FoedusError
+from .._version import __version__
 
 if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-    from ._experiment import Experiment
+    from .experiment import Experiment
 
 SCHEMA_VERSION = 1
 TABLES = ("experiments", "design_points", "runs", "metrics", "series")
@@ -128,7 +128,7 @@ class ResultStore:
 
     def experiment(self) -> Experiment:
         """The stored experiment definition, validated again."""
-        from ._experiment import experiment_from_dict
+        from .experiment import experiment_from_dict
 
         row = self.experiment_row()
         if row is None:

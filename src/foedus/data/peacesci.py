@@ -10,10 +10,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._errors import FoedusError
-from .._world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
-from ._sources import SOURCES
-from ._un import un_members_for
-from ._world_from_data import dataset, world_for_year
+from ..world.world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
+from .sources import SOURCES
+from .un import un_members_for
+from .worlds import dataset, world_for_year
 
 # --- UN membership ------------------------------------------------------------------------------
 

@@ -14,9 +14,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from ._charter import Body, Charter, DecisionRule, load_charter
-from ._errors import FoedusError, UnknownNameError
-from ._states import resolve_state
+from .charter import Body, Charter, DecisionRule, load_charter
+from .._errors import FoedusError, UnknownNameError
+from .states import resolve_state
 
 
 class Vote(StrEnum):
@@ -330,7 +330,7 @@ def voting_game(charter: str | Path | Charter, body: str, question: str = "deter
     ``membership.size``). Parties excluded by the rule are removed from the game; veto holders
     must be in every winning coalition.
     """
-    from ._power import VotingGame
+    from .power import VotingGame
 
     ch = load_charter(charter)
     b = ch.body(body)
@@ -371,6 +371,6 @@ def voting_power(charter: str | Path | Charter, body: str, question: str = "dete
 
     Keyword arguments are those of :func:`voting_game`. Returns a ``PowerIndices``.
     """
-    from ._power import power_indices
+    from .power import power_indices
 
     return power_indices(voting_game(charter, body, question, **kwargs))

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import InputError
-from ._sources import SOURCES
+from .sources import SOURCES
 
 #: COW missing-value codes: -9 missing/unknown, -8 not applicable.
 NA_CODES = (-9, -8)

@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ._errors import InputError, UnknownNameError
-from ._states import REGIONS, is_state, resolve_state
+from .._errors import InputError, UnknownNameError
+from .states import REGIONS, is_state, resolve_state
 
 Kind = Literal["self-help", "balance-of-power", "collective-security", "collective-defence",
                "bilateral-pact"]
@@ -478,7 +478,7 @@ def charter_from_dict(data: dict[str, Any], source: str = "<dict>") -> Charter:
 
 
 def _builtin_dir() -> Any:
-    return resources.files("foedus").joinpath("charters")
+    return resources.files("foedus.rules").joinpath("charters")
 
 
 def builtin_charter_ids() -> list[str]:

@@ -17,13 +17,13 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._errors import FoedusError
-from .._states import REGIONS
-from .._world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
-from . import _loaders as L
-from ._files import MissingDataError, find_file, require_file
-from ._files import data_dir as _resolve
-from ._sources import PEACESCIENCER, SOURCES
-from ._un import un_members_for
+from ..rules.states import REGIONS
+from ..world.world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
+from . import loaders as L
+from .files import MissingDataError, find_file, require_file
+from .files import data_dir as _resolve
+from .sources import PEACESCIENCER, SOURCES
+from .un import un_members_for
 
 #: Mean Earth radius, km (IUGG).
 EARTH_RADIUS_KM = 6371.0088
@@ -167,7 +167,7 @@ class DataSet:
             if self.has(sid):
                 return sid
         titles = " or ".join(f"{SOURCES[s].title} {SOURCES[s].version} ({s})" for s in sids)
-        from ._files import how_to_get
+        from .files import how_to_get
 
         raise MissingDataError(f"{titles} not found in {self.root}; {how_to_get(sids[-1])}")
 

@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._errors import FoedusError
-from ._experiment import Experiment, load_experiment
-from ._seeding import replication_seeds
+from .._errors import FoedusError
+from .experiment import Experiment, load_experiment
+from ..seeding import replication_seeds
 
 if TYPE_CHECKING:
-    from ._charter import Charter
-    from ._world import World
+    from ..rules.charter import Charter
+    from ..world.world import World
 
 BACKENDS = ("serial", "processes", "dask")
 #: Aim for chunks of about this many seconds of work once run times are known.
@@ -82,14 +82,14 @@ ProgressCallback = Callable[[int, int, int], None]
 
 @lru_cache(maxsize=2)
 def _data_world(year: int, data_dir: str | None) -> World:
-    from ._data import world_for_year
+    from ..data import world_for_year
 
     return world_for_year(year, data_dir=data_dir)
 
 
 @lru_cache(maxsize=4)
 def _synthetic_world(seed: int, point: int, replication: int, settings: str) -> World:
-    from ._world import generate_world
+    from ..world.world import generate_world
 
     world_seq, _ = replication_seeds(seed, point, replication)
     return generate_world(**json.loads(settings), rng=np.random.default_rng(world_seq))
@@ -109,7 +109,7 @@ def task_world(task: RunTask) -> World:
 
 def run_one(task: RunTask) -> dict[str, Any]:
     """Run one simulation (``foedus.simulate``) for ``task``; the default run function."""
-    from ._model import simulate
+    from ..engine.model import simulate
 
     _, run_seq = replication_seeds(task.seed, task.point, task.replication)
     result = simulate(task.charter, world=task_world(task), years=task.years,
@@ -379,7 +379,7 @@ def sweep(experiment: Experiment | str | Path, store: str | Path | None = None, 
     adaptive). ``data_dir``: where a data world (``scenario.year``) is read from (default:
     ``FOEDUS_DATA_DIR`` or the cache); it is checked before any run starts.
     """
-    from ._store import ResultStore
+    from .store import ResultStore
 
     exp = load_experiment(experiment)
     if chunk_size is not None and chunk_size < 1:

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import InputError
-from ._states import REGIONS
+from .._errors import InputError
+from ..rules.states import REGIONS
 
 #: ATOP obligation types, as bits of ``World.alliances`` (Leeds et al. 2002).
 DEFENCE, OFFENCE, NEUTRALITY, NONAGGRESSION, CONSULTATION = 1, 2, 4, 8, 16
@@ -76,11 +76,11 @@ class World:
         """Index of the state with code ``code`` (COW abbreviation, alias, or synthetic code)."""
         if code in self.codes:
             return self.codes.index(code)
-        from ._states import is_state, resolve_state
+        from ..rules.states import is_state, resolve_state
 
         if is_state(code) and resolve_state(code) in self.codes:
             return self.codes.index(resolve_state(code))
-        from ._errors import UnknownNameError
+        from .._errors import UnknownNameError
 
         raise UnknownNameError("state in this world", code, self.codes)
 

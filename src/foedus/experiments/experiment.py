@@ -38,9 +38,9 @@ from pydantic import (
     model_validator,
 )
 
-from ._charter import Charter, load_charter, read_toml, validation_problems
-from ._errors import FoedusError, InputError, UnknownNameError
-from ._seeding import design_rng
+from ..rules.charter import Charter, load_charter, read_toml, validation_problems
+from .._errors import FoedusError, InputError, UnknownNameError
+from ..seeding import design_rng
 
 #: Sections a varied parameter can address: ``world.<generator setting>``,
 #: ``behaviour.<Behaviour field>`` or ``run.<simulate keyword>`` (``run.years`` is the horizon).
@@ -301,7 +301,7 @@ def _annotation_kind(annotation: Any, default: Any) -> str:
 @cache
 def world_settings() -> dict[str, str]:
     """Settings of ``generate_world`` a design can vary (name -> int/float/...)."""
-    from ._world import generate_world
+    from ..world.world import generate_world
 
     sig = inspect.signature(generate_world)
     return {n: _annotation_kind(p.annotation, p.default) for n, p in sig.parameters.items()
@@ -311,7 +311,7 @@ def world_settings() -> dict[str, str]:
 @cache
 def behaviour_settings() -> dict[str, str]:
     """Fields of ``Behaviour`` a design can vary (name -> kind)."""
-    from ._behaviour import Behaviour
+    from ..engine.behaviour import Behaviour
 
     return {f.name: _annotation_kind(f.type, f.default) for f in dataclasses.fields(Behaviour)}
 
@@ -319,7 +319,7 @@ def behaviour_settings() -> dict[str, str]:
 @cache
 def run_settings() -> dict[str, str]:
     """Keywords of ``simulate`` a design can vary (``years`` and the model settings)."""
-    from ._model import simulate
+    from ..engine.model import simulate
 
     out = {"years": "int"}
     for n, p in inspect.signature(simulate).parameters.items():
@@ -331,7 +331,7 @@ def run_settings() -> dict[str, str]:
 @cache
 def metric_names() -> list[str]:
     """Names of the metrics a run reports (MODEL.md §5)."""
-    from ._metrics import METRICS
+    from ..engine.metrics import METRICS
 
     return list(METRICS)
 
@@ -363,7 +363,7 @@ def _address_problem(address: str, *, data_world: bool) -> str | None:
 
 
 def _load_system(ref: str, base_dir: Path | None) -> Charter:
-    from ._charter import builtin_charter_ids
+    from ..rules.charter import builtin_charter_ids
 
     if ref in builtin_charter_ids() or base_dir is None:
         return load_charter(ref)
@@ -429,8 +429,8 @@ def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[t
 def _value_problems(exp: Experiment, *, check_run: bool) -> list[tuple[str, str]]:
     """Let ``Behaviour``, ``generate_world`` and ``simulate`` (a zero-year run) check the base
     values, every factorial level and both ends of every range."""
-    from ._behaviour import Behaviour
-    from ._world import generate_world
+    from ..engine.behaviour import Behaviour
+    from ..world.world import generate_world
 
     base = {"world": dict(exp.scenario.world), "behaviour": dict(exp.behaviour),
             "run": dict(exp.run)}
@@ -446,7 +446,7 @@ def _value_problems(exp: Experiment, *, check_run: bool) -> list[tuple[str, str]
                 if isinstance(years, bool) or not isinstance(years, int) or years < 1:
                     return "the horizon must be a whole number of years >= 1"
             elif section == "run" and values and check_run:
-                from ._model import simulate
+                from ..engine.model import simulate
 
                 simulate(_load_system(exp.systems[0], exp._base_dir), years=0, n_states=3, rng=0,
                          **values)
@@ -566,7 +566,7 @@ def experiment_from_dict(data: dict[str, Any], source: str = "<dict>",
 
 
 def _builtin_dir() -> Any:
-    return resources.files("foedus").joinpath("experiments")
+    return resources.files("foedus.experiments").joinpath("library")
 
 
 def builtin_experiment_ids() -> list[str]:

@@ -24,14 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._behaviour import Behaviour, as_behaviour
-from ._charter import Charter, builtin_charter_ids, load_charter
-from ._errors import FoedusError
-from ._metrics import METRICS, mean_ci
-from ._model import simulate
-from ._runner import default_workers, open_executor
-from ._seeding import replication_seeds
-from ._world import World, generate_world
+from ..engine.behaviour import Behaviour, as_behaviour
+from ..rules.charter import Charter, builtin_charter_ids, load_charter
+from .._errors import FoedusError
+from ..engine.metrics import METRICS, mean_ci
+from ..engine.model import simulate
+from .runner import default_workers, open_executor
+from ..seeding import replication_seeds
+from ..world.world import World, generate_world
 
 #: Columns of ``Comparison.events``: a compact crisis log over every run.
 EVENT_COLUMNS = ("charter", "replication", "year", "aggressor", "target", "in_scope", "determined",
@@ -73,7 +73,7 @@ class Comparison:
 
     def write(self, out: str | Path) -> Path:
         """Write the report and CSV files to ``out`` (see :func:`foedus._report.write_report`)."""
-        from ._report import write_report
+        from ..report.compare import write_report
 
         return write_report(self, out)
 
@@ -275,7 +275,7 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
 
 
 def _model_settings(model: dict[str, Any]) -> dict[str, Any]:
-    from ._model import DEFAULTS
+    from ..engine.model import DEFAULTS
 
     return {**DEFAULTS, **model}
 

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._charter import Charter, load_charter
-from ._errors import FoedusError
-from ._states import REGIONS, is_state, resolve_state
-from ._world import DEFENCE, World
+from ..rules.charter import Charter, load_charter
+from .._errors import FoedusError
+from ..rules.states import REGIONS, is_state, resolve_state
+from ..world.world import DEFENCE, World
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]

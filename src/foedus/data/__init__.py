@@ -7,7 +7,7 @@ Files come from their original publishers (``foedus data fetch``) or a local cop
 
 from __future__ import annotations
 
-from ._files import (
+from .files import (
     ChecksumError,
     MissingDataError,
     data_dir,
@@ -18,7 +18,7 @@ from ._files import (
     sha256_file,
     status,
 )
-from ._loaders import (
+from .loaders import (
     load_atop_dyads,
     load_atop_members,
     load_capdist,
@@ -33,17 +33,17 @@ from ._loaders import (
     load_wars,
     read_table,
 )
-from ._peacesci import (
+from .peacesci import (
     capability_concentration,
     concentration,
     dyad_years,
     un_members,
     veto_statistics,
 )
-from ._plots import plot_concentration, plot_vetoes
-from ._sources import SOURCES, DataFile, Source
-from ._un import UN_ADMITTED
-from ._world_from_data import (
+from .plots import plot_concentration, plot_vetoes
+from .sources import SOURCES, DataFile, Source
+from .un import UN_ADMITTED
+from .worlds import (
     COW_TO_GW_FALLBACK,
     DEFAULT_REVISIONISM,
     DataSet,

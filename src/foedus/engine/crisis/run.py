@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._behaviour import (
+from ..behaviour import (
     Behaviour,
     as_behaviour,
     attribution_ambiguity,
@@ -33,12 +33,12 @@ from ._behaviour import (
     volunteer_equilibrium,
     vote_utility,
 )
-from ._charter import BINDINGNESS_WEIGHT, Charter, Step, load_charter
-from ._errors import FoedusError
-from ._institution import Institution
-from ._states import is_state, states
-from ._voting import Decision, evaluate_vote
-from ._world import DEFENCE, OFFENCE, World
+from ...rules.charter import BINDINGNESS_WEIGHT, Charter, Step, load_charter
+from ..._errors import FoedusError
+from ..institution import Institution
+from ...rules.states import is_state, states
+from ...rules.voting import Decision, evaluate_vote
+from ...world.world import DEFENCE, OFFENCE, World
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

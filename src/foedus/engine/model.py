@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ._behaviour import Behaviour, as_behaviour, projected_capability
-from ._charter import BINDINGNESS_WEIGHT, Charter, load_charter
-from ._errors import FoedusError
-from ._institution import Institution
-from ._metrics import concentration, polarity, run_metrics
-from ._seeding import seed_label, split
-from ._world import DEFENCE, World, generate_world
+from .behaviour import Behaviour, as_behaviour, projected_capability
+from ..rules.charter import BINDINGNESS_WEIGHT, Charter, load_charter
+from .._errors import FoedusError
+from .institution import Institution
+from .metrics import concentration, polarity, run_metrics
+from ..seeding import seed_label, split
+from ..world.world import DEFENCE, World, generate_world
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -656,7 +656,7 @@ class Model:
                 var = (p_yes * (1.0 - p_yes)).sum(axis=1) * sc
                 z = (mu - need + 0.5) / np.sqrt(var + 0.25)
             else:
-                from ._charter import parse_fraction
+                from ..rules.charter import parse_fraction
 
                 f = float(parse_fraction(rule.threshold))
                 # Y >= f (Y + N [+ A]): the sign of sum over voters of (1-f) yes - f no [- f abst]
@@ -998,7 +998,7 @@ class Model:
 
     def _crisis(self, a: int, t: int, year: int) -> dict[str, Any] | None:
         """Run one crisis through the engine and learn from it."""
-        from ._crisis import run_crisis
+        from .crisis.run import run_crisis
 
         w = self.world
         if not (w.alive[a] and w.alive[t]):
@@ -1059,7 +1059,7 @@ class Model:
 
 def _required(rule: Any, base: FloatArray) -> FloatArray:
     """Vectorised :meth:`DecisionRule.required` over (possibly fractional) bases."""
-    from ._charter import parse_fraction
+    from ..rules.charter import parse_fraction
 
     if isinstance(rule.threshold, int):
         return np.full(np.shape(base), float(rule.threshold))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ._charter import BINDINGNESS_WEIGHT, Charter, DecisionRule, builtin_charters, load_charter
+from .charter import BINDINGNESS_WEIGHT, Charter, DecisionRule, builtin_charters, load_charter
 
 
 def describe_rule(rule: DecisionRule) -> str:
@@ -94,7 +94,7 @@ def compare_institutions(charters: list[str] | None = None) -> list[dict[str, An
     by what rule, who can block, and how able the body is to act at all (Coleman's power of
     the collectivity to act) and how power is spread (Shapley–Shubik of the strongest seat).
     """
-    from ._voting import voting_power
+    from .voting import voting_power
 
     chs = [load_charter(c) for c in charters] if charters else builtin_charters()
     rows = []

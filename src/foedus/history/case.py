@@ -32,11 +32,11 @@ from pydantic import (
     field_validator,
 )
 
-from ._charter import Bindingness, Body, Charter, load_charter, read_toml, validation_problems
-from ._describe import describe_rule
-from ._errors import FoedusError, InputError, UnknownNameError
-from ._states import is_state, resolve_state
-from ._voting import Decision, Vote, evaluate_vote
+from ..rules.charter import Bindingness, Body, Charter, load_charter, read_toml, validation_problems
+from ..rules.describe import describe_rule
+from .._errors import FoedusError, InputError, UnknownNameError
+from ..rules.states import is_state, resolve_state
+from ..rules.voting import Decision, Vote, evaluate_vote
 
 # ---------------------------------------------------------------------------------------------
 # Schema
@@ -304,7 +304,7 @@ class Case(_Model):
 
 
 def _builtin_dir() -> Any:
-    return resources.files("foedus").joinpath("cases")
+    return resources.files("foedus.history").joinpath("cases")
 
 
 def builtin_case_ids() -> list[str]:
@@ -1129,7 +1129,7 @@ def predict(case: str | Path | Case, *, behaviour: Any = None) -> Prediction:
     """
     import numpy as np
 
-    from ._behaviour import Behaviour, beliefs, cast_votes, vote_utility
+    from ..engine.behaviour import Behaviour, beliefs, cast_votes, vote_utility
 
     c = load_case(case)
     charter = c.load_charter()

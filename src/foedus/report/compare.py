@@ -24,8 +24,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from ._errors import FoedusError
-from ._metrics import KEY_METRICS, METRICS
+from .._errors import FoedusError
+from ..engine.metrics import KEY_METRICS, METRICS
 
 
 class ComparisonResults(Protocol):
@@ -312,7 +312,7 @@ def methods_text(comp: ComparisonResults) -> str:
     s = comp.settings
     model = s.get("model", {})
     beh = s.get("behaviour", {})
-    from ._behaviour import Behaviour
+    from ..engine.behaviour import Behaviour
 
     changed = {k: v for k, v in beh.items() if Behaviour.parameters().get(k) != v}
     beh_text = ("default behavioural parameters" if not changed else
