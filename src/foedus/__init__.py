@@ -80,7 +80,7 @@ from .rules.states import REGIONS, State, resolve_state, state_info, states
 from .experiments.store import ResultStore
 from ._version import __version__
 from .rules.voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
-from .world.world import (
+from .world import (
     CONSULTATION,
     DEFENCE,
     NEUTRALITY,

@@ -43,7 +43,7 @@ def _data_world(year: int, data_dir: str | None) -> Any:
 def load_cli_world(world_file: str | None, year: int | None, data_dir: str | None,
                    n_states: int, seq: np.random.SeedSequence) -> Any:
     """The world a command runs on: a file, a data year, or a synthetic world from ``seq``."""
-    from ..world.world import generate_world, load_world
+    from ..world import generate_world, load_world
 
     if world_file and year is not None:
         raise FoedusError("give either --world or --year, not both")

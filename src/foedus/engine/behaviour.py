@@ -12,13 +12,14 @@ Everything is vectorised with NumPy; every random draw comes from a ``numpy.rand
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._errors import FoedusError
+from ..parameters import Settings, SettingsError, param
 
 if TYPE_CHECKING:
     from ..world.world import World
@@ -32,131 +33,133 @@ GRADIENTS = ("bdm", "exponential", "none")
 _KM_PER_MILE = 1.609344
 
 
-class BehaviourError(FoedusError, ValueError):
+class BehaviourError(SettingsError):
     """A behaviour parameter is unknown or out of range (names the parameter)."""
 
 
-@dataclass
-class Behaviour:
-    """Behavioural parameters of states. Keyword arguments are stored unchanged.
+_U = {"lo": 0.0, "hi": 1.0}
+_POS = {"lo": 0.0, "lo_open": True, "hi": 1e9}
+_NONNEG = {"lo": 0.0, "hi": 1e6}
 
-    Every field is documented with its default and meaning in ``docs/crisis.md``. Build one
-    from a dictionary with :meth:`from_dict` (unknown keys are an error naming the key).
+
+@dataclass
+class Behaviour(Settings):
+    """Behavioural parameters of states: attribution, voting, response, war, peacekeeping,
+    learning. Keyword arguments are stored unchanged and checked against each field's range.
+
+    Every field is documented with its default, range, meaning and source
+    (:meth:`describe`, docs/model.md). Build one from a dictionary with :meth:`from_dict`
+    (unknown keys are an error naming the key).
     """
 
-    # -- attribution (MODEL.md §3.2)
-    ambiguity: float = 0.2  # rho: base ambiguity of who the aggressor is
-    self_defence_claim: float = 0.3  # extra ambiguity when the aggressor claims self-defence
-    claim_probability: float = 0.5  # chance an aggressor claims self-defence (when not scripted)
-    belief_noise: float = 0.15  # sd of belief noise at full ambiguity (scales with sqrt(rho))
-    # -- voting (§3.3)
-    norm_weight: float = 1.0  # weight of the norm (belief the accused is the aggressor)
-    affinity_weight: float = 1.0  # weight of affinity to the target minus affinity to the aggressor
-    fear_weight: float = 0.5  # weight of fear of the aggressor (its projected capability share)
-    abstain_band: float = 0.15  # |utility| below this -> abstain
-    # -- response (§3.4)
-    decision_model: str = "threshold"  # "threshold" | "volunteer" | "best-response"
-    threat_weight: float = 0.5  # weight of the threat the aggressor poses to the state
-    alliance_weight: float = 1.0  # weight of a defence pact with the target
-    balancing_weight: float = 0.5  # balance of power: bonus when the aggressor is the top threat
-    determination_share: float = 0.5  # share of a determination's obligation carried to measures
-    war_cost: float = 1.0  # cost of fighting, from war_cost/4 (superior) to war_cost (hopeless)
-    sanction_cost: float = 0.4  # cost of sanctioning (doubles for a close friend of the aggressor)
-    response_noise: float = 0.1  # sd of idiosyncratic noise on each state's net benefit
-    coalition_stake: float = 2.0  # best-response: value of defeating the aggression (x benefit)
-    join_aggressor: float = 0.75  # (s_ia - s_it)/2 above this -> joins the aggressor's side
-    # -- war (§3.5)
-    sanction_effect: float = 0.3  # aggressor's strength cut when the whole world sanctions
-    gamma: float = 1.0  # decisiveness of the contest success function
-    gradient: str = "bdm"  # loss-of-strength gradient: "bdm" | "exponential" | "none"
-    miles_per_day: float = 250.0  # BdM gradient: speed of power projection (miles per day)
-    gradient_km: float = 8000.0  # exponential gradient: distance (km) at which strength is 1/e
-    war_loss: float = 0.2  # share of its capability a side loses to an overwhelming opponent
-    spoils: float = 0.3  # share of the defeated target's capability the aggressor takes
-    viability_floor: float = 0.58  # a defeated target at or below this share of its pre-war capability may die
-    conquest_probability: float = 0.1  # chance such a target is conquered (state death; Fazal 2007)
-    # -- peacekeeping (§3.6)
-    consent_bias: float = 0.5  # baseline log-odds that a party consents to peacekeepers
-    consent_weight: float = 2.0  # consent rises as a party's chance of winning falls
-    peacekeeping_cost: float = 0.05  # cost to each contributor of peacekeepers
-    peacekeeping_effect: float = 0.5  # reduction of the chance the same pair fights again
-    # -- aftermath and learning (§3.7, §4)
-    learning_rate: float = 0.2  # credibility moves this share towards what the institution did
-    initial_credibility: float = 0.8  # credibility of a new institution
-    exit_propensity: float = 0.3  # chance a failed or sanctioned member wants to leave
-    protection_affinity: float = 0.5  # affinity to a veto holder that shelters a state
+    what: ClassVar[str] = "behaviour"
+    item: ClassVar[str] = "behaviour parameter"
+    error: ClassVar[type[FoedusError]] = BehaviourError
 
-    def __post_init__(self) -> None:
-        self.validate()
-
-    # -- validation -----------------------------------------------------------------------
-
-    def validate(self) -> None:
-        """Check every parameter's type and range; raise :class:`BehaviourError` naming it."""
-        problems: list[str] = []
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if f.name in ("decision_model", "gradient"):
-                allowed = DECISION_MODELS if f.name == "decision_model" else GRADIENTS
-                if v not in allowed:
-                    problems.append(f"{f.name}: {v!r} is not one of {', '.join(allowed)}")
-                continue
-            if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
-                problems.append(f"{f.name}: expected a number, got {v!r}")
-                continue
-            if not math.isfinite(float(v)):
-                problems.append(f"{f.name}: must be finite, got {v!r}")
-                continue
-            lo, hi = _RANGES.get(f.name, (0.0, math.inf))
-            if not lo <= float(v) <= hi:
-                where = f"[{lo:g}, {hi:g}]" if math.isfinite(hi) else f">= {lo:g}"
-                problems.append(f"{f.name}: {v!r} must be {where}")
-        if float(self.miles_per_day) <= 0 or float(self.gradient_km) <= 0 or float(self.gamma) <= 0:
-            for name in ("miles_per_day", "gradient_km", "gamma"):
-                if float(getattr(self, name)) <= 0:
-                    problems.append(f"{name}: must be > 0")
-        if problems:
-            raise BehaviourError("invalid behaviour: " + "; ".join(dict.fromkeys(problems)))
-
-    # -- dictionaries ---------------------------------------------------------------------
-
-    def to_dict(self) -> dict[str, Any]:
-        """Every parameter by name (JSON-ready)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Behaviour:
-        """Build from a dictionary; an unknown key is an error that names it."""
-        data = dict(data or {})
-        known = [f.name for f in fields(cls)]
-        unknown = [k for k in data if k not in known]
-        if unknown:
-            import difflib
-
-            hints = []
-            for k in unknown:
-                close = difflib.get_close_matches(str(k), known, n=1)
-                hints.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-            raise BehaviourError(f"unknown behaviour parameter{'s' if len(unknown) > 1 else ''} "
-                                 f"{', '.join(hints)}; known: {', '.join(known)}")
-        return cls(**data)
-
-    @classmethod
-    def parameters(cls) -> dict[str, Any]:
-        """Parameter name -> default value."""
-        return {f.name: f.default for f in fields(cls)}
-
-
-_UNIT = (0.0, 1.0)
-#: Allowed range of each numeric parameter (default: >= 0).
-_RANGES: dict[str, tuple[float, float]] = {
-    "ambiguity": _UNIT, "self_defence_claim": _UNIT, "claim_probability": _UNIT,
-    "determination_share": _UNIT, "sanction_effect": _UNIT, "war_loss": _UNIT, "spoils": _UNIT,
-    "viability_floor": _UNIT, "conquest_probability": _UNIT, "peacekeeping_effect": _UNIT, "learning_rate": _UNIT,
-    "initial_credibility": _UNIT, "exit_propensity": _UNIT, "protection_affinity": (-1.0, 1.0),
-    "join_aggressor": (-1.0, math.inf), "consent_bias": (-math.inf, math.inf),
-    "abstain_band": (0.0, math.inf),
-}
+    # -- attribution
+    ambiguity: float = param(0.2, **_U, doc="base ambiguity of who the aggressor is",
+                             cite="Claude (1962), Power and International Relations")
+    self_defence_claim: float = param(
+        0.3, **_U, doc="extra ambiguity when the aggressor claims self-defence",
+        cite="UN Charter Art. 51; Franck (2002), Recourse to Force")
+    claim_probability: float = param(
+        0.5, **_U, doc="chance an aggressor claims self-defence (when not scripted)",
+        cite="Franck (2002), Recourse to Force")
+    belief_noise: float = param(0.15, **_NONNEG,
+                                doc="sd of belief noise at full ambiguity (scales with sqrt(rho))",
+                                cite="Jervis (1976), Perception and Misperception")
+    # -- voting
+    norm_weight: float = param(1.0, **_NONNEG,
+                               doc="weight of the norm (belief the accused is the aggressor)",
+                               cite="Finnemore & Sikkink (1998), IO 52(4)")
+    affinity_weight: float = param(1.0, **_NONNEG,
+                                   doc="weight of affinity to the target minus to the aggressor",
+                                   cite="Signorino & Ritter (1999), ISQ 43(1)")
+    fear_weight: float = param(0.5, **_NONNEG,
+                               doc="weight of fear of the aggressor (its projected share)",
+                               cite="Walt (1987), The Origins of Alliances")
+    abstain_band: float = param(0.15, **_NONNEG, doc="|utility| below this: abstain",
+                                cite="calibration: case predict (docs/cases.md)")
+    # -- response
+    decision_model: str = param("threshold", choices=DECISION_MODELS,
+                                doc="how states decide to respond",
+                                cite="Granovetter (1978); Diekmann (1985), JCR 29(4)")
+    threat_weight: float = param(0.5, **_NONNEG,
+                                 doc="weight of the threat the aggressor poses to the state",
+                                 cite="Walt (1987)")
+    alliance_weight: float = param(1.0, **_NONNEG, doc="weight of a defence pact with the target",
+                                   cite="Leeds, Long & Mitchell (2000), JCR 44(5)")
+    balancing_weight: float = param(
+        0.5, **_NONNEG, doc="balance of power: bonus when the aggressor is the top threat",
+        cite="Waltz (1979); Walt (1987)")
+    determination_share: float = param(
+        0.5, **_U, doc="share of a determination's obligation carried to measures",
+        cite="League Covenant Art. 16; UN Charter Art. 39")
+    war_cost: float = param(1.0, **_NONNEG,
+                            doc="cost of fighting, from war_cost/4 (superior) to war_cost",
+                            cite="Fearon (1995), IO 49(3)")
+    sanction_cost: float = param(0.4, **_NONNEG,
+                                 doc="cost of sanctioning (doubles for a friend of the aggressor)",
+                                 cite="Martin (1992), Coercive Cooperation")
+    response_noise: float = param(0.1, **_NONNEG,
+                                  doc="sd of idiosyncratic noise on each state's net benefit",
+                                  cite="McFadden (1974): random utility")
+    coalition_stake: float = param(2.0, **_NONNEG,
+                                   doc="best response: value of defeating the aggression",
+                                   cite="Olson & Zeckhauser (1966), REStat 48(3)")
+    join_aggressor: float = param(0.75, lo=-1.0, hi=1e6,
+                                  doc="(s_ia - s_it)/2 above this: joins the aggressor's side",
+                                  cite="Signorino & Ritter (1999)")
+    # -- war
+    sanction_effect: float = param(0.3, **_U,
+                                   doc="aggressor's strength cut when the whole world sanctions",
+                                   cite="Hufbauer, Schott & Elliott (2007), Economic Sanctions Reconsidered")
+    gamma: float = param(1.0, **_POS, doc="decisiveness of the contest success function",
+                         cite="Hirshleifer (1989), Public Choice 63(2)")
+    gradient: str = param("bdm", choices=GRADIENTS, doc="loss-of-strength gradient",
+                          cite="Boulding (1962); Bueno de Mesquita (1981)")
+    miles_per_day: float = param(250.0, **_POS,
+                                 doc="BdM gradient: speed of power projection (miles per day)",
+                                 cite="Bueno de Mesquita (1981), The War Trap")
+    gradient_km: float = param(8000.0, **_POS,
+                               doc="exponential gradient: km at which strength is 1/e",
+                               cite="Boulding (1962), Conflict and Defense")
+    war_loss: float = param(0.2, **_U,
+                            doc="share of capability a side loses to an overwhelming opponent",
+                            cite="Organski & Kugler (1980), The War Ledger")
+    spoils: float = param(0.3, **_U, doc="share of the defeated target's capability taken",
+                          cite="Liberman (1996), Does Conquest Pay?")
+    viability_floor: float = param(
+        0.58, **_U, doc="a defeated target at or below this share of its capability may die",
+        cite="Fazal (2007), State Death")
+    conquest_probability: float = param(0.1, **_U,
+                                        doc="chance such a target is conquered (state death)",
+                                        cite="Fazal (2007), State Death")
+    # -- peacekeeping
+    consent_bias: float = param(0.5, lo=-1e6, hi=1e6,
+                                doc="baseline log-odds that a party consents to peacekeepers",
+                                cite="Fortna (2008), Does Peacekeeping Work?")
+    consent_weight: float = param(2.0, **_NONNEG,
+                                  doc="consent rises as a party's chance of winning falls",
+                                  cite="Fortna (2008)")
+    peacekeeping_cost: float = param(0.05, **_NONNEG,
+                                     doc="cost to each contributor of peacekeepers",
+                                     cite="Bove & Elia (2011), JPR 48(6)")
+    peacekeeping_effect: float = param(0.5, **_U,
+                                       doc="reduction of the chance the same pair fights again",
+                                       cite="Fortna (2004), ISQ 48(2)")
+    # -- aftermath and learning
+    learning_rate: float = param(0.2, **_U,
+                                 doc="credibility moves this share towards what was done",
+                                 cite="Huth (1988), Extended Deterrence")
+    initial_credibility: float = param(0.8, **_U, doc="credibility of a new institution",
+                                       cite="Huth (1988)")
+    exit_propensity: float = param(0.3, **_U,
+                                   doc="chance a failed or sanctioned member wants to leave",
+                                   cite="von Borzyskowski & Vabulas (2019), RIO 14(2)")
+    protection_affinity: float = param(0.5, lo=-1.0, hi=1.0,
+                                       doc="affinity to a veto holder that shelters a state",
+                                       cite="Claude (1962): the veto as selective security")
 
 
 def as_behaviour(behaviour: Behaviour | dict[str, Any] | None) -> Behaviour:

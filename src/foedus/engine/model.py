@@ -37,29 +37,17 @@ from ..rules.charter import BINDINGNESS_WEIGHT, Charter, load_charter
 from .._errors import FoedusError
 from .institution import Institution
 from .metrics import concentration, polarity, run_metrics
+from .settings import ACTIVATIONS, ModelSettings, as_settings
 from ..seeding import seed_label, split
-from ..world.world import DEFENCE, World, generate_world
+from ..world.synthetic import generate_world
+from ..world.world import DEFENCE, World
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-#: Activation orders (Huberman & Glance 1993): random sequential or simultaneous.
-ACTIVATIONS = ("random", "simultaneous")
-
-#: Defaults of the model-level settings (see docs/calibration.md for how they were chosen).
-DEFAULTS: dict[str, Any] = {
-    "activation": "random",
-    "max_crises": 3,
-    "growth_sd": 0.05,
-    "attack_threshold": 0.15,
-    "eu_noise": 0.03,
-    "neighbours": 8,
-    "reach_km": 2500.0,
-    "peace_years": 10,
-    "balancing_rate": 0.2,
-    "doubt": 0.2,
-}
+#: Defaults of the model settings, by name (the fields of :class:`ModelSettings`).
+DEFAULTS: dict[str, Any] = ModelSettings().to_dict()
 
 #: Columns of a run's yearly time series.
 SERIES_COLUMNS = ("year", "alive", "members", "credibility", "attempts", "deterred", "in_scope",
@@ -205,41 +193,14 @@ class Model:
     def __init__(self, charter: str | Charter, world: World, *,
                  rng: np.random.Generator | np.random.SeedSequence | int | None = None,
                  behaviour: Behaviour | dict[str, Any] | None = None,
-                 activation: str = DEFAULTS["activation"],
-                 max_crises: int = DEFAULTS["max_crises"],
-                 growth_sd: float = DEFAULTS["growth_sd"],
-                 attack_threshold: float = DEFAULTS["attack_threshold"],
-                 eu_noise: float = DEFAULTS["eu_noise"],
-                 neighbours: int = DEFAULTS["neighbours"],
-                 reach_km: float = DEFAULTS["reach_km"],
-                 peace_years: int = DEFAULTS["peace_years"],
-                 balancing_rate: float = DEFAULTS["balancing_rate"],
-                 doubt: float = DEFAULTS["doubt"]) -> None:
-        if activation not in ACTIVATIONS:
-            raise FoedusError(f"activation must be one of {', '.join(ACTIVATIONS)}, "
-                              f"got {activation!r}")
-        for name, val in (("max_crises", max_crises), ("neighbours", neighbours),
-                          ("peace_years", peace_years)):
-            if isinstance(val, bool) or int(val) != val or int(val) < 0:
-                raise FoedusError(f"{name} must be a whole number >= 0, got {val!r}")
-        for name, fval in (("growth_sd", growth_sd), ("eu_noise", eu_noise),
-                           ("reach_km", reach_km), ("balancing_rate", balancing_rate)):
-            if not (math.isfinite(float(fval)) and float(fval) >= 0):
-                raise FoedusError(f"{name} must be a finite number >= 0, got {fval!r}")
-        if not 0.0 <= float(doubt) <= 1.0:
-            raise FoedusError(f"doubt must lie in [0, 1], got {doubt!r}")
-        if not math.isfinite(float(attack_threshold)):
-            raise FoedusError(f"attack_threshold must be finite, got {attack_threshold!r}")
+                 settings: ModelSettings | dict[str, Any] | None = None,
+                 **overrides: Any) -> None:
+        self.config = as_settings(settings, **overrides)
         self.charter = load_charter(charter)
         self.behaviour = as_behaviour(behaviour)
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         self.world = world.copy()
-        self.settings: dict[str, Any] = {
-            "activation": activation, "max_crises": int(max_crises), "growth_sd": float(growth_sd),
-            "attack_threshold": float(attack_threshold), "eu_noise": float(eu_noise),
-            "neighbours": int(neighbours), "reach_km": float(reach_km),
-            "peace_years": int(peace_years), "balancing_rate": float(balancing_rate),
-            "doubt": float(doubt)}
+        self.settings: dict[str, Any] = self.config.to_dict()
         w = self.world
         w.capability = np.where(w.alive, np.maximum(w.capability, 0.0), 0.0).astype(float)
         self._base_alliances = w.alliances.copy()
@@ -1107,16 +1068,8 @@ def simulate(charter: str | Charter, *, world: World | None = None, years: int =
              rng: np.random.Generator | np.random.SeedSequence | int | None = None,
              behaviour: Behaviour | dict[str, Any] | None = None,
              world_params: dict[str, Any] | None = None,
-             activation: str = DEFAULTS["activation"],
-             max_crises: int = DEFAULTS["max_crises"],
-             growth_sd: float = DEFAULTS["growth_sd"],
-             attack_threshold: float = DEFAULTS["attack_threshold"],
-             eu_noise: float = DEFAULTS["eu_noise"],
-             neighbours: int = DEFAULTS["neighbours"],
-             reach_km: float = DEFAULTS["reach_km"],
-             peace_years: int = DEFAULTS["peace_years"],
-             balancing_rate: float = DEFAULTS["balancing_rate"],
-             doubt: float = DEFAULTS["doubt"]) -> RunResult:
+             settings: ModelSettings | dict[str, Any] | None = None,
+             **overrides: Any) -> RunResult:
     """Run ``charter`` for ``years`` periods and return metrics, series and the crisis log.
 
     Without ``world`` a synthetic world of ``n_states`` is generated (``world_params`` go to
@@ -1124,7 +1077,8 @@ def simulate(charter: str | Charter, *, world: World | None = None, years: int =
     seeds the world and child 1 the run (as in :func:`foedus.compare`, so ``simulate(c,
     rng=SeedSequence(s, spawn_key=(0, r)))`` is replication ``r`` of a comparison); a
     ``Generator`` is used for both; ``None`` draws fresh entropy and records it in
-    ``RunResult.seed``. The other keywords are the model settings (docs/simulation.md).
+    ``RunResult.seed``. ``settings`` (a :class:`ModelSettings` or a dict) and keyword
+    overrides (``max_crises=5``) are the model settings (docs/model.md).
     """
     if rng is None:  # fresh entropy, recorded so that the run can be repeated
         rng = np.random.SeedSequence()
@@ -1135,17 +1089,15 @@ def simulate(charter: str | Charter, *, world: World | None = None, years: int =
         seq = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         w_seq, r_seq = split(seq)
         world_gen, run_gen = np.random.default_rng(w_seq), np.random.default_rng(r_seq)
+    config = as_settings(settings, **overrides)  # checked before a world is built
     if world is None:
         if int(n_states) < 1:
             raise FoedusError(f"n_states must be >= 1, got {n_states}")
         world = generate_world(int(n_states), rng=world_gen, **(world_params or {}))
-    model = Model(charter, world, rng=run_gen, behaviour=behaviour, activation=activation,
-                  max_crises=max_crises, growth_sd=growth_sd, attack_threshold=attack_threshold,
-                  eu_noise=eu_noise, neighbours=neighbours, reach_km=reach_km,
-                  peace_years=peace_years, balancing_rate=balancing_rate, doubt=doubt)
+    model = Model(charter, world, rng=run_gen, behaviour=behaviour, settings=config)
     model._advance(years)  # not run(): the result is built once, with its seed label
     return model.result(seed=label)
 
 
-__all__ = ["ACTIVATIONS", "DEFAULTS", "SERIES_COLUMNS", "Model", "RunResult",
+__all__ = ["ACTIVATIONS", "DEFAULTS", "ModelSettings", "SERIES_COLUMNS", "Model", "RunResult",
            "simulate"]

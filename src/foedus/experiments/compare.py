@@ -31,7 +31,8 @@ from ..engine.metrics import METRICS, mean_ci
 from ..engine.model import simulate
 from .runner import default_workers, open_executor
 from ..seeding import replication_seeds
-from ..world.world import World, generate_world
+from ..world.synthetic import generate_world
+from ..world.world import World
 
 #: Columns of ``Comparison.events``: a compact crisis log over every run.
 EVENT_COLUMNS = ("charter", "replication", "year", "aggressor", "target", "in_scope", "determined",

@@ -301,7 +301,7 @@ def _annotation_kind(annotation: Any, default: Any) -> str:
 @cache
 def world_settings() -> dict[str, str]:
     """Settings of ``generate_world`` a design can vary (name -> int/float/...)."""
-    from ..world.world import generate_world
+    from ..world.synthetic import generate_world
 
     sig = inspect.signature(generate_world)
     return {n: _annotation_kind(p.annotation, p.default) for n, p in sig.parameters.items()
@@ -430,7 +430,7 @@ def _value_problems(exp: Experiment, *, check_run: bool) -> list[tuple[str, str]
     """Let ``Behaviour``, ``generate_world`` and ``simulate`` (a zero-year run) check the base
     values, every factorial level and both ends of every range."""
     from ..engine.behaviour import Behaviour
-    from ..world.world import generate_world
+    from ..world.synthetic import generate_world
 
     base = {"world": dict(exp.scenario.world), "behaviour": dict(exp.behaviour),
             "run": dict(exp.run)}

@@ -89,7 +89,7 @@ def _data_world(year: int, data_dir: str | None) -> World:
 
 @lru_cache(maxsize=4)
 def _synthetic_world(seed: int, point: int, replication: int, settings: str) -> World:
-    from ..world.world import generate_world
+    from ..world.synthetic import generate_world
 
     world_seq, _ = replication_seeds(seed, point, replication)
     return generate_world(**json.loads(settings), rng=np.random.default_rng(world_seq))

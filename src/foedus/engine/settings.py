@@ -1,0 +1,78 @@
+"""The model's own settings (:class:`ModelSettings`): activation, crises per year, growth,
+the aggressor's threshold and noise, reach, peacekeeping and balancing.
+
+One typed object instead of loose keywords: the yearly model, :func:`foedus.simulate`,
+comparisons and experiments all take it (or a dictionary of it), and its ranges are checked by
+the one validator of :mod:`foedus.parameters`. How the defaults were chosen is in
+docs/calibration.md; what each setting does is in docs/model.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..parameters import Settings, param
+
+#: Activation orders (Huberman & Glance 1993): random sequential or simultaneous.
+ACTIVATIONS = ("random", "simultaneous")
+
+
+@dataclass(frozen=True)
+class ModelSettings(Settings):
+    """Settings of the yearly model (not of states' behaviour: see :class:`foedus.Behaviour`)."""
+
+    item = "model setting"
+    what = "model settings"
+
+    activation: str = param(
+        "random", choices=ACTIVATIONS,
+        doc="who decides on which world: random sequential or simultaneous activation",
+        cite="Huberman & Glance (1993), PNAS 90(16)")
+    max_crises: int = param(
+        3, lo=0, hi=1000, integer=True, doc="crises resolved per year at most",
+        cite="calibration (docs/calibration.md)")
+    growth_sd: float = param(
+        0.05, lo=0.0, hi=2.0, doc="sd of the yearly lognormal capability growth shock",
+        cite="year-on-year CINC changes, NMC v6 (Singer, Bremer & Stuckey 1972)")
+    attack_threshold: float = param(
+        0.15, lo=-10.0, hi=10.0, doc="scale of the revisionism-dependent attack threshold",
+        cite="Bueno de Mesquita (1981), The War Trap")
+    eu_noise: float = param(
+        0.03, lo=0.0, hi=10.0, doc="sd of the yearly resolve shock (the per-pair shock has half)",
+        cite="Fearon (1995), IO 49(3): private information")
+    neighbours: int = param(
+        8, lo=0, hi=10_000, integer=True,
+        doc="candidate targets and helpers per state among contiguous or reachable states",
+        cite="Lemke & Reed (2001), JOP 63(1): politically relevant dyads")
+    reach_km: float = param(
+        2500.0, lo=0.0, hi=40_075.0, doc="distance within which a non-contiguous state is reachable",
+        cite="Lemke & Reed (2001); Boulding (1962) on the loss-of-strength gradient")
+    peace_years: int = param(
+        10, lo=0, hi=1000, integer=True, doc="years peacekeepers keep a pair apart",
+        cite="Fortna (2008), Does Peacekeeping Work?")
+    balancing_rate: float = param(
+        0.2, lo=0.0, hi=1.0, doc="balance of power: speed of the alignment shift",
+        cite="Walt (1987), The Origins of Alliances")
+    doubt: float = param(
+        0.2, lo=0.0, hi=1.0, doc="yearly share of states that discount the institution entirely",
+        cite="calibration (docs/calibration.md)")
+
+
+def as_settings(settings: ModelSettings | dict[str, Any] | None = None,
+                **overrides: Any) -> ModelSettings:
+    """A :class:`ModelSettings` from ``None`` (defaults), a dictionary or settings, with
+    keyword overrides."""
+    if settings is None:
+        base = ModelSettings()
+    elif isinstance(settings, ModelSettings):
+        base = settings
+    elif isinstance(settings, dict):
+        base = ModelSettings.from_dict(settings)
+    else:
+        raise ModelSettings.error(f"settings must be ModelSettings or a dict, "
+                                  f"got {type(settings).__name__}")
+    return base.replace(**overrides) if overrides else base
+
+
+__all__ = ["ACTIVATIONS", "ModelSettings", "as_settings"]
