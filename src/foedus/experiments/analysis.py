@@ -33,9 +33,9 @@ def _open(store: StoreRef) -> Iterator[ResultStore]:
 
 
 def _metric_order(names: Sequence[str]) -> list[str]:
-    from .experiment import metric_names
+    from ..engine.metrics import METRICS
 
-    known = metric_names()
+    known = list(METRICS)
     rank = {m: k for k, m in enumerate(known)}
     return sorted(set(names), key=lambda m: (rank.get(m, len(rank)), m))
 
@@ -155,7 +155,7 @@ def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> p
     """
     from SALib.analyze import sobol as salib_sobol
 
-    from .experiment import Sobol, sobol_problem
+    from .designs import Sobol, sobol_problem
 
     with _open(store) as st:
         exp = st.experiment()

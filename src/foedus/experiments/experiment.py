@@ -17,14 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import inspect
-import itertools
 import json
-import math
-from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import (
@@ -34,116 +30,18 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
-from ..rules.charter import Charter, load_charter, read_toml, validation_problems
 from .._errors import FoedusError, InputError, UnknownNameError
-from ..seeding import design_rng
-
-#: Sections a varied parameter can address: ``world.<generator setting>``,
-#: ``behaviour.<Behaviour field>`` or ``run.<simulate keyword>`` (``run.years`` is the horizon).
-SECTIONS = ("world", "behaviour", "run")
-DESIGNS = ("none", "full-factorial", "latin-hypercube", "sobol")
-#: Keywords of ``simulate`` that the runner sets itself (not addressable as ``run.*``).
-_RUN_RESERVED = {"charter", "world", "rng", "behaviour", "world_params", "n_states"}
+from ..rules.charter import Charter, load_charter, read_toml, validation_problems
+from ..world.world import World
+from .designs import DESIGNS, Design, FullFactorial, LatinHypercube, NoDesign, Sobol, design_points
+from .parameters import address_problem, known, parameter_kind, section_problem, typed, value_problem
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _flatten(value: Any, prefix: str = "") -> Any:
-    """``{"world": {"n": [..]}}`` -> ``{"world.n": [..]}`` (TOML dotted keys nest tables)."""
-    if not isinstance(value, dict):
-        return value
-    out: dict[str, Any] = {}
-    for key, val in value.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(val, dict):
-            out.update(_flatten(val, name))
-        else:
-            out[name] = val
-    return out
-
-
-class NoDesign(_Model):
-    """One design point: the base values only (compare systems, nothing varied)."""
-
-    type: Literal["none"] = Field("none", description="No parameter is varied.")
-
-
-class FullFactorial(_Model):
-    """Every combination of the listed levels (the first parameter varies slowest)."""
-
-    type: Literal["full-factorial"] = Field(description='"full-factorial".')
-    levels: dict[str, list[Any]] = Field(
-        description='Parameter address -> list of levels, e.g. "world.n" = [10, 20, 40].')
-
-    @field_validator("levels", mode="before")
-    @classmethod
-    def _flat(cls, value: Any) -> Any:
-        return _flatten(value)
-
-    @field_validator("levels")
-    @classmethod
-    def _check(cls, value: dict[str, list[Any]]) -> dict[str, list[Any]]:
-        if not value:
-            raise ValueError("give at least one parameter with its levels")
-        for name, levels in value.items():
-            if not levels:
-                raise ValueError(f"{name}: give at least one level")
-            for lv in levels:
-                if not isinstance(lv, bool | int | float | str):
-                    raise ValueError(f"{name}: level {lv!r} is not a number, string or boolean")
-        return value
-
-
-class _Ranged(_Model):
-    ranges: dict[str, tuple[float, float]] = Field(
-        description='Parameter address -> [low, high], e.g. "behaviour.ambiguity" = [0.0, 0.8].')
-
-    @field_validator("ranges", mode="before")
-    @classmethod
-    def _flat(cls, value: Any) -> Any:
-        return _flatten(value)
-
-    @field_validator("ranges")
-    @classmethod
-    def _check(cls, value: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-        if not value:
-            raise ValueError("give at least one parameter with its [low, high] range")
-        for name, (low, high) in value.items():
-            if not (math.isfinite(low) and math.isfinite(high)) or not low < high:
-                raise ValueError(f"{name}: range [{low}, {high}] must be finite with low < high")
-        return value
-
-
-class LatinHypercube(_Ranged):
-    """``points`` points spread by a Latin hypercube (McKay et al. 1979) over the ranges."""
-
-    type: Literal["latin-hypercube"] = Field(description='"latin-hypercube".')
-    points: int = Field(ge=1, le=1_000_000, description="Number of design points.")
-
-
-class Sobol(_Ranged):
-    """Saltelli's sampling scheme for Sobol indices (SALib): ``n * (d + 2)`` points,
-    ``n * (2d + 2)`` with second-order indices, for ``d`` parameters."""
-
-    type: Literal["sobol"] = Field(description='"sobol".')
-    n: int = Field(ge=2, le=2**20, description="Base sample size N (a power of two).")
-    second_order: bool = Field(False, description="Also estimate second-order indices.")
-
-    @field_validator("n")
-    @classmethod
-    def _power_of_two(cls, value: int) -> int:
-        if value & (value - 1):
-            raise ValueError(f"must be a power of two (Sobol sequences), got {value}")
-        return value
-
-
-Design = Annotated[NoDesign | FullFactorial | LatinHypercube | Sobol, Field(discriminator="type")]
 
 
 class Scenario(_Model):
@@ -172,15 +70,20 @@ class Experiment(_Model):
     years: int = Field(50, ge=1, le=100_000, description="Horizon of each run in years.")
     metrics: list[str] = Field(default_factory=list, description="Metrics to keep (empty: all).")
     series: bool = Field(True, description="Keep the yearly series of every run.")
+    events: bool = Field(True, description="Keep the crisis log of every run.")
     seed: int = Field(0, ge=0, lt=2**63, description="Root seed of the whole experiment.")
 
     _base_dir: Path | None = PrivateAttr(default=None)
+    _inline: dict[str, Charter] = PrivateAttr(default_factory=dict)
+    _world: World | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _semantics(self, info: ValidationInfo) -> Experiment:
         context = (info.context if info is not None else None) or {}
         base = context.get("base_dir")
         self._base_dir = Path(base) if base is not None else None
+        self._inline = dict(context.get("charters") or {})
+        self._world = context.get("world")
         problems = _semantic_problems(self, check_systems=context.get("check_systems", True))
         if problems:
             raise InputError(f"experiment {self.name!r}", problems)
@@ -200,9 +103,21 @@ class Experiment(_Model):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "<dict>",
-                  base_dir: str | Path | None = None) -> Experiment:
-        """Validate a definition given as a dictionary; problems raise :class:`InputError`."""
-        return experiment_from_dict(data, source=source, base_dir=base_dir)
+                  base_dir: str | Path | None = None, *,
+                  charters: dict[str, Charter] | None = None,
+                  world: World | None = None) -> Experiment:
+        """Validate a definition given as a dictionary; problems raise :class:`InputError`.
+
+        ``charters`` supplies systems by id that are not built in (charters built in Python);
+        ``world`` makes every run start from that world instead of a generated one.
+        """
+        return experiment_from_dict(data, source=source, base_dir=base_dir, charters=charters,
+                                    world=world)
+
+    @property
+    def world(self) -> World | None:
+        """The given world every run starts from (None: generated, or from data)."""
+        return self._world
 
     # -- what to run -------------------------------------------------------------------------
 
@@ -218,13 +133,13 @@ class Experiment(_Model):
 
     def design_points(self) -> list[dict[str, Any]]:
         """Parameter values of every design point (deterministic given ``seed``)."""
-        return _design_points(self)
+        return design_points(self)
 
     def charters(self) -> dict[str, Charter]:
         """System label (charter id) -> charter, in definition order."""
         out: dict[str, Charter] = {}
         for ref in self.systems:
-            charter = _load_system(ref, self._base_dir)
+            charter = self._inline.get(ref) or _load_system(ref, self._base_dir)
             out[charter.id] = charter
         return out
 
@@ -258,7 +173,8 @@ class Experiment(_Model):
         data.pop("description", None)
         data.pop("citation", None)
         payload = {"definition": data,
-                   "charters": {k: c.model_dump(mode="json") for k, c in self.charters().items()}}
+                   "charters": {k: c.model_dump(mode="json") for k, c in self.charters().items()},
+                   "world": None if self._world is None else world_digest(self._world)}
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -272,94 +188,16 @@ class Experiment(_Model):
                 "runs": points * self.replications * len(self.systems)}
 
 
-# --- parameters ---------------------------------------------------------------------------------
-
-
-def _annotation_kind(annotation: Any, default: Any) -> str:
-    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
-    if default is not inspect.Parameter.empty and default is not None and \
-            not isinstance(default, dataclasses._MISSING_TYPE):
-        if isinstance(default, bool):
-            return "bool"
-        if isinstance(default, int):
-            return "int"
-        if isinstance(default, float):
-            return "float"
-        if isinstance(default, str):
-            return "str"
-    if "float" in text:
-        return "float"
-    if "bool" in text:
-        return "bool"
-    if "int" in text:
-        return "int"
-    if "str" in text:
-        return "str"
-    return "any"
-
-
-@cache
-def world_settings() -> dict[str, str]:
-    """Settings of ``generate_world`` a design can vary (name -> int/float/...)."""
-    from ..world.synthetic import generate_world
-
-    sig = inspect.signature(generate_world)
-    return {n: _annotation_kind(p.annotation, p.default) for n, p in sig.parameters.items()
-            if n != "rng"}
-
-
-@cache
-def behaviour_settings() -> dict[str, str]:
-    """Fields of ``Behaviour`` a design can vary (name -> kind)."""
-    from ..engine.behaviour import Behaviour
-
-    return {f.name: _annotation_kind(f.type, f.default) for f in dataclasses.fields(Behaviour)}
-
-
-@cache
-def run_settings() -> dict[str, str]:
-    """Keywords of ``simulate`` a design can vary (``years`` and the model settings)."""
-    from ..engine.model import simulate
-
-    out = {"years": "int"}
-    for n, p in inspect.signature(simulate).parameters.items():
-        if n not in _RUN_RESERVED and p.kind == inspect.Parameter.KEYWORD_ONLY:
-            out[n] = _annotation_kind(p.annotation, p.default)
-    return out
-
-
-@cache
-def metric_names() -> list[str]:
-    """Names of the metrics a run reports (MODEL.md §5)."""
-    from ..engine.metrics import METRICS
-
-    return list(METRICS)
-
-
-def parameter_kind(address: str) -> str:
-    """Kind (``int``, ``float``, ``bool``, ``str``, ``any``) of a parameter address."""
-    section, _, name = address.partition(".")
-    table = {"world": world_settings(), "behaviour": behaviour_settings(),
-             "run": run_settings()}.get(section, {})
-    return table.get(name, "any")
-
-
-def _address_problem(address: str, *, data_world: bool) -> str | None:
-    section, dot, name = address.partition(".")
-    if not dot or section not in SECTIONS or not name:
-        return (f"unknown parameter {address!r}: address world.<setting>, behaviour.<field> "
-                "or run.<setting>")
-    if section == "world":
-        if data_world:
-            return f"{address}: a world built from data (scenario.year) has no generator settings"
-        known = world_settings()
-    elif section == "behaviour":
-        known = behaviour_settings()
-    else:
-        known = run_settings()
-    if name not in known:
-        return str(UnknownNameError(f"{section} setting", name, known))
-    return None
+def world_digest(world: World) -> str:
+    """SHA-256 of a world's arrays and names (what a run started from it depends on)."""
+    h = hashlib.sha256()
+    h.update(json.dumps([world.codes, world.year, world.source], default=str).encode())
+    for f in dataclasses.fields(world):
+        value = getattr(world, f.name)
+        if isinstance(value, np.ndarray):
+            h.update(f.name.encode())
+            h.update(np.ascontiguousarray(value).tobytes())
+    return h.hexdigest()
 
 
 def _load_system(ref: str, base_dir: Path | None) -> Charter:
@@ -373,41 +211,41 @@ def _load_system(ref: str, base_dir: Path | None) -> Charter:
     return load_charter(path)
 
 
-def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[tuple[str, str]]:
+def _section_name_problems(exp: Experiment) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    data_world = exp.scenario.year is not None
-    if data_world and exp.scenario.world:
-        problems.append(("scenario", "give either world settings or a data year, not both"))
-    known_world = world_settings()
-    for name in exp.scenario.world:
-        if name not in known_world:
-            problems.append((f"scenario.world.{name}",
-                             str(UnknownNameError("world setting", name, known_world))))
-    b_known = behaviour_settings()
-    for name in exp.behaviour:
-        if name not in b_known:
-            problems.append((f"behaviour.{name}",
-                             str(UnknownNameError("behaviour field", name, b_known))))
-    r_known = run_settings()
-    for name in exp.run:
-        if name == "years":
-            problems.append((f"run.{name}", "set the horizon with the top-level field years"))
-        elif name not in r_known:
-            problems.append((f"run.{name}", str(UnknownNameError("run setting", name, r_known))))
+    tables = (("world", "scenario.world", exp.scenario.world), ("behaviour", "behaviour",
+              exp.behaviour), ("run", "run", exp.run))
+    for section, where, values in tables:
+        for name in values:
+            if section == "run" and name == "years":
+                problems.append(("run.years", "set the horizon with the top-level field years"))
+            elif name not in known(section):
+                problems.append((f"{where}.{name}",
+                                 str(UnknownNameError(f"{section} setting", name, known(section)))))
+    return problems
+
+
+def _design_problems(exp: Experiment) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
     d = exp.design
     kind = "levels" if isinstance(d, FullFactorial) else "ranges"
     for address in exp.parameters:
-        msg = _address_problem(address, data_world=data_world)
+        msg = address_problem(address, data_world=exp.scenario.year is not None)
         if msg:
             problems.append((f"design.{kind}.{address}", msg))
-        elif kind == "ranges" and parameter_kind(address) in ("bool", "str"):
+        elif kind == "ranges" and parameter_kind(address) == "str":
             problems.append((f"design.{kind}.{address}",
-                             f"a range needs a numeric setting; {address} is a "
-                             f"{parameter_kind(address)} (use full-factorial levels)"))
+                             f"a range needs a numeric setting; {address} is a choice "
+                             "(use full-factorial levels)"))
+    return problems
+
+
+def _system_problems(exp: Experiment) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for k, ref in enumerate(exp.systems if check_systems else []):
+    for k, ref in enumerate(exp.systems):
         try:
-            charter = _load_system(ref, exp._base_dir)
+            charter = exp._inline.get(ref) or _load_system(ref, exp._base_dir)
         except FoedusError as exc:
             problems.append((f"systems[{k}]", str(exc).replace("\n", "; ")))
             continue
@@ -415,125 +253,65 @@ def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[t
             problems.append((f"systems[{k}]", f"charter id {charter.id!r} is already given by "
                              f"{seen[charter.id]!r}"))
         seen[charter.id] = ref
-    names = metric_names()
-    for k, m in enumerate(exp.metrics):
-        if m not in names:
-            problems.append((f"metrics[{k}]", str(UnknownNameError("metric", m, names))))
-    if len(set(exp.metrics)) != len(exp.metrics):
-        problems.append(("metrics", "a metric is listed twice"))
-    if not problems:
-        problems.extend(_value_problems(exp, check_run=check_systems))
     return problems
 
 
-def _value_problems(exp: Experiment, *, check_run: bool) -> list[tuple[str, str]]:
-    """Let ``Behaviour``, ``generate_world`` and ``simulate`` (a zero-year run) check the base
-    values, every factorial level and both ends of every range."""
-    from ..engine.behaviour import Behaviour
-    from ..world.synthetic import generate_world
+def _metric_problems(exp: Experiment) -> list[tuple[str, str]]:
+    from ..engine.metrics import METRICS
 
-    base = {"world": dict(exp.scenario.world), "behaviour": dict(exp.behaviour),
-            "run": dict(exp.run)}
+    names = list(METRICS)
+    problems = [(f"metrics[{k}]", str(UnknownNameError("metric", m, names)))
+                for k, m in enumerate(exp.metrics) if m not in names]
+    if len(set(exp.metrics)) != len(exp.metrics):
+        problems.append(("metrics", "a metric is listed twice"))
+    return problems
 
-    def problem(section: str, values: dict[str, Any]) -> str | None:
-        try:
-            if section == "behaviour":
-                Behaviour.from_dict(values)
-            elif section == "world" and exp.scenario.year is None:
-                generate_world(**values, rng=0)
-            elif section == "run" and "years" in values:
-                years = values["years"]
-                if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-                    return "the horizon must be a whole number of years >= 1"
-            elif section == "run" and values and check_run:
-                from ..engine.model import simulate
 
-                simulate(_load_system(exp.systems[0], exp._base_dir), years=0, n_states=3, rng=0,
-                         **values)
-        except (TypeError, ValueError, FoedusError) as exc:
-            return str(exc)
-        return None
+def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if exp.scenario.year is not None and exp.scenario.world:
+        problems.append(("scenario", "give either world settings or a data year, not both"))
+    if exp._world is not None and (exp.scenario.year is not None or exp.scenario.world):
+        problems.append(("scenario", "a given world takes neither world settings nor a data year"))
+    problems += _section_name_problems(exp) + _design_problems(exp)
+    if check_systems:
+        problems += _system_problems(exp)
+    problems += _metric_problems(exp)
+    if not problems:
+        problems.extend(_value_problems(exp))
+    return problems
 
-    out: list[tuple[str, str]] = []
-    for section, field in (("behaviour", "behaviour"), ("world", "scenario.world"), ("run", "run")):
-        msg = problem(section, base[section])
-        if msg:
-            out.append((field, msg))
-    if out:
-        return out
+
+def _design_trials(exp: Experiment) -> tuple[str, list[tuple[str, Any, Any]]]:
     d = exp.design
     if isinstance(d, FullFactorial):
-        trials = [(address, lv, lv) for address, levels in d.levels.items() for lv in levels]
-        kind = "levels"
-    elif isinstance(d, LatinHypercube | Sobol):
-        trials = [(address, end, _typed(address, end)) for address, ends in d.ranges.items()
-                  for end in ends]
-        kind = "ranges"
-    else:
-        trials = []
+        return "levels", [(a, lv, lv) for a, levels in d.levels.items() for lv in levels]
+    if isinstance(d, LatinHypercube | Sobol):
+        return "ranges", [(a, end, typed(a, end)) for a, ends in d.ranges.items() for end in ends]
+    return "levels", []
+
+
+def _value_problems(exp: Experiment) -> list[tuple[str, str]]:
+    """Check the base values, every factorial level and both ends of every range against the
+    ranges declared on the settings' fields (no trial run)."""
+    base = {"world": dict(exp.scenario.world), "behaviour": dict(exp.behaviour),
+            "run": dict(exp.run)}
+    out: list[tuple[str, str]] = []
+    for section, where in (("behaviour", "behaviour"), ("world", "scenario.world"), ("run", "run")):
+        msg = section_problem(section, base[section])
+        if msg:
+            out.append((where, msg))
+    if out:
+        return out
+    kind, trials = _design_trials(exp)
     for address, shown, value in trials:
-        section, name = address.split(".", 1)
-        values = {"years": value} if address == "run.years" else {**base[section], name: value}
-        msg = problem(section, values)
+        msg = value_problem(address, value)
+        if msg is None and address.startswith("world."):  # settings that depend on each other
+            msg = section_problem("world", {**base["world"], address[6:]: value})
         if msg:
             what = "level" if kind == "levels" else "range end"
             out.append((f"design.{kind}.{address}", f"{what} {shown!r}: {msg}"))
     return out
-
-
-# --- design points ------------------------------------------------------------------------------
-
-
-def _typed(address: str, value: float) -> Any:
-    kind = parameter_kind(address)
-    if kind == "int":
-        return round(float(value))
-    return float(value)
-
-
-def _design_points(exp: Experiment) -> list[dict[str, Any]]:
-    d = exp.design
-    if isinstance(d, NoDesign):
-        return [{}]
-    if isinstance(d, FullFactorial):
-        names = list(d.levels)
-        return [dict(zip(names, combo, strict=True))
-                for combo in itertools.product(*(d.levels[n] for n in names))]
-    names = list(d.ranges)
-    lows = np.array([d.ranges[n][0] for n in names])
-    highs = np.array([d.ranges[n][1] for n in names])
-    if isinstance(d, LatinHypercube):
-        from scipy.stats import qmc
-
-        sampler = qmc.LatinHypercube(d=len(names), rng=design_rng(exp.seed))
-        x = qmc.scale(sampler.random(d.points), lows, highs)
-    else:
-        x = sobol_sample(exp)
-    return [{n: _typed(n, v) for n, v in zip(names, row, strict=True)} for row in x]
-
-
-def sobol_problem(exp: Experiment) -> dict[str, Any]:
-    """The SALib problem of a Sobol design (names and bounds)."""
-    if not isinstance(exp.design, Sobol):
-        raise FoedusError(f"experiment {exp.name!r} has a {exp.design.type} design, not sobol")
-    names = list(exp.design.ranges)
-    return {"num_vars": len(names), "names": names,
-            "bounds": [list(exp.design.ranges[n]) for n in names]}
-
-
-def sobol_sample(exp: Experiment) -> np.ndarray:
-    """Saltelli's sample for a Sobol design (SALib ``sobol.sample``, seeded from ``seed``)."""
-    import warnings
-
-    from SALib.sample import sobol as salib_sobol
-
-    design = exp.design
-    assert isinstance(design, Sobol)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return np.asarray(salib_sobol.sample(sobol_problem(exp), design.n,
-                                             calc_second_order=design.second_order,
-                                             seed=design_rng(exp.seed)))
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -550,7 +328,8 @@ def _clean_problems(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def experiment_from_dict(data: dict[str, Any], source: str = "<dict>",
                          base_dir: str | Path | None = None, *,
-                         check_systems: bool = True) -> Experiment:
+                         check_systems: bool = True, charters: dict[str, Charter] | None = None,
+                         world: World | None = None) -> Experiment:
     """Validate an experiment given as a dictionary (as read from TOML).
 
     ``base_dir`` is where relative charter paths in ``systems`` are looked up;
@@ -558,7 +337,8 @@ def experiment_from_dict(data: dict[str, Any], source: str = "<dict>",
     """
     try:
         return Experiment.model_validate(data, context={"base_dir": base_dir,
-                                                        "check_systems": check_systems})
+                                                        "check_systems": check_systems,
+                                                        "charters": charters, "world": world})
     except ValidationError as exc:
         raise InputError(source, _clean_problems(validation_problems(exc))) from None
     except InputError as exc:

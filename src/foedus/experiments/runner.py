@@ -12,16 +12,14 @@ goes on; a sweep that stops for any reason continues with ``resume=True``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
 import socket
-import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
@@ -31,14 +29,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._errors import FoedusError
-from .experiment import Experiment, load_experiment
 from ..seeding import replication_seeds
+from .executors import SerialExecutor, open_executor
+from .experiment import Experiment, load_experiment
+from .records import crisis_log, series_payload
 
 if TYPE_CHECKING:
     from ..rules.charter import Charter
     from ..world.world import World
 
-BACKENDS = ("serial", "processes", "dask")
 #: Aim for chunks of about this many seconds of work once run times are known.
 TARGET_CHUNK_SECONDS = 1.0
 MAX_CHUNK = 256
@@ -62,6 +61,8 @@ class RunTask:
     metrics: tuple[str, ...] = ()
     series: bool = True
     data_dir: str | None = None  # where a data world (``year``) is read from
+    events: bool = True
+    given_world: World | None = None  # a world every run starts from (instead of generating)
 
     @property
     def key(self) -> tuple[int, int, str]:
@@ -101,6 +102,8 @@ def task_world(task: RunTask) -> World:
     Synthetic worlds are drawn from child 0 of ``SeedSequence(seed, spawn_key=(point,
     replication))``; a data world (``year``) is the same for every run. Returns a fresh copy.
     """
+    if task.given_world is not None:
+        return task.given_world.copy()
     if task.year is not None:
         return _data_world(task.year, task.data_dir).copy()
     return _synthetic_world(task.seed, task.point, task.replication,
@@ -115,7 +118,8 @@ def run_one(task: RunTask) -> dict[str, Any]:
     result = simulate(task.charter, world=task_world(task), years=task.years,
                       rng=np.random.default_rng(run_seq), behaviour=dict(task.behaviour) or None,
                       **task.run)
-    return {"metrics": result.metrics, "series": result.series if task.series else None}
+    return {"metrics": result.metrics, "series": result.series if task.series else None,
+            "events": crisis_log(result.events) if task.events else None}
 
 
 # --- worker side ----------------------------------------------------------------------------
@@ -123,30 +127,6 @@ def run_one(task: RunTask) -> dict[str, Any]:
 
 def _worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def series_payload(series: Any) -> dict[str, Any] | None:
-    """A run's yearly series (a DataFrame or a dict of columns, with ``year``) as the compact
-    form workers send: ``{"year": ints, "variables": names, "values": years x variables}``
-    (numeric columns only); None without a ``year`` column."""
-    if series is None:
-        return None
-    if hasattr(series, "select_dtypes"):
-        num = series.select_dtypes(include=["number", "bool"])
-        names = [str(c) for c in num.columns]
-        values = num.to_numpy(dtype=np.float64)
-    else:
-        cols = {str(k): np.asarray(v) for k, v in dict(series).items()}
-        names = [k for k, a in cols.items() if a.dtype.kind in "biuf"]
-        if not names:
-            return None
-        values = np.column_stack([cols[k].astype(np.float64) for k in names])
-    if "year" not in names:
-        return None
-    j = names.index("year")
-    keep = [i for i in range(len(names)) if i != j]
-    return {"year": values[:, j].astype(np.int32), "variables": [names[i] for i in keep],
-            "values": np.ascontiguousarray(values[:, keep])}
 
 
 def execute_chunk(run_fn: RunFunction, tasks: Sequence[RunTask]) -> list[dict[str, Any]]:
@@ -159,7 +139,7 @@ def execute_chunk(run_fn: RunFunction, tasks: Sequence[RunTask]) -> list[dict[st
     for task in tasks:
         rec: dict[str, Any] = {"point": task.point, "replication": task.replication,
                                "system": task.system, "worker": worker, "error": None,
-                               "metrics": None, "series": None}
+                               "metrics": None, "series": None, "events": None}
         start = time.perf_counter()
         try:
             res = run_fn(task)
@@ -168,6 +148,7 @@ def execute_chunk(run_fn: RunFunction, tasks: Sequence[RunTask]) -> list[dict[st
                 metrics = {k: metrics.get(k, float("nan")) for k in task.metrics}
             rec["metrics"] = metrics
             rec["series"] = series_payload(res.get("series")) if task.series else None
+            rec["events"] = res.get("events") if task.events else None
             rec["status"] = "done"
         except Exception:
             rec["status"] = "error"
@@ -175,148 +156,6 @@ def execute_chunk(run_fn: RunFunction, tasks: Sequence[RunTask]) -> list[dict[st
         rec["seconds"] = time.perf_counter() - start
         out.append(rec)
     return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    try:  # a killed driver not yet reaped by its parent is a zombie: dead all the same
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _watch_driver(driver: int) -> None:
-    """Worker initializer: exit when the driver process dies, so that a killed sweep leaves no
-    orphans computing (forkserver workers keep their parent, the fork server, alive)."""
-
-    def watch() -> None:
-        while _alive(driver):
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="foedus-driver-watch").start()
-
-
-# --- executors ------------------------------------------------------------------------------
-
-
-class SerialExecutor(Executor):
-    """An executor that runs each call at once, in this process (the ``serial`` backend)."""
-
-    def __init__(self) -> None:
-        self._shutdown = False
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        """Run ``fn(*args, **kwargs)`` now; return a finished future."""
-        if self._shutdown:
-            raise RuntimeError("cannot schedule new futures after shutdown")
-        fut: Future[Any] = Future()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except Exception as exc:
-            fut.set_exception(exc)
-        return fut
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Refuse further calls."""
-        self._shutdown = True
-
-
-def default_workers() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-@contextlib.contextmanager
-def open_executor(backend: str = "processes", workers: int | None = None,
-                  scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
-    """Yield ``(executor, number of workers)`` for a backend; shut it down afterwards."""
-    if workers is not None and workers < 1:
-        raise FoedusError(f"--workers must be at least 1, got {workers}")
-    if scheduler is not None and backend != "dask":
-        raise FoedusError("--scheduler needs --backend dask")
-    if backend == "serial":
-        yield SerialExecutor(), 1
-    elif backend == "processes":
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        n = workers or default_workers()
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        ctx = mp.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload(["foedus._runner", "foedus._model"])
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_watch_driver,
-                                   initargs=(os.getpid(),))
-        try:
-            yield pool, n
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    elif backend == "dask":
-        with _dask_executor(workers, scheduler) as pair:
-            yield pair
-    else:
-        raise FoedusError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-
-
-@contextlib.contextmanager
-def _dask_executor(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor, int]]:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise FoedusError("the dask backend needs Dask distributed: pip install 'foedus[dask]'") \
-            from None
-    import logging
-
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout=20)
-        else:
-            import dask
-
-            # For CPU-bound runs of small memory: no statistical profiler or GIL monitor
-            # sampling every few ms (an embedded cluster has no dashboard to show them), the
-            # event-loop tick and the system and memory monitors once a second instead of every
-            # 20-500 ms (each wake-up takes the GIL from the run: measured 5-8% per run), and
-            # no MALLOC_TRIM_THRESHOLD_ (returning freed memory to the OS at once makes every
-            # numpy allocation slower; measured 10-15% on a run).
-            environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
-                       if k != "MALLOC_TRIM_THRESHOLD_"}
-            with dask.config.set({"distributed.worker.profile.enabled": False,
-                                  "distributed.admin.system-monitor.gil.enabled": False,
-                                  "distributed.admin.tick.interval": "1s",
-                                  "distributed.admin.system-monitor.interval": "2s",
-                                  "distributed.worker.memory.monitor-interval": "1s",
-                                  "distributed.nanny.pre-spawn-environ": environ}):
-                cluster = LocalCluster(n_workers=workers or default_workers(),
-                                       threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR,
-                                       preload=["foedus._runner", "foedus._model"])
-            client = Client(cluster)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise FoedusError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") \
-            from None
-    try:
-        n = sum(client.nthreads().values()) or 1
-        if workers and scheduler:
-            n = min(n, workers)
-        executor = client.get_executor(pure=False)
-        yield executor, n
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # --- the sweep ------------------------------------------------------------------------------
@@ -359,8 +198,9 @@ def make_tasks(exp: Experiment, points: Sequence[dict[str, Any]] | None = None,
                                      seed=exp.seed, years=s["years"], world=s["world"],
                                      year=s["year"], behaviour=s["behaviour"], run=s["run"],
                                      params=dict(point), metrics=tuple(exp.metrics),
-                                     series=exp.series,
-                                     data_dir=None if data_dir is None else str(data_dir)))
+                                     series=exp.series, events=exp.events,
+                                     data_dir=None if data_dir is None else str(data_dir),
+                                     given_world=exp.world))
     return tasks
 
 
@@ -461,7 +301,8 @@ def _run_chunks(executor: Executor, tasks: Sequence[RunTask], run_fn: RunFunctio
                     text = traceback.format_exc()
                     results = [{"point": t.point, "replication": t.replication,
                                 "system": t.system, "status": "error", "seconds": 0.0,
-                                "error": text, "worker": None, "metrics": None, "series": None}
+                                "error": text, "worker": None, "metrics": None, "series": None,
+                                "events": None}
                                for t in chunk]
                 timing["seconds"] += sum(r["seconds"] for r in results)
                 timing["runs"] += len(results)

@@ -7,7 +7,9 @@ Tables (all tidy; see ``docs/experiments.md``):
 - ``runs``: ``point, replication, system, status ('done' | 'error'), seconds, error, worker,
   finished`` — one row per run, primary key ``(point, replication, system)``;
 - ``metrics``: ``point, replication, system, metric, value``;
-- ``series``: ``point, replication, system, year, variable, value``.
+- ``series``: ``point, replication, system, year, variable, value``;
+- ``events``: ``point, replication, system`` and the crisis log's columns, one row per crisis
+  (:data:`foedus.experiments.runner.CRISIS_LOG`; stores of schema 1 have none).
 
 Only the driver writes. Each batch of finished runs is one transaction, so a sweep killed at
 any moment keeps every run committed before the kill and none half-written.
@@ -27,6 +29,7 @@ import pandas as pd
 
 from .._errors import FoedusError
 from .._version import __version__
+from .records import CRISIS_LOG
 
 if TYPE_CHECKING:
     import duckdb
@@ -34,8 +37,11 @@ if TYPE_CHECKING:
 
     from .experiment import Experiment
 
-SCHEMA_VERSION = 1
-TABLES = ("experiments", "design_points", "runs", "metrics", "series")
+SCHEMA_VERSION = 2
+TABLES = ("experiments", "design_points", "runs", "metrics", "series", "events")
+#: Tables every store has (``events`` came with schema 2).
+_CORE = ("experiments", "design_points", "runs", "metrics", "series")
+_SQL_TYPES = {"int": "INTEGER", "str": "VARCHAR", "bool": "BOOLEAN"}
 RunKey = tuple[int, int, str]
 
 _DDL = """
@@ -56,7 +62,9 @@ CREATE TABLE IF NOT EXISTS metrics (
 CREATE TABLE IF NOT EXISTS series (
     point INTEGER, replication INTEGER, system VARCHAR, year INTEGER, variable VARCHAR,
     value DOUBLE);
-"""
+CREATE TABLE IF NOT EXISTS events (
+    point INTEGER, replication INTEGER, system VARCHAR, crisis INTEGER, """ + ", ".join(
+    f"{name} {_SQL_TYPES[kind]}" for name, kind in CRISIS_LOG.items()) + ");"
 
 
 def _numeric(value: Any) -> float | None:
@@ -96,7 +104,7 @@ class ResultStore:
     def _has_tables(self) -> bool:
         names = {r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables").fetchall()}
-        return set(TABLES) <= names
+        return set(_CORE) <= names
 
     # -- context management ------------------------------------------------------------------
 
@@ -209,7 +217,8 @@ class ResultStore:
             "worker": pa.array([r.get("worker") for r in results], pa.string()),
             "finished": pa.array([dt.datetime.now()] * len(results), pa.timestamp("us")),
         })
-        batch = {"runs": runs, "metrics": _tidy_metrics(results), "series": _tidy_series(results)}
+        batch = {"runs": runs, "metrics": _tidy_metrics(results), "series": _tidy_series(results),
+                 "events": _tidy_events(results)}
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -217,7 +226,7 @@ class ResultStore:
             if replace:
                 keys = ("(point, replication, system) IN "
                         "(SELECT point, replication, system FROM _batch_runs)")
-                for table in ("runs", "metrics", "series"):
+                for table in ("runs", "metrics", "series", "events"):
                     con.execute(f"DELETE FROM {table} WHERE {keys}")
             for table, data in batch.items():
                 if data.num_rows:
@@ -242,8 +251,15 @@ class ResultStore:
         order = {"experiments": "name", "design_points": "point, parameter",
                  "runs": "point, replication, system",
                  "metrics": "point, replication, system, metric",
-                 "series": "point, replication, system, variable, year"}[name]
+                 "series": "point, replication, system, variable, year",
+                 "events": "point, replication, system, crisis"}[name]
+        if name == "events" and not self._has_events():
+            return pd.DataFrame(columns=["point", "replication", "system", "crisis", *CRISIS_LOG])
         return self.con.execute(f"SELECT * FROM {name} ORDER BY {order}").df()
+
+    def _has_events(self) -> bool:
+        return bool(self.con.execute("SELECT count(*) FROM information_schema.tables "
+                                     "WHERE table_name = 'events'").fetchone()[0])
 
     def design(self) -> pd.DataFrame:
         """One row per design point, one column per parameter (numeric where possible)."""
@@ -304,6 +320,19 @@ def _tidy_metrics(results: list[dict[str, Any]]) -> pa.Table:
                      "system": _dictionary(list(sys_codes), systems),
                      "metric": _dictionary(list(met_codes), names),
                      "value": pa.array(np.concatenate(values or empty).astype(np.float64))})
+
+
+def _tidy_events(results: list[dict[str, Any]]) -> pa.Table:
+    """One row per crisis of every result (in the order of each run's log)."""
+    import pyarrow as pa
+
+    rows = [{"point": r["point"], "replication": r["replication"], "system": r["system"],
+             "crisis": k, **e} for r in results for k, e in enumerate(r.get("events") or ())]
+    types = {"int": pa.int32(), "str": pa.string(), "bool": pa.bool_()}
+    schema = pa.schema([("point", pa.int32()), ("replication", pa.int32()),
+                        ("system", pa.string()), ("crisis", pa.int32()),
+                        *[(name, types[kind]) for name, kind in CRISIS_LOG.items()]])
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def _tidy_series(results: list[dict[str, Any]]) -> pa.Table:
