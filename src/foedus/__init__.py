@@ -3,195 +3,129 @@
 States agree that aggression against one concerns all and respond together; foedus lets you
 define such systems as charters (data, not code), evaluate votes and voting power, simulate
 crises and many-year worlds, replay history and compare systems over many replications.
+
+The top level holds the verbs of a session and the objects they return. Everything else lives
+in namespaces named after what they hold, in the order they depend on each other:
+:mod:`foedus.rules` (states, charters, votes, voting power) → :mod:`foedus.world` →
+:mod:`foedus.data` (worlds from the Correlates of War and ATOP) → :mod:`foedus.engine` (the
+model) → :mod:`foedus.experiments` and :mod:`foedus.history` → :mod:`foedus.report`, with
+:mod:`foedus.parameters` and :mod:`foedus.seeding` underneath all of them.
 """
 
 from __future__ import annotations
 
-from .experiments.analysis import export_results, results_report, results_summary, results_table, sobol_indices
-from .engine.behaviour import Behaviour, BehaviourError
-from .history.case import (
-    Case,
-    Prediction,
-    Replay,
-    builtin_case_ids,
-    builtin_cases,
-    load_case,
-    parse_change,
-    predict,
-    replay,
-)
-from .rules.charter import (
-    BINDINGNESS_WEIGHT,
-    Body,
-    Charter,
-    DecisionRule,
-    Fallback,
-    Step,
-    builtin_charter_ids,
-    builtin_charters,
-    charter_from_dict,
-    load_charter,
-)
-from .experiments.compare import Comparison, compare
-from .engine.crisis.run import CrisisResult, TraceEntry, run_crisis
-from .data import (
-    ChecksumError,
-    MissingDataError,
-    capability_concentration,
-    data_dir,
-    dyad_years,
-    fetch,
-    import_data,
-    load_atop_dyads,
-    load_atop_members,
-    load_capdist,
-    load_capitals,
-    load_contiguity,
-    load_majors,
-    load_mid_disputes,
-    load_mid_participants,
-    load_nmc,
-    load_states,
-    load_vetoes,
-    load_wars,
-    plot_concentration,
-    plot_vetoes,
-    s_scores,
-    un_members,
-    veto_statistics,
-    world_for_year,
-    worlds,
-)
-from .data import status as data_status
-from .rules.describe import compare_institutions, describe_charter
+from . import data, engine, experiments, history, parameters, report, rules, seeding, world
 from ._errors import FoedusError, InputError, UnknownNameError
-from .experiments.experiment import (
+from ._version import __version__
+from .data import world_for_year
+from .engine import (
+    METRICS,
+    Behaviour,
+    CrisisResult,
+    Model,
+    ModelSettings,
+    RunResult,
+    run_crisis,
+    simulate,
+)
+from .experiments import (
+    Comparison,
     Experiment,
     builtin_experiment_ids,
-    builtin_experiments,
+    compare,
+    export_results,
     load_experiment,
+    results_report,
+    results_summary,
+    results_table,
+    sobol_indices,
+    sweep,
 )
-from .engine.institution import Institution
-from .engine.metrics import METRICS
-from .engine.model import Model, RunResult, simulate
-from .rules.power import PowerIndices, VotingGame, power_indices
-from .experiments.runner import RunTask, SerialExecutor, SweepResult, open_executor, run_one, sweep
-from .rules.states import REGIONS, State, resolve_state, state_info, states
-from .experiments.store import ResultStore
-from ._version import __version__
-from .rules.voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
-from .world import (
-    CONSULTATION,
-    DEFENCE,
-    NEUTRALITY,
-    NONAGGRESSION,
-    OFFENCE,
-    World,
-    generate_world,
-    load_world,
+from .history import Case, Prediction, Replay, builtin_case_ids, load_case, parse_change, predict, replay
+from .report import write_report
+from .rules import (
+    Charter,
+    Decision,
+    PowerIndices,
+    builtin_charter_ids,
+    charter_from_dict,
+    compare_institutions,
+    describe_charter,
+    evaluate_vote,
+    load_charter,
+    power_indices,
+    resolve_state,
+    state_info,
+    states,
+    voting_game,
+    voting_power,
 )
+from .world import World, WorldSpec, generate_world, load_world
 
 __all__ = [
-    "BINDINGNESS_WEIGHT",
-    "CONSULTATION",
-    "DEFENCE",
     "METRICS",
-    "NEUTRALITY",
-    "NONAGGRESSION",
-    "OFFENCE",
-    "REGIONS",
     "Behaviour",
-    "BehaviourError",
-    "Body",
     "Case",
     "Charter",
-    "ChecksumError",
     "Comparison",
     "CrisisResult",
     "Decision",
-    "DecisionRule",
     "Experiment",
-    "Fallback",
-    "FallbackOutcome",
     "FoedusError",
     "InputError",
-    "Institution",
-    "MissingDataError",
     "Model",
+    "ModelSettings",
     "PowerIndices",
     "Prediction",
     "Replay",
-    "ResultStore",
     "RunResult",
-    "RunTask",
-    "SerialExecutor",
-    "State",
-    "Step",
-    "SweepResult",
-    "TraceEntry",
     "UnknownNameError",
-    "Vote",
-    "VotingGame",
     "World",
+    "WorldSpec",
     "__version__",
     "builtin_case_ids",
-    "builtin_cases",
     "builtin_charter_ids",
-    "builtin_charters",
     "builtin_experiment_ids",
-    "builtin_experiments",
-    "capability_concentration",
     "charter_from_dict",
     "compare",
     "compare_institutions",
-    "data_dir",
-    "data_status",
+    "data",
     "describe_charter",
-    "dyad_years",
+    "engine",
     "evaluate_vote",
+    "experiments",
     "export_results",
-    "fetch",
     "generate_world",
-    "import_data",
-    "load_atop_dyads",
-    "load_atop_members",
-    "load_capdist",
-    "load_capitals",
+    "history",
     "load_case",
     "load_charter",
-    "load_contiguity",
     "load_experiment",
-    "load_majors",
-    "load_mid_disputes",
-    "load_mid_participants",
-    "load_nmc",
-    "load_states",
-    "load_vetoes",
-    "load_wars",
     "load_world",
-    "open_executor",
+    "parameters",
     "parse_change",
-    "plot_concentration",
-    "plot_vetoes",
     "power_indices",
     "predict",
     "replay",
+    "report",
     "resolve_state",
     "results_report",
     "results_summary",
     "results_table",
+    "rules",
     "run_crisis",
-    "run_one",
-    "s_scores",
+    "seeding",
     "simulate",
     "sobol_indices",
     "state_info",
     "states",
     "sweep",
-    "un_members",
-    "veto_statistics",
     "voting_game",
     "voting_power",
+    "world",
     "world_for_year",
-    "worlds",
+    "write_report",
 ]
+
+from ._public import publish
+
+publish(__name__, globals(), ["FoedusError", "InputError", "UnknownNameError"])

@@ -41,3 +41,6 @@ class UnknownNameError(FoedusError, LookupError):
         msg += f" Known: {', '.join(known)}." if listed else f" ({len(known)} known{hint})."
         self.what, self.name, self.known = what, name, known
         super().__init__(msg)
+
+
+__all__ = ["FoedusError", "InputError", "UnknownNameError"]

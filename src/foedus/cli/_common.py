@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from .._errors import FoedusError
+from foedus import FoedusError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

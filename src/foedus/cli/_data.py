@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from rich.table import Table
 
-from .._errors import FoedusError
+from foedus import FoedusError
+
 from ._common import console, emit_json, handle_errors, json_option
 
 data_dir_option = click.option(
@@ -51,8 +52,8 @@ def data_group() -> None:
 @handle_errors
 def data_list(data_dir: Path | None, as_json: bool) -> None:
     """Each source: present or not, version, checksum status, citation."""
-    from ..data import data_dir as resolve
-    from ..data import status
+    from foedus.data import data_dir as resolve
+    from foedus.data import status
 
     rows = status(data_dir)
     if as_json:
@@ -84,7 +85,7 @@ def data_list(data_dir: Path | None, as_json: bool) -> None:
 def data_fetch(sources: tuple[str, ...], url: str | None, data_dir: Path | None, as_json: bool) -> None:
     """Download SOURCES (ids from `foedus data list`, or `all`) from their publishers,
     verifying each file's published SHA-256."""
-    from ..data import SOURCES, fetch
+    from foedus.data import SOURCES, fetch
 
     ids = [s for s in SOURCES if SOURCES[s].download] if sources == ("all",) else list(sources)
     if url and len(ids) != 1:
@@ -108,7 +109,7 @@ def data_fetch(sources: tuple[str, ...], url: str | None, data_dir: Path | None,
 def data_import(path: Path, data_dir: Path | None, as_json: bool) -> None:
     """Copy the data files found in PATH (a folder laid out like ../shared/data) into the data
     dir, checking that each one parses."""
-    from ..data import import_data
+    from foedus.data import import_data
 
     recs = import_data(path, data_dir=data_dir)
     if as_json:
@@ -121,8 +122,8 @@ def data_import(path: Path, data_dir: Path | None, as_json: bool) -> None:
 # --- foedus world ---------------------------------------------------------------------------------
 
 def _world_summary(year: int, data_dir: Path | None) -> tuple[Any, dict[str, Any]]:
-    from ..data import world_for_year
-    from ..world.world import DEFENCE
+    from foedus.data import world_for_year
+    from foedus.world import DEFENCE
 
     w = world_for_year(year, data_dir=data_dir)
     order = np.argsort(-w.capability, kind="stable")
@@ -202,7 +203,7 @@ def world_cmd(year: int, top: int, out: Path | None, data_dir: Path | None, as_j
 def dyads_cmd(year: int, relevant: bool, directed: bool, out: Path | None, limit: int,
               data_dir: Path | None, as_json: bool) -> None:
     """The dyad-year table of a year (contiguity, majors, distance, CINC, S, ATOP)."""
-    from ..data import dyad_years
+    from foedus.data import dyad_years
 
     df = dyad_years(year, relevant=relevant, directed=directed, data_dir=data_dir)
     if out is not None:
@@ -242,7 +243,7 @@ def dyads_cmd(year: int, relevant: bool, directed: bool, out: Path | None, limit
 def con_cmd(start: int, end: int, among: str, every: int, out: Path | None, plot: Path | None,
             data_dir: Path | None, as_json: bool) -> None:
     """Capability concentration (CON; Singer, Bremer & Stuckey 1972) and polarity over time."""
-    from ..data import capability_concentration, plot_concentration
+    from foedus.data import capability_concentration, plot_concentration
 
     df = capability_concentration(start, end, among=among, data_dir=data_dir)
     if out is not None:
@@ -275,7 +276,7 @@ def con_cmd(start: int, end: int, among: str, every: int, out: Path | None, plot
 @handle_errors
 def vetoes_cmd(by: str, plot: Path | None, data_dir: Path | None, as_json: bool) -> None:
     """UN Security Council vetoes, 1946-2022 (World Politics Data Lab, from the UN DHL)."""
-    from ..data import plot_vetoes, veto_statistics
+    from foedus.data import plot_vetoes, veto_statistics
 
     df = veto_statistics(by, data_dir=data_dir)
     if plot is not None:

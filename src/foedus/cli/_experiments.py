@@ -87,8 +87,7 @@ def sweep_cmd(experiment: str, store: Path | None, backend: str, workers: int | 
     raises is recorded with its traceback. A sweep that stops (killed, interrupted) continues
     with --resume without repeating finished runs.
     """
-    from ..experiments.experiment import load_experiment
-    from ..experiments.runner import sweep
+    from foedus.experiments import load_experiment, sweep
 
     exp = load_experiment(experiment)
     kwargs: dict[str, Any] = {"store": store, "backend": backend, "workers": workers,
@@ -136,7 +135,7 @@ def sweep_cmd(experiment: str, store: Path | None, backend: str, workers: int | 
 @handle_errors
 def experiments_cmd(as_json: bool) -> None:
     """List the built-in example experiments (id, design, runs, question)."""
-    from ..experiments.experiment import builtin_experiments
+    from foedus.experiments import builtin_experiments
 
     rows = [e.describe() for e in builtin_experiments()]
     if as_json:
@@ -168,8 +167,7 @@ def _fmt(v: float) -> str:
 @handle_errors
 def summary_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
     """Means and 95% confidence intervals by design point and system."""
-    from ..experiments.analysis import results_summary
-    from ..experiments.store import ResultStore
+    from foedus.experiments import ResultStore, results_summary
 
     chosen = split_list(metric)
     df = results_summary(store, metrics=chosen or None)
@@ -178,7 +176,7 @@ def summary_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
         return
     hidden = 0
     if not chosen:  # readable output: the key metrics, when the store has them
-        from ..engine.metrics import KEY_METRICS
+        from foedus.engine import KEY_METRICS
 
         key = df["metric"].isin(KEY_METRICS)
         if key.any():
@@ -227,7 +225,7 @@ def summary_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
 @handle_errors
 def export_cmd(store: Path, fmt: str, out: Path | None, as_json: bool) -> None:
     """Write every table, the per-run results and the summary as Parquet or CSV."""
-    from ..experiments.analysis import export_results
+    from foedus.experiments import export_results
 
     files = export_results(store, fmt, out)
     if as_json:
@@ -244,7 +242,7 @@ def export_cmd(store: Path, fmt: str, out: Path | None, as_json: bool) -> None:
 @handle_errors
 def report_cmd(store: Path, out: Path | None) -> None:
     """An HTML report with plots of each metric against each parameter, by system."""
-    from ..experiments.analysis import results_report
+    from foedus.experiments import results_report
 
     console.print(f"Report written to {results_report(store, out)}")
 
@@ -256,7 +254,7 @@ def report_cmd(store: Path, out: Path | None) -> None:
 @handle_errors
 def sobol_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
     """Sobol sensitivity indices (first order and total) for a Sobol design."""
-    from ..experiments.analysis import sobol_indices
+    from foedus.experiments import sobol_indices
 
     df = sobol_indices(store, metrics=split_list(metric) or None)
     if as_json:

@@ -9,11 +9,17 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ..rules.charter import builtin_charters, load_charter
-from ..rules.describe import compare_institutions, describe_charter
-from .._errors import InputError
-from ..rules.states import states as all_states
-from ..rules.voting import evaluate_vote, voting_power
+from foedus import InputError
+from foedus.rules import (
+    builtin_charters,
+    compare_institutions,
+    describe_charter,
+    evaluate_vote,
+    load_charter,
+    voting_power,
+)
+from foedus.rules import states as all_states
+
 from ._common import console, emit_json, fail, handle_errors, json_option, split_list
 
 

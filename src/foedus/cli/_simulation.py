@@ -13,7 +13,9 @@ import click
 import numpy as np
 from rich.table import Table
 
-from .._errors import FoedusError
+import foedus
+from foedus import FoedusError
+
 from ._common import console, emit_json, err_console, fail, handle_errors, json_option, split_list
 
 _ACTIVATIONS = ("random", "simultaneous")
@@ -35,7 +37,7 @@ def _world_options(f: Any) -> Any:
 
 
 def _data_world(year: int, data_dir: str | None) -> Any:
-    from ..data import world_for_year
+    from foedus.data import world_for_year
 
     return world_for_year(int(year), data_dir=data_dir)
 
@@ -43,7 +45,7 @@ def _data_world(year: int, data_dir: str | None) -> Any:
 def load_cli_world(world_file: str | None, year: int | None, data_dir: str | None,
                    n_states: int, seq: np.random.SeedSequence) -> Any:
     """The world a command runs on: a file, a data year, or a synthetic world from ``seq``."""
-    from ..world import generate_world, load_world
+    from foedus.world import generate_world, load_world
 
     if world_file and year is not None:
         raise FoedusError("give either --world or --year, not both")
@@ -89,10 +91,9 @@ def crisis_cmd(charter_ref: str, aggressor: str, target: str, credibility: float
     In a synthetic world states are called S01, S02, ... (`foedus crisis --charter un-1965
     --aggressor S01 --target S02`); worlds from data use COW codes.
     """
-    from ..engine.behaviour import Behaviour
-    from ..rules.charter import load_charter
-    from ..engine.crisis.run import run_crisis
-    from ..seeding import split
+    from foedus.engine import Behaviour, run_crisis
+    from foedus.rules import load_charter
+    from foedus.seeding import split
 
     charter = load_charter(charter_ref)
     w_seq, r_seq = split(seed)
@@ -167,10 +168,9 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
                  max_crises: int | None, world_file: str | None, n_states: int, seed: int,
                  year: int | None, data_dir: str | None, as_json: bool) -> None:
     """One system over many years: the crisis log, the metrics and the yearly series."""
-    from ..rules.charter import load_charter
-    from ..engine.metrics import METRICS
-    from ..engine.model import simulate
-    from ..seeding import split
+    from foedus.engine import METRICS, simulate
+    from foedus.rules import load_charter
+    from foedus.seeding import split
 
     charter = load_charter(charter_ref)
     seq = np.random.SeedSequence(seed)
@@ -240,7 +240,7 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
 
 
 def _summary_tables(comp: Any) -> list[Table]:
-    from ..report.compare import GROUPS, LABELS
+    from foedus.report import GROUPS, LABELS
 
     stats = {(str(c), str(m)): (mu, lo, hi) for c, m, mu, lo, hi in zip(
         comp.table["charter"], comp.table["metric"], comp.table["mean"], comp.table["ci_low"],
@@ -276,43 +276,48 @@ def _summary_tables(comp: Any) -> list[Table]:
 @click.option("--no-report", is_flag=True, help="Do not write the report folder.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the available CPUs); results do not depend on it.")
+@click.option("--store", type=click.Path(dir_okay=False), default=None,
+              help="Results store (DuckDB) the runs are saved in as they finish "
+                   "(default: OUT/results.duckdb; with --no-report a temporary one).")
 @click.option("--resume", is_flag=True,
-              help="Continue an interrupted comparison: replications saved in OUT/partial are "
-                   "read back, not re-run.")
+              help="Continue an interrupted comparison: runs saved in the store are read back, "
+                   "not re-run.")
+@click.option("--backend", type=click.Choice(list(foedus.experiments.BACKENDS)), default=None,
+              help="Where runs are computed (default: processes, or serial with one worker).")
 @_model_options
 @_world_options
 @json_option
 @handle_errors
 def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, out: str,
-                no_report: bool, workers: int | None, resume: bool, activation: str | None,
-                max_crises: int | None, world_file: str | None, n_states: int, seed: int,
-                year: int | None, data_dir: str | None, as_json: bool) -> None:
+                no_report: bool, workers: int | None, store: str | None, resume: bool,
+                backend: str | None, activation: str | None, max_crises: int | None,
+                world_file: str | None, n_states: int, seed: int, year: int | None,
+                data_dir: str | None, as_json: bool) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and
-    writes a report (HTML with plots, CSV files) to --out. Finished replications are saved
-    in OUT/partial as they come; an interrupted comparison continues with --resume.
+    writes a report (HTML with plots, CSV files) to --out. The comparison runs through the
+    same runner and results store as `foedus sweep`: finished runs are saved in
+    OUT/results.duckdb (or --store) as they come; an interrupted comparison continues with
+    --resume, and the store stays for `foedus results`.
     """
-    from ..experiments.compare import compare
-
     charters = split_list(charter_refs) or None
-    world = None
-    if world_file or year is not None:
-        world = load_cli_world(world_file, year, data_dir, n_states, np.random.SeedSequence(seed))
-    elif data_dir is not None:
+    if data_dir is not None and year is None:
         raise FoedusError("--data-dir only applies with --year")
-    show_progress = not as_json and sys.stderr.isatty()
+    world = foedus.load_world(world_file) if world_file else None
+    where = store or (None if no_report else str(Path(out) / "results.duckdb"))
     try:
-        comp = compare(charters, replications=replications, years=years, n_states=n_states,
-                       seed=seed, world=world, out=None if no_report else out,
-                       progress=show_progress, workers=workers, resume=resume,
-                       **_model_kw(activation, max_crises))
+        comp = foedus.compare(
+            charters, replications=replications, years=years, n_states=n_states, seed=seed,
+            world=world, year=year, data_dir=data_dir, store=where, workers=workers,
+            progress=not as_json and sys.stderr.isatty(), backend=backend, resume=resume,
+            **_model_kw(activation, max_crises))
     except KeyboardInterrupt:
-        saved = "" if no_report else (f"; finished replications are saved in {out}/partial: "
-                                      "continue with the same command and --resume")
+        saved = "" if where is None else (f"; finished runs are saved in {where}: continue "
+                                          "with the same command and --resume")
         fail(f"interrupted{saved}", code=130)
         return
-    path = None if no_report else Path(out) / "report.html"
+    path = None if no_report else foedus.write_report(comp, out)
     if as_json:
         emit_json(comp.to_dict())
         if path is not None:
@@ -322,7 +327,9 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
     console.print(f"[bold]foedus compare[/]: {len(comp.charters)} systems x {s['replications']} "
                   f"replications, {s['years']} years, {s['n_states']} states ({s['world']}), "
                   f"seed {s['seed']}; common random numbers; mean and [95% CI]; "
-                  f"{s['seconds']} s on {s['workers']} worker(s)")
+                  f"{s['seconds']} s on {s['workers']} worker(s)"
+                  + (f", {s['resumed_runs']} runs read back from the store" if s['resumed_runs']
+                     else ""))
     for t in _summary_tables(comp):
         console.print(t)
     console.print("[dim]– : not defined (no crisis of that kind in any run). Definitions: "

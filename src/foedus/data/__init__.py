@@ -7,6 +7,7 @@ Files come from their original publishers (``foedus data fetch``) or a local cop
 
 from __future__ import annotations
 
+from .._public import publish
 from .files import (
     ChecksumError,
     MissingDataError,
@@ -107,3 +108,5 @@ __all__ = [
     "world_for_year",
     "worlds",
 ]
+
+publish(__name__, globals(), __all__)

@@ -272,3 +272,8 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
         raise MissingDataError(f"{root}: no known data files found (expected a folder laid out "
                                "like ../shared/data, e.g. cow_states/states2016.csv)")
     return records
+
+
+__all__ = ["ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "ChecksumError", "FileStatus", "MissingDataError",
+           "Opener", "checksum_status", "data_dir", "fetch", "find_file", "how_to_get", "import_data",
+           "require_file", "sha256_file", "source", "status"]

@@ -325,3 +325,9 @@ LOADERS: dict[tuple[str, int], Callable[[Path], pd.DataFrame]] = {
     ("cow-mid", 0): load_mid_disputes, ("cow-mid", 1): load_mid_participants,
     ("cow-war", 0): load_wars, ("unsc-vetoes", 0): load_vetoes,
 }
+
+
+__all__ = ["LOADERS", "NA_CODES", "OBLIGATION_COLUMNS", "VETO_MEMBERS", "load_atop_dyads",
+           "load_atop_members", "load_capdist", "load_capitals", "load_contiguity", "load_majors",
+           "load_mid_disputes", "load_mid_participants", "load_nmc", "load_states", "load_vetoes",
+           "load_wars", "read_attrs", "read_table"]

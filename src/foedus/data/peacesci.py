@@ -186,3 +186,7 @@ def veto_statistics(by: str = "member", *, data_dir: str | Path | None = None) -
     out.attrs["drafts"] = len(v)
     out.attrs["citation"] = v.attrs.get("citation", "")
     return out
+
+
+__all__ = ["VETO_BY", "capability_concentration", "concentration", "dyad_years", "un_members",
+           "veto_statistics"]

@@ -100,3 +100,6 @@ def plot_vetoes(table: pd.DataFrame, path: str | Path) -> Path:
         ax.tick_params(axis="x", labelrotation=90, labelsize=7)
     ax.set_title(f"Security Council vetoes by {key} and member")
     return _save(fig, out)
+
+
+__all__ = ["plot_concentration", "plot_vetoes"]

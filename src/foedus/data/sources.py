@@ -234,3 +234,6 @@ WORLD_REQUIRED: tuple[tuple[str, ...], ...] = (("cow-states",), ("cow-nmc7", "co
                                                ("atop5", "atop4"), ("cow-majors",))
 #: Sources a world uses when present.
 WORLD_OPTIONAL: tuple[str, ...] = ("capdist", "cow-mid")
+
+
+__all__ = ["PEACESCIENCER", "SOURCES", "WORLD_OPTIONAL", "WORLD_REQUIRED", "DataFile", "Source"]

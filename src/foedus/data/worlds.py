@@ -661,3 +661,10 @@ def worlds(start: int = 1816, end: int = 2016, *, data_dir: str | Path | None = 
     """One :func:`world_for_year` per year from ``start`` to ``end`` (inclusive)."""
     for y in range(int(start), int(end) + 1):
         yield world_for_year(y, data_dir=data_dir, **kwargs)
+
+
+__all__ = ["BLOC_SIMILARITY", "COW_TO_GW_FALLBACK", "DEFAULT_REVISIONISM", "EARTH_RADIUS_KM",
+           "NAM_FOUNDED", "NONALIGNED_RULES", "REVISIONISM_HALF", "REVISIONISM_RANGE",
+           "REVISIONISM_WINDOW", "STANDARD_PARALLEL", "DataSet", "alliance_blocs", "dataset",
+           "equirectangular_km", "great_circle_km", "nonaligned_flags", "portfolio_levels", "region_of",
+           "revisionism_from_counts", "s_scores", "world_for_year", "worlds"]

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..rules.charter import Charter, load_charter
 from .._errors import FoedusError
+from ..rules.charter import Charter, load_charter
 from ..rules.states import REGIONS, is_state, resolve_state
 from ..world.world import DEFENCE, World
 

@@ -1,0 +1,42 @@
+"""``foedus.experiments``: experiments as data and the one way they run.
+
+An :class:`Experiment` (a TOML file or built in Python) names the world, the systems, the
+behaviour, a design and the replications; :func:`sweep` runs it through an executor (serial,
+processes, Dask) into a crash-safe DuckDB :class:`ResultStore`; :func:`compare` is the main
+job — a one-point experiment read back as a :class:`Comparison` — and the analysis functions
+summarise, export and report a store. Built-in experiments live in ``experiments/library``.
+"""
+
+from .._public import publish
+from .analysis import (
+    EXPORT_FORMATS,
+    export_results,
+    results_report,
+    results_summary,
+    results_table,
+    sobol_indices,
+)
+from .compare import EVENT_COLUMNS, Comparison, compare, comparison_experiment, summary_table
+from .designs import DESIGNS, FullFactorial, LatinHypercube, NoDesign, Sobol
+from .executors import BACKENDS, SerialExecutor, default_workers, open_executor
+from .experiment import (
+    Experiment,
+    Scenario,
+    builtin_experiment_ids,
+    builtin_experiments,
+    experiment_from_dict,
+    load_experiment,
+)
+from .records import CRISIS_LOG
+from .runner import RunTask, SweepResult, make_tasks, run_one, sweep, task_world
+from .store import SCHEMA_VERSION, TABLES, ResultStore
+
+__all__ = ["BACKENDS", "CRISIS_LOG", "DESIGNS", "EVENT_COLUMNS", "EXPORT_FORMATS",
+           "SCHEMA_VERSION", "TABLES", "Comparison", "Experiment", "FullFactorial",
+           "LatinHypercube", "NoDesign", "ResultStore", "RunTask", "Scenario", "SerialExecutor",
+           "Sobol", "SweepResult", "builtin_experiment_ids", "builtin_experiments", "compare",
+           "comparison_experiment", "default_workers", "experiment_from_dict", "export_results",
+           "load_experiment", "make_tasks", "open_executor", "results_report", "results_summary",
+           "results_table", "run_one", "sobol_indices", "summary_table", "sweep", "task_world"]
+
+publish(__name__, globals(), __all__)

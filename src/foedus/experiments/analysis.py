@@ -394,3 +394,7 @@ def _cell(mean: float, low: float, high: float) -> str:
     if np.isnan(low):
         return f"{mean:.3g}"
     return f"{mean:.3g} [{low:.3g}, {high:.3g}]"
+
+
+__all__ = ["EXPORT_FORMATS", "StoreRef", "export_results", "results_report", "results_summary",
+           "results_table", "sobol_indices"]

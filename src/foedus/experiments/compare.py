@@ -79,12 +79,6 @@ class Comparison:
         gives the systems' full names, ``world`` the world it started from, if one was given."""
         return _comparison_from_store(path, names, world)
 
-    def write(self, out: str | Path) -> Path:
-        """Write the report and CSV files to ``out`` (see :func:`foedus._report.write_report`)."""
-        from ..report.compare import write_report
-
-        return write_report(self, out)
-
 
 def _num(v: Any) -> float | None:
     f = float(v)
@@ -106,7 +100,7 @@ def summary_table(runs: pd.DataFrame, charters: Sequence[str], level: float = 0.
 
 # --- running ---------------------------------------------------------------------------------
 
-#: Name of the experiment a comparison runs (and of the default results store in ``out``).
+#: Name of the experiment a comparison runs (the CLI's store is ``OUT/results.duckdb``).
 EXPERIMENT_NAME = "compare"
 STORE_NAME = "results.duckdb"
 #: Float columns of a run's series (the others are counts, read back as integers).
@@ -156,9 +150,8 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
             behaviour: Behaviour | dict[str, Any] | None = None, world: World | None = None,
             world_params: dict[str, Any] | None = None,
             settings: ModelSettings | dict[str, Any] | None = None, year: int | None = None,
-            data_dir: str | Path | None = None, out: str | Path | None = None,
-            store: str | Path | None = None, resume: bool = False, workers: int | None = None,
-            backend: str | None = None, scheduler: str | None = None, progress: bool = True,
+            data_dir: str | Path | None = None, store: str | Path | None = None,
+            resume: bool = False, workers: int | None = None, backend: str | None = None, scheduler: str | None = None, progress: bool = True,
             **overrides: Any) -> Comparison:
     """Run every charter on the same ``replications`` worlds and summarise the metrics.
 
@@ -168,8 +161,8 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
     ``settings`` and keyword ``overrides`` are the model settings (:class:`ModelSettings`).
 
     The comparison runs through :func:`foedus.sweep`: finished runs are saved as they come in
-    the results store ``store`` (default ``out/results.duckdb``; without ``out`` a temporary
-    store that is removed afterwards). A comparison that stops continues with ``resume=True``:
+    the results store ``store`` (without one, a temporary store removed afterwards). The
+    report is written by :func:`foedus.write_report`. A comparison that stops continues with ``resume=True``:
     saved runs are read back, not re-run, and the numbers equal an uninterrupted run's. A store
     holding other settings is refused, and so is an unfinished one without ``resume``; a
     finished store of the same settings is read back as it is. The numbers do not depend on
@@ -183,22 +176,20 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
         world=world, world_params=world_params, year=year)
     n_workers = default_workers() if workers is None else max(1, int(workers))
     chosen = backend or ("processes" if n_workers > 1 else "serial")
-    with _store_path(store, out) as path:
+    with _store_path(store) as path:
         result = _run(exp, path, resume=resume, backend=chosen, workers=n_workers,
                       scheduler=scheduler, data_dir=data_dir, progress=progress)
         comp = Comparison.from_store(path, names={c.id: c.name for c in loaded}, world=world)
     comp.settings.update(workers=result.workers, backend=chosen, seconds=round(result.seconds, 2),
                          resumed_runs=result.skipped)
-    if out is not None:
-        comp.write(out)
     return comp
 
 
 @contextlib.contextmanager
-def _store_path(store: str | Path | None, out: str | Path | None) -> Iterator[Path]:
-    """The store to run into: given, in ``out``, or a temporary one removed afterwards."""
-    if store is not None or out is not None:
-        yield Path(store) if store is not None else Path(out or ".") / STORE_NAME
+def _store_path(store: str | Path | None) -> Iterator[Path]:
+    """The store to run into: the one given, or a temporary one removed afterwards."""
+    if store is not None:
+        yield Path(store)
         return
     with tempfile.TemporaryDirectory(prefix="foedus-compare-") as tmp:
         yield Path(tmp) / STORE_NAME

@@ -375,3 +375,7 @@ def load_experiment(ref: str | Path | Experiment) -> Experiment:
 def builtin_experiments() -> list[Experiment]:
     """Every built-in example experiment, loaded and validated."""
     return [load_experiment(e) for e in builtin_experiment_ids()]
+
+
+__all__ = ["Experiment", "Scenario", "builtin_experiment_ids", "builtin_experiments",
+           "experiment_from_dict", "load_experiment", "world_digest"]

@@ -310,3 +310,7 @@ def _run_chunks(executor: Executor, tasks: Sequence[RunTask], run_fn: RunFunctio
     finally:
         for fut in in_flight:
             fut.cancel()
+
+
+__all__ = ["MAX_CHUNK", "TARGET_CHUNK_SECONDS", "ProgressCallback", "RunFunction", "RunTask",
+           "SweepResult", "execute_chunk", "make_tasks", "run_one", "sweep", "task_world"]

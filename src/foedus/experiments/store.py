@@ -363,3 +363,6 @@ def _tidy_series(results: list[dict[str, Any]]) -> pa.Table:
                      "year": pa.array(np.concatenate(years or empty).astype(np.int32)),
                      "variable": _dictionary(list(var_codes), names),
                      "value": pa.array(np.concatenate(values or empty).astype(np.float64))})
+
+
+__all__ = ["SCHEMA_VERSION", "TABLES", "ResultStore"]

@@ -32,9 +32,9 @@ from pydantic import (
     field_validator,
 )
 
+from .._errors import FoedusError, InputError, UnknownNameError
 from ..rules.charter import Bindingness, Body, Charter, load_charter, read_toml, validation_problems
 from ..rules.describe import describe_rule
-from .._errors import FoedusError, InputError, UnknownNameError
 from ..rules.states import is_state, resolve_state
 from ..rules.voting import Decision, Vote, evaluate_vote
 

@@ -410,3 +410,7 @@ metric), series.csv (yearly series of every run), events.csv (every crisis).</p>
     path = folder / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+__all__ = ["CITATIONS", "GROUPS", "LABELS", "ComparisonResults", "methods_text", "plot_coalitions",
+           "plot_key_metrics", "plot_over_time", "write_report"]

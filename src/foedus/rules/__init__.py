@@ -1,0 +1,33 @@
+"""``foedus.rules``: institutions as rules — the states, the charter schema, votes with their
+reasons, exact voting power, and charters described and compared.
+
+Built-in charters live in ``rules/charters/*.toml``; the state registry in ``rules/states.toml``.
+"""
+
+from .._public import publish
+from .charter import (
+    BINDINGNESS_WEIGHT,
+    QUESTIONS,
+    Body,
+    Charter,
+    DecisionRule,
+    Fallback,
+    Step,
+    builtin_charter_ids,
+    builtin_charters,
+    charter_from_dict,
+    load_charter,
+)
+from .describe import compare_institutions, describe_charter, describe_rule
+from .power import PowerIndices, VotingGame, power_indices
+from .states import REGIONS, State, is_state, resolve_state, state_info, states
+from .voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
+
+__all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "REGIONS", "Body", "Charter", "Decision",
+           "DecisionRule", "Fallback", "FallbackOutcome", "PowerIndices", "State", "Step", "Vote",
+           "VotingGame", "builtin_charter_ids", "builtin_charters", "charter_from_dict",
+           "compare_institutions", "describe_charter", "describe_rule", "evaluate_vote",
+           "is_state", "load_charter", "power_indices", "resolve_state", "state_info", "states",
+           "voting_game", "voting_power"]
+
+publish(__name__, globals(), __all__)

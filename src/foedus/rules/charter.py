@@ -509,3 +509,9 @@ def load_charter(ref: str | Path | Charter) -> Charter:
 def builtin_charters() -> list[Charter]:
     """Every built-in charter, loaded and validated."""
     return [load_charter(c) for c in builtin_charter_ids()]
+
+
+__all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "Base", "Bindingness", "Body", "Charter", "ConveneRoute",
+           "DecisionRule", "Exclusion", "Exit", "Fallback", "Kind", "Measure", "Membership", "Scope",
+           "SeatHolder", "SelfDefence", "StateCode", "Step", "builtin_charter_ids", "builtin_charters",
+           "charter_from_dict", "load_charter", "parse_fraction", "read_toml", "validation_problems"]

@@ -136,3 +136,6 @@ def compare_institutions(charters: list[str] | None = None) -> list[dict[str, An
             row["fallback"] = ", ".join(f.name for f in ch.fallbacks)
         rows.append(row)
     return rows
+
+
+__all__ = ["compare_institutions", "describe_charter", "describe_rule", "short_rule"]

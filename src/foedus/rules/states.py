@@ -76,3 +76,6 @@ def state_info(name: str | int) -> State:
 def is_state(name: str) -> bool:
     """Whether ``name`` resolves to a state."""
     return str(name).strip().casefold() in _registry()[1]
+
+
+__all__ = ["REGIONS", "State", "is_state", "resolve_state", "state_info", "states"]

@@ -14,8 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .charter import Body, Charter, DecisionRule, load_charter
 from .._errors import FoedusError, UnknownNameError
+from .charter import Body, Charter, DecisionRule, load_charter
 from .states import resolve_state
 
 
@@ -374,3 +374,6 @@ def voting_power(charter: str | Path | Charter, body: str, question: str = "dete
     from .power import power_indices
 
     return power_indices(voting_game(charter, body, question, **kwargs))
+
+
+__all__ = ["Decision", "FallbackOutcome", "Vote", "evaluate_vote", "voting_game", "voting_power"]

@@ -1,5 +1,7 @@
-"""``foedus.world``: the world as arrays (:class:`World`), its file format and synthetic worlds."""
+"""``foedus.world``: the world as arrays (:class:`World`), its file format and synthetic worlds
+(:class:`WorldSpec`, :func:`generate_world`). Worlds built from data are in :mod:`foedus.data`."""
 
+from .._public import publish
 from .synthetic import MAX_STATES, WorldSpec, generate_world
 from .world import (
     CONSULTATION,
@@ -16,3 +18,5 @@ from .world import (
 __all__ = ["CONSULTATION", "DEFENCE", "FORMAT_VERSION", "MAX_STATES", "NEUTRALITY",
            "NONAGGRESSION", "OBLIGATIONS", "OFFENCE", "World", "WorldSpec", "generate_world",
            "load_world"]
+
+publish(__name__, globals(), __all__)

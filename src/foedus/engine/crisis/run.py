@@ -20,6 +20,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..._errors import FoedusError
+from ...rules.charter import BINDINGNESS_WEIGHT, Charter, Step, load_charter
+from ...rules.states import is_state, states
+from ...rules.voting import Decision, evaluate_vote
+from ...world.world import DEFENCE, OFFENCE, World
 from ..behaviour import (
     Behaviour,
     as_behaviour,
@@ -33,12 +38,7 @@ from ..behaviour import (
     volunteer_equilibrium,
     vote_utility,
 )
-from ...rules.charter import BINDINGNESS_WEIGHT, Charter, Step, load_charter
-from ..._errors import FoedusError
 from ..institution import Institution
-from ...rules.states import is_state, states
-from ...rules.voting import Decision, evaluate_vote
-from ...world.world import DEFENCE, OFFENCE, World
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
