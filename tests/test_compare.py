@@ -10,10 +10,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import foedus
 from foedus import FoedusError, builtin_charter_ids, generate_world
-from foedus.experiments.compare import Comparison, _Task, _world_for, compare, summary_table
-from foedus.engine.metrics import METRICS
-from foedus.engine.model import simulate
+from foedus.engine import METRICS, simulate
+from foedus.experiments import (
+    Comparison,
+    ResultStore,
+    compare,
+    comparison_experiment,
+    make_tasks,
+    summary_table,
+    task_world,
+)
 from foedus.seeding import replication_seeds
 
 FAST = {"replications": 3, "years": 6, "n_states": 20, "progress": False, "workers": 1}
@@ -63,8 +71,12 @@ def test_same_seed_same_numbers_and_workers_do_not_matter(comp: Comparison) -> N
 
 def test_common_random_numbers(comp: Comparison) -> None:
     # the same world for replication r whatever the charter
-    tasks = [_Task(c, 1, 5, 6, 20, {}, {}, None, {}) for c in ("self-help", "un-1965")]
-    worlds = [_world_for(t, {}) for t in tasks]
+    exp = comparison_experiment([foedus.load_charter(c) for c in ("self-help", "un-1965")],
+                                replications=3, years=6, n_states=20, seed=5,
+                                behaviour=foedus.Behaviour(), settings=foedus.ModelSettings())
+    tasks = [t for t in make_tasks(exp) if t.replication == 1]
+    assert [t.system for t in tasks] == ["self-help", "un-1965"]
+    worlds = [task_world(t) for t in tasks]
     assert np.array_equal(worlds[0].capability, worlds[1].capability)
     w_seq, _ = replication_seeds(5, 0, 1)
     expect = generate_world(20, rng=np.random.default_rng(w_seq))
@@ -116,7 +128,7 @@ def test_bad_arguments() -> None:
 
 
 def test_report(comp: Comparison, tmp_path: Path) -> None:
-    path = comp.write(tmp_path / "rep")
+    path = foedus.write_report(comp, tmp_path / "rep")
     assert path.name == "report.html"
     text = path.read_text(encoding="utf-8")
     assert text.count("data:image/png;base64,") == 4
@@ -130,86 +142,127 @@ def test_report(comp: Comparison, tmp_path: Path) -> None:
     assert len(runs) == len(comp.runs)
 
 
-# --- saving finished replications and resuming ---------------------------------------------------
+# --- the results store: saving finished runs and resuming ---------------------------------------
 
 
-def test_an_interrupted_comparison_resumes_with_identical_numbers(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from foedus import _compare
+KW = {"replications": 5, "years": 12, "n_states": 20, "seed": 3, "progress": False, "workers": 1}
 
-    kw = {"replications": 5, "years": 12, "n_states": 20, "seed": 3, "progress": False,
-          "workers": 1}
+
+def _forget_runs(store: Path, keep: int) -> None:
+    """Make ``store`` look like a comparison stopped after ``keep`` replications."""
+    import duckdb
+
+    con = duckdb.connect(str(store))
+    for table in ("runs", "metrics", "series", "events"):
+        con.execute(f"DELETE FROM {table} WHERE replication >= ?", [keep])
+    con.close()
+
+
+def test_an_interrupted_comparison_resumes_with_identical_numbers(tmp_path: Path) -> None:
     charters = ["self-help", "un-1965"]
-    full = compare(charters, out=tmp_path / "full", **kw)
-    assert not (tmp_path / "full" / "partial").exists()  # removed once complete
-    with monkeypatch.context() as m:  # stop after two replications, leaving them saved
-        m.setattr(_compare._Checkpoint, "clear", lambda self: None)
-        compare(charters, out=tmp_path / "part", **{**kw, "replications": 2})
-    saved = sorted(p.name for p in (tmp_path / "part" / "partial").iterdir())
-    assert saved == ["manifest.json", "replication-000000.json", "replication-000001.json"]
-    with pytest.raises(FoedusError, match="resume"):  # never overwritten silently
-        compare(charters, out=tmp_path / "part", **kw)
-    with pytest.raises(FoedusError, match="other charters or settings"):
-        compare(charters, out=tmp_path / "part", resume=True, **{**kw, "seed": 4})
-    resumed = compare(charters, out=tmp_path / "part", resume=True, **kw)
-    assert resumed.settings["resumed_replications"] == 2
+    full = compare(charters, store=tmp_path / "full.duckdb", **KW)
+    part = tmp_path / "part.duckdb"
+    compare(charters, store=part, **KW)
+    _forget_runs(part, keep=2)
+    with pytest.raises(FoedusError, match="resume"):  # never continued silently
+        compare(charters, store=part, **KW)
+    with pytest.raises(FoedusError, match="different definition"):
+        compare(charters, store=part, resume=True, **{**KW, "seed": 4})
+    resumed = compare(charters, store=part, resume=True, **KW)
+    assert resumed.settings["resumed_runs"] == 2 * 2
     for name in ("runs", "table", "series", "events"):
         pd.testing.assert_frame_equal(getattr(full, name), getattr(resumed, name))
-    assert not (tmp_path / "part" / "partial").exists()
+    again = compare(charters, store=part, **KW)  # a finished store is read back as it is
+    assert again.settings["resumed_runs"] == 10
+    pd.testing.assert_frame_equal(full.runs, again.runs)
+    assert part.exists()  # the store is the user's results: it stays
 
 
-def test_compare_killed_with_sigkill_then_resumed(tmp_path: Path) -> None:
-    """The CLI saves each finished replication; after SIGKILL, --resume completes the job."""
+def test_the_comparison_store_is_a_sweep_store(tmp_path: Path) -> None:
+    """compare and sweep share one store format: the results commands read a comparison."""
+    store = tmp_path / "c.duckdb"
+    comp = compare(["self-help", "un-1965"], store=store, **KW)
+    summary = foedus.results_summary(store)
+    mean = summary.set_index(["system", "metric"]).loc[("un-1965", "state_deaths"), "mean"]
+    assert mean == pytest.approx(comp.table.set_index(["charter", "metric"])
+                                 .loc[("un-1965", "state_deaths"), "mean"])
+    with ResultStore(store, read_only=True) as st:
+        assert st.counts() == {"done": 10}
+        assert len(st.table("events")) == len(comp.events)
+
+
+def test_compare_refuses_a_store_it_did_not_make(tmp_path: Path) -> None:
+    import duckdb
+
+    theirs = tmp_path / "theirs.duckdb"
+    con = duckdb.connect(str(theirs))
+    con.execute("CREATE TABLE notes (x INTEGER)")
+    con.close()
+    before = theirs.read_bytes()
+    with pytest.raises(FoedusError, match="not a foedus results store"):
+        compare(["self-help"], store=theirs, resume=True, **KW)
+    assert theirs.read_bytes() == before
+    con = duckdb.connect(str(theirs), read_only=True)
+    assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
+            .fetchall()] == ["notes"]
+    con.close()
+
+
+def _cli(args: list[str]) -> list[str]:
+    return [sys.executable, "-c", "from foedus.cli import main; main()", "compare", *args]
+
+
+def _kill_when_running(cmd: list[str], store: Path, after: float) -> tuple[int, set[int]]:
+    """Start ``cmd``, wait until its store exists and ``after`` more seconds, SIGKILL it;
+    return its exit code and the worker processes it had."""
     import os
     import signal
     import subprocess
-    import sys
     import time
+
+    proc = subprocess.Popen(cmd, env={**os.environ, "MPLBACKEND": "Agg"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not store.exists() and time.monotonic() < deadline:
+        assert proc.poll() is None, "the comparison ended early"
+        time.sleep(0.05)
+    time.sleep(after)
+    workers = _descendants(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return proc.returncode, workers
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc")
+def test_compare_killed_with_sigkill_then_resumed(tmp_path: Path) -> None:
+    """The CLI saves finished runs in OUT/results.duckdb; after SIGKILL, --resume completes the
+    job with the same numbers as an uninterrupted run, and the user's own files stay."""
+    import signal
+    import subprocess
 
     args = ["--charters", "self-help,un-1965", "--replications", "12", "--years", "60",
             "--states", "40", "--workers", "1", "--seed", "5"]
-    cmd = [sys.executable, "-c", "from foedus.cli import main; main()", "compare", *args]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    partial = tmp_path / "killed" / "partial"
-    proc = subprocess.Popen([*cmd, "--out", str(tmp_path / "killed")], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while len(list(partial.glob("replication-*.json"))) < 3 and time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    kept = len(list(partial.glob("replication-*.json")))
-    if proc.returncode != -signal.SIGKILL or kept >= 12:
-        pytest.skip("the comparison finished before it could be killed")
-    assert kept >= 3  # (a file half-written at the kill stays *.tmp and is not read)
-    resumed = subprocess.run([*cmd, "--out", str(tmp_path / "killed"), "--resume"], env=env,
-                             capture_output=True, text=True, timeout=300)
+    out = tmp_path / "killed"
+    (out / "partial").mkdir(parents=True)
+    notes = out / "partial" / "my-notes.txt"  # a user's folder and file: never touched
+    notes.write_text("mine")
+    code, _ = _kill_when_running(_cli([*args, "--out", str(out)]), out / "results.duckdb", 2.0)
+    with ResultStore(out / "results.duckdb", read_only=True) as st:
+        kept = st.counts().get("done", 0)
+    if code != -signal.SIGKILL or kept >= 24 or kept == 0:
+        pytest.skip(f"the comparison was not caught half-way ({kept} of 24 runs saved)")
+    refused = subprocess.run(_cli([*args, "--out", str(out)]), capture_output=True, text=True,
+                             timeout=300)
+    assert refused.returncode == 2 and "--resume" in refused.stderr
+    resumed = subprocess.run(_cli([*args, "--out", str(out), "--resume"]), capture_output=True,
+                             text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    whole = subprocess.run([*cmd, "--out", str(tmp_path / "whole")], env=env,
-                           capture_output=True, text=True, timeout=300)
+    whole = subprocess.run(_cli([*args, "--out", str(tmp_path / "whole")]), capture_output=True,
+                           text=True, timeout=300)
     assert whole.returncode == 0, whole.stderr
     for name in ("runs.csv", "summary.csv", "events.csv", "series.csv"):
-        assert (tmp_path / "killed" / name).read_text() == (tmp_path / "whole" / name).read_text()
-    assert not partial.exists()
-
-
-def test_compare_keeps_what_it_did_not_create(tmp_path: Path) -> None:
-    """A user's own files in the checkpoint folder survive a finished comparison."""
-    out = tmp_path / "out"
-    (out / "partial").mkdir(parents=True)
-    notes = out / "partial" / "my-notes.txt"
-    notes.write_text("mine")
-    compare(["self-help"], replications=2, years=3, n_states=8, seed=1, out=out,
-            progress=False, workers=1)
+        assert (out / name).read_text() == (tmp_path / "whole" / name).read_text(), name
     assert notes.read_text() == "mine"
-    assert sorted(p.name for p in (out / "partial").iterdir()) == ["my-notes.txt"]
-    # an empty folder the user made is theirs too: it stays
-    (tmp_path / "empty").mkdir()
-    compare(["self-help"], replications=1, years=2, n_states=8, seed=1, out=tmp_path / "o2",
-            checkpoint=tmp_path / "empty", progress=False, workers=1)
-    assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
 
 
 def _descendants(pid: int) -> set[int]:
@@ -239,25 +292,12 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(sys.platform != "linux", reason="uses SIGKILL and /proc")
 def test_killed_compare_leaves_no_workers(tmp_path: Path) -> None:
     """The comparison's worker processes exit when the driver is killed."""
-    import os
-    import signal
-    import subprocess
     import time
 
-    cmd = [sys.executable, "-c", "from foedus.cli import main; main()", "compare",
-           "--charters", "self-help,un-1965", "--replications", "40", "--years", "60",
-           "--states", "40", "--workers", "2", "--seed", "5", "--out", str(tmp_path / "k")]
-    proc = subprocess.Popen(cmd, env={**os.environ, "MPLBACKEND": "Agg"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    partial = tmp_path / "k" / "partial"
-    deadline = time.monotonic() + 120
-    while not list(partial.glob("replication-*.json")) and time.monotonic() < deadline:
-        assert proc.poll() is None, "the comparison ended early"
-        time.sleep(0.05)
-    workers = _descendants(proc.pid)
+    args = ["--charters", "self-help,un-1965", "--replications", "40", "--years", "60",
+            "--states", "40", "--workers", "2", "--seed", "5", "--out", str(tmp_path / "k")]
+    _, workers = _kill_when_running(_cli(args), tmp_path / "k" / "results.duckdb", 1.5)
     assert workers, "no worker processes seen"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(_alive(p) for p in workers):
         time.sleep(0.2)

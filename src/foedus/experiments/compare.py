@@ -151,7 +151,8 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
             world_params: dict[str, Any] | None = None,
             settings: ModelSettings | dict[str, Any] | None = None, year: int | None = None,
             data_dir: str | Path | None = None, store: str | Path | None = None,
-            resume: bool = False, workers: int | None = None, backend: str | None = None, scheduler: str | None = None, progress: bool = True,
+            resume: bool = False, workers: int | None = None, backend: str | None = None,
+            scheduler: str | None = None, progress: bool = True,
             **overrides: Any) -> Comparison:
     """Run every charter on the same ``replications`` worlds and summarise the metrics.
 

@@ -96,10 +96,21 @@ class ResultStore:
         except duckdb.Error as exc:
             raise FoedusError(f"{self.path} is not a foedus results store: {exc}") from None
         if not read_only:
-            self.con.execute(_DDL)
+            self._claim()
         elif not self._has_tables():
             self.con.close()
             raise FoedusError(f"{self.path} is not a foedus results store (no experiments table)")
+
+    def _claim(self) -> None:
+        """Create the tables in a new (empty) database; refuse a database that holds other
+        tables than a foedus store's, so that nobody's data gets foedus tables added."""
+        names = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if names and not set(_CORE) <= names:
+            self.con.close()
+            raise FoedusError(f"{self.path} is not a foedus results store (it holds other "
+                              f"tables: {', '.join(sorted(names)[:5])}); choose another store")
+        self.con.execute(_DDL)
 
     def _has_tables(self) -> bool:
         names = {r[0] for r in self.con.execute(
