@@ -18,7 +18,7 @@ EXPECTED_IDS = {"self-help", "balance-of-power", "collective-security", "league-
 
 def test_every_builtin_charter_is_present_and_valid() -> None:
     assert set(foedus.builtin_charter_ids()) == EXPECTED_IDS
-    for ch in foedus.builtin_charters():
+    for ch in foedus.rules.builtin_charters():
         assert ch.id in EXPECTED_IDS
         assert ch.citation and ch.summary
 

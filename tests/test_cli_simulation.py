@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from foedus import generate_world
-from foedus.engine.metrics import METRICS
 from foedus.cli import main
+from foedus.engine.metrics import METRICS
 
 
 def test_crisis_readable_and_json(runner: CliRunner) -> None:

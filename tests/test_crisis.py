@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foedus import DEFENCE, FoedusError, World, builtin_charter_ids, generate_world
+from foedus import FoedusError, World, builtin_charter_ids, generate_world
 from foedus.engine.behaviour import Behaviour
-from foedus.rules.charter import BINDINGNESS_WEIGHT
 from foedus.engine.crisis.run import CrisisResult, _balancers, response_terms, run_crisis
 from foedus.engine.institution import Institution
+from foedus.rules.charter import BINDINGNESS_WEIGHT
+from foedus.world import DEFENCE
 
 SEEDS = range(40)
 

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import foedus
 from foedus import FoedusError, InputError
+from foedus.cli import main
 from foedus.data import (
     SOURCES,
     ChecksumError,
@@ -46,8 +47,7 @@ from foedus.data import (
     veto_statistics,
     world_for_year,
 )
-from foedus.world.world import DEFENCE, OFFENCE
-from foedus.cli import main
+from foedus.world import DEFENCE, OFFENCE
 
 DATA = Path(os.environ.get("FOEDUS_TEST_DATA",
                            Path(__file__).resolve().parents[2] / "shared" / "data"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import pytest
 
+from foedus.cli import main
 from foedus.rules.charter import (
     Body,
     Charter,
@@ -24,7 +25,6 @@ from foedus.rules.charter import (
     SelfDefence,
     Step,
 )
-from foedus.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "docs").rglob("*.md")))

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from foedus import export_results, results_report, results_summary, results_table, sobol_indices
 from foedus._errors import FoedusError, InputError
+from foedus.cli import main
 from foedus.experiments.experiment import (
     Experiment,
     builtin_experiment_ids,
@@ -29,7 +30,6 @@ from foedus.experiments.experiment import (
 )
 from foedus.experiments.runner import RunTask, SerialExecutor, make_tasks, open_executor, sweep, task_world
 from foedus.experiments.store import ResultStore
-from foedus.cli import main
 from foedus.seeding import replication_seeds, replication_sequence
 
 # --- run functions defined here (module level, so they pickle by reference) ---------------------
@@ -154,9 +154,9 @@ BAD_FILES = [
     ('name = "x"\nsystems = ["un-1965"]\nreplications = 0\n', "replications", "greater than"),
     ('name = "x"\nsystems = ["un-1965"]\n[design]\ntype = "latin-hypercube"\npoints = 3\n'
      '[design.ranges]\n"behaviour.ambiguity" = [0.5, 1.5]\n', "design.ranges.behaviour.ambiguity",
-     "must be [0, 1]"),
-    ('name = "x"\nsystems = ["un-1965"]\n[run]\nactivation = "sometimes"\n', "run",
-     "activation must be one of"),
+     "outside its range: a number in [0, 1]"),
+    ('name = "x"\nsystems = ["un-1965"]\n[run]\nactivation = "sometimes"\n', "run.activation",
+     "'sometimes' is not one of random, simultaneous"),
     ('name = "x"\nsystems = ["un-1965"]\n[behaviour]\nambiguty = 0.3\n', "behaviour.ambiguty",
      "did you mean ambiguity"),
     ('name = "x"\nsystems = ["un-1965"\n', "", "TOML syntax error"),
@@ -199,7 +199,7 @@ def test_seeding_follows_spawn_key_and_common_random_numbers() -> None:
     tasks = make_tasks(exp)
     assert [t.key for t in tasks[:4]] == [(0, 0, "un-1965"), (0, 0, "collective-security"),
                                           (0, 1, "un-1965"), (0, 1, "collective-security")]
-    from foedus.world.world import generate_world
+    from foedus.world import generate_world
 
     expected = generate_world(6, rng=np.random.default_rng(np.random.SeedSequence(7, spawn_key=(0, 1, 0))))
     w_a, w_b = task_world(tasks[2]), task_world(tasks[3])  # same (i, r), two systems
@@ -365,7 +365,7 @@ def test_results_cli(tmp_path: Path) -> None:
 def test_run_one_is_simulate_with_the_run_seeds() -> None:
     from foedus.engine.model import simulate
     from foedus.experiments.runner import run_one
-    from foedus.world.world import generate_world
+    from foedus.world import generate_world
 
     exp = _exp(design={"type": "none"}, scenario={"world": {"n": 10}}, years=4)
     task = next(t for t in make_tasks(exp) if t.key == (0, 1, "un-1965"))
@@ -416,7 +416,7 @@ def test_a_model_run_that_raises_is_recorded(tmp_path: Path) -> None:
         runs = st.table("runs")
     bad = runs[runs["status"] == "error"]
     assert set(bad["point"]) == {0}
-    assert bad["error"].str.contains("a world needs at least one state").all()
+    assert bad["error"].str.contains("n: 0 is outside its range").all()
 
 
 def _state(pid: int) -> str | None:

@@ -97,12 +97,24 @@ def test_bad_settings_are_errors() -> None:
         simulate("self-help", rng=1, doubt=2.0, **SMALL)
 
 
-def test_defaults_are_the_signature_defaults() -> None:
-    import inspect
+def test_settings_are_typed_checked_and_rebuildable() -> None:
+    from foedus import ModelSettings
+    from foedus.parameters import SettingsError
 
-    sig = inspect.signature(simulate).parameters
-    for k, v in DEFAULTS.items():
-        assert sig[k].default == v
+    assert DEFAULTS == ModelSettings().to_dict()
+    s = ModelSettings.from_dict({"max_crises": 5, "activation": "simultaneous"})
+    assert ModelSettings.from_dict(s.to_dict()) == s
+    with pytest.raises(SettingsError, match="max_crises: -1 is outside its range"):
+        ModelSettings(max_crises=-1)
+    with pytest.raises(SettingsError, match="did you mean 'max_crises'"):
+        simulate("self-help", years=1, n_states=5, rng=0, max_crisis=2)
+    a = simulate("un-1965", years=5, n_states=12, rng=3, settings={"max_crises": 5})
+    b = simulate("un-1965", years=5, n_states=12, rng=3, max_crises=5)
+    assert a.metrics == b.metrics or all(
+        (x != x and y != y) or x == y for x, y in zip(a.metrics.values(), b.metrics.values(),
+                                                      strict=True))
+    rows = ModelSettings.describe()
+    assert all(r["doc"] and r["cite"] and r["range"] for r in rows)
 
 
 # --- edge cases ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import foedus
-from foedus import Vote, evaluate_vote
+from foedus import evaluate_vote
+from foedus.rules import Vote
 
 P5 = ["USA", "UKG", "FRN", "RUS", "CHN"]
 KOREA = dt.date(1950, 6, 25)
@@ -183,7 +184,7 @@ def test_un_1965_council_matches_article_27(ballot: list[Vote]) -> None:
     assert d.yes + d.no + d.abstain + d.absent == 15
 
 
-BODIES = [(c.id, b.id, q) for c in foedus.builtin_charters() for b in c.bodies for q in b.rules]
+BODIES = [(c.id, b.id, q) for c in foedus.rules.builtin_charters() for b in c.bodies for q in b.rules]
 
 
 @settings(max_examples=200, deadline=None)

@@ -30,7 +30,7 @@ def test_synthetic_world_has_the_documented_structure() -> None:
     same = (w.bloc[:, None] == w.bloc[None, :]) & (w.bloc[:, None] >= 0) & ~np.eye(60, dtype=bool)
     diff = (w.bloc[:, None] != w.bloc[None, :]) & (w.bloc[:, None] >= 0) & (w.bloc[None, :] >= 0)
     assert w.affinity[same].mean() > 0.3 > -0.1 > w.affinity[diff].mean()
-    assert (w.alliances & foedus.DEFENCE).any()
+    assert (w.alliances & foedus.world.DEFENCE).any()
 
 
 def test_world_round_trips_through_its_file(tmp_path: Path) -> None:

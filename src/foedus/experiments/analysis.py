@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import FoedusError
-from .store import TABLES, ResultStore
+from .store import TABLE_ORDER, TABLES, ResultStore
 
 EXPORT_FORMATS = ("parquet", "csv")
 StoreRef = str | Path | ResultStore
@@ -124,11 +124,10 @@ def export_results(store: StoreRef, format: str = "parquet", out: str | Path | N
         files = []
         options = "FORMAT parquet" if format == "parquet" else "FORMAT csv, HEADER"
         for table in TABLES:
+            if table == "events" and not st.has_events():
+                continue
             path = out_dir / f"{table}.{format}"
-            order = {"experiments": "name", "design_points": "point, parameter",
-                     "runs": "point, replication, system",
-                     "metrics": "point, replication, system, metric",
-                     "series": "point, replication, system, variable, year"}[table]
+            order = TABLE_ORDER[table]
             target = str(path).replace("'", "''")
             st.con.execute(f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{target}' "
                            f"({options})")

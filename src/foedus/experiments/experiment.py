@@ -37,7 +37,15 @@ from .._errors import FoedusError, InputError, UnknownNameError
 from ..rules.charter import Charter, load_charter, read_toml, validation_problems
 from ..world.world import World
 from .designs import DESIGNS, Design, FullFactorial, LatinHypercube, NoDesign, Sobol, design_points
-from .parameters import address_problem, known, parameter_kind, section_problem, typed, value_problem
+from .parameters import (
+    address_problem,
+    field_problems,
+    known,
+    parameter_kind,
+    section_problem,
+    typed,
+    value_problem,
+)
 
 
 class _Model(BaseModel):
@@ -298,7 +306,9 @@ def _value_problems(exp: Experiment) -> list[tuple[str, str]]:
             "run": dict(exp.run)}
     out: list[tuple[str, str]] = []
     for section, where in (("behaviour", "behaviour"), ("world", "scenario.world"), ("run", "run")):
-        msg = section_problem(section, base[section])
+        found = field_problems(section, base[section])
+        out += [(f"{where}.{name}", msg) for name, msg in found]
+        msg = None if found else section_problem(section, base[section])
         if msg:
             out.append((where, msg))
     if out:

@@ -65,6 +65,13 @@ def value_problem(address: str, value: Any) -> str | None:
     return check_value(SECTIONS[section], name, value)
 
 
+def field_problems(section: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(name, problem)`` for each base value of a section outside its field's range."""
+    cls = SECTIONS[section]
+    return [(name, msg) for name, value in values.items()
+            if (msg := check_value(cls, name, value)) is not None]
+
+
 def section_problem(section: str, values: dict[str, Any]) -> str | None:
     """Why the base values of a section do not make valid settings, or None."""
     try:
@@ -79,5 +86,5 @@ def typed(address: str, value: float) -> Any:
     return round(float(value)) if parameter_kind(address) == "int" else float(value)
 
 
-__all__ = ["MAX_YEARS", "SECTIONS", "address_problem", "known", "parameter_kind",
+__all__ = ["MAX_YEARS", "SECTIONS", "address_problem", "field_problems", "known", "parameter_kind",
            "section_problem", "typed", "value_problem"]

@@ -42,6 +42,12 @@ TABLES = ("experiments", "design_points", "runs", "metrics", "series", "events")
 #: Tables every store has (``events`` came with schema 2).
 _CORE = ("experiments", "design_points", "runs", "metrics", "series")
 _SQL_TYPES = {"int": "INTEGER", "str": "VARCHAR", "bool": "BOOLEAN"}
+#: The key each table is sorted by when read or exported.
+TABLE_ORDER = {"experiments": "name", "design_points": "point, parameter",
+               "runs": "point, replication, system",
+               "metrics": "point, replication, system, metric",
+               "series": "point, replication, system, variable, year",
+               "events": "point, replication, system, crisis"}
 RunKey = tuple[int, int, str]
 
 _DDL = """
@@ -259,16 +265,13 @@ class ResultStore:
         """A whole table as a DataFrame (sorted by its key)."""
         if name not in TABLES:
             raise FoedusError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-        order = {"experiments": "name", "design_points": "point, parameter",
-                 "runs": "point, replication, system",
-                 "metrics": "point, replication, system, metric",
-                 "series": "point, replication, system, variable, year",
-                 "events": "point, replication, system, crisis"}[name]
-        if name == "events" and not self._has_events():
+        order = TABLE_ORDER[name]
+        if name == "events" and not self.has_events():
             return pd.DataFrame(columns=["point", "replication", "system", "crisis", *CRISIS_LOG])
         return self.con.execute(f"SELECT * FROM {name} ORDER BY {order}").df()
 
-    def _has_events(self) -> bool:
+    def has_events(self) -> bool:
+        """Whether the store has a crisis log (stores of schema 1 have none)."""
         return bool(self.con.execute("SELECT count(*) FROM information_schema.tables "
                                      "WHERE table_name = 'events'").fetchone()[0])
 
@@ -376,4 +379,4 @@ def _tidy_series(results: list[dict[str, Any]]) -> pa.Table:
                      "value": pa.array(np.concatenate(values or empty).astype(np.float64))})
 
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "ResultStore"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "TABLE_ORDER", "ResultStore"]
