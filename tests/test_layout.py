@@ -18,7 +18,7 @@ ORDER = ["rules", "world", "data", "engine", "experiments", "history", "report",
 #: experiments and history are siblings: neither imports the other.
 SIBLINGS = {("experiments", "history"), ("history", "experiments")}
 #: Root modules every package may use (leaves: they import no package of foedus).
-ROOT_LEAVES = {"_errors", "_version", "_public", "parameters", "seeding"}
+ROOT_LEAVES = {"_errors", "_version", "_public", "_toml", "parameters", "seeding"}
 
 
 def _module_name(path: Path) -> str:

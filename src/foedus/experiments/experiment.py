@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,8 @@ from pydantic import (
 )
 
 from .._errors import FoedusError, InputError, UnknownNameError
-from ..rules.charter import Charter, load_charter, read_toml, validation_problems
+from .._toml import Library, validation_problems
+from ..rules.charter import Charter, load_charter
 from ..world.world import World
 from .designs import DESIGNS, Design, FullFactorial, LatinHypercube, NoDesign, Sobol, design_points
 from .parameters import (
@@ -355,31 +355,23 @@ def experiment_from_dict(data: dict[str, Any], source: str = "<dict>",
         raise InputError(source, exc.problems) from None
 
 
-def _builtin_dir() -> Any:
-    return resources.files("foedus.experiments").joinpath("library")
+def _build(data: dict[str, Any], source: str, base_dir: Path | None) -> Experiment:
+    return experiment_from_dict(data, source=source, base_dir=base_dir)
+
+
+_LIBRARY: Library[Experiment] = Library("experiment", "foedus.experiments", "library", _build)
 
 
 def builtin_experiment_ids() -> list[str]:
     """Ids of the example experiments shipped with foedus."""
-    return sorted(p.name.removesuffix(".toml") for p in _builtin_dir().iterdir()
-                  if p.name.endswith(".toml"))
+    return _LIBRARY.ids()
 
 
 def load_experiment(ref: str | Path | Experiment) -> Experiment:
     """Load an experiment by built-in id (``veto``) or from a TOML file."""
     if isinstance(ref, Experiment):
         return ref
-    import tomllib
-
-    text = str(ref)
-    if text in builtin_experiment_ids():
-        body = _builtin_dir().joinpath(f"{text}.toml").read_text(encoding="utf-8")
-        return experiment_from_dict(tomllib.loads(body), source=f"built-in experiment {text}")
-    path = Path(text)
-    if path.suffix == ".toml" or path.exists():
-        return experiment_from_dict(read_toml(path), source=str(path), base_dir=path.parent)
-    raise UnknownNameError("experiment", text, builtin_experiment_ids(),
-                           hint="; or give a .toml file")
+    return _LIBRARY.load(ref)
 
 
 def builtin_experiments() -> list[Experiment]:
