@@ -87,7 +87,7 @@ def sweep_fn(exp: Experiment, tmp: Path, **kw: Any) -> Any:
 def direct_fn(exp: Experiment) -> Any:
     """A function that calls the model directly on the runs of ``exp`` (world + simulate)."""
     from foedus.engine.model import simulate
-    from foedus.world.world import generate_world
+    from foedus.world import generate_world
 
     tasks = make_tasks(exp)
 

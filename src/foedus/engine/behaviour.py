@@ -37,11 +37,6 @@ class BehaviourError(SettingsError):
     """A behaviour parameter is unknown or out of range (names the parameter)."""
 
 
-_U = {"lo": 0.0, "hi": 1.0}
-_POS = {"lo": 0.0, "lo_open": True, "hi": 1e9}
-_NONNEG = {"lo": 0.0, "hi": 1e6}
-
-
 @dataclass
 class Behaviour(Settings):
     """Behavioural parameters of states: attribution, voting, response, war, peacekeeping,
@@ -57,104 +52,104 @@ class Behaviour(Settings):
     error: ClassVar[type[FoedusError]] = BehaviourError
 
     # -- attribution
-    ambiguity: float = param(0.2, **_U, doc="base ambiguity of who the aggressor is",
+    ambiguity: float = param(0.2, lo=0.0, hi=1.0, doc="base ambiguity of who the aggressor is",
                              cite="Claude (1962), Power and International Relations")
     self_defence_claim: float = param(
-        0.3, **_U, doc="extra ambiguity when the aggressor claims self-defence",
+        0.3, lo=0.0, hi=1.0, doc="extra ambiguity when the aggressor claims self-defence",
         cite="UN Charter Art. 51; Franck (2002), Recourse to Force")
     claim_probability: float = param(
-        0.5, **_U, doc="chance an aggressor claims self-defence (when not scripted)",
+        0.5, lo=0.0, hi=1.0, doc="chance an aggressor claims self-defence (when not scripted)",
         cite="Franck (2002), Recourse to Force")
-    belief_noise: float = param(0.15, **_NONNEG,
+    belief_noise: float = param(0.15, lo=0.0, hi=1e6,
                                 doc="sd of belief noise at full ambiguity (scales with sqrt(rho))",
                                 cite="Jervis (1976), Perception and Misperception")
     # -- voting
-    norm_weight: float = param(1.0, **_NONNEG,
+    norm_weight: float = param(1.0, lo=0.0, hi=1e6,
                                doc="weight of the norm (belief the accused is the aggressor)",
                                cite="Finnemore & Sikkink (1998), IO 52(4)")
-    affinity_weight: float = param(1.0, **_NONNEG,
+    affinity_weight: float = param(1.0, lo=0.0, hi=1e6,
                                    doc="weight of affinity to the target minus to the aggressor",
                                    cite="Signorino & Ritter (1999), ISQ 43(1)")
-    fear_weight: float = param(0.5, **_NONNEG,
+    fear_weight: float = param(0.5, lo=0.0, hi=1e6,
                                doc="weight of fear of the aggressor (its projected share)",
                                cite="Walt (1987), The Origins of Alliances")
-    abstain_band: float = param(0.15, **_NONNEG, doc="|utility| below this: abstain",
+    abstain_band: float = param(0.15, lo=0.0, hi=1e6, doc="|utility| below this: abstain",
                                 cite="calibration: case predict (docs/cases.md)")
     # -- response
     decision_model: str = param("threshold", choices=DECISION_MODELS,
                                 doc="how states decide to respond",
                                 cite="Granovetter (1978); Diekmann (1985), JCR 29(4)")
-    threat_weight: float = param(0.5, **_NONNEG,
+    threat_weight: float = param(0.5, lo=0.0, hi=1e6,
                                  doc="weight of the threat the aggressor poses to the state",
                                  cite="Walt (1987)")
-    alliance_weight: float = param(1.0, **_NONNEG, doc="weight of a defence pact with the target",
+    alliance_weight: float = param(1.0, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
                                    cite="Leeds, Long & Mitchell (2000), JCR 44(5)")
     balancing_weight: float = param(
-        0.5, **_NONNEG, doc="balance of power: bonus when the aggressor is the top threat",
+        0.5, lo=0.0, hi=1e6, doc="balance of power: bonus when the aggressor is the top threat",
         cite="Waltz (1979); Walt (1987)")
     determination_share: float = param(
-        0.5, **_U, doc="share of a determination's obligation carried to measures",
+        0.5, lo=0.0, hi=1.0, doc="share of a determination's obligation carried to measures",
         cite="League Covenant Art. 16; UN Charter Art. 39")
-    war_cost: float = param(1.0, **_NONNEG,
+    war_cost: float = param(1.0, lo=0.0, hi=1e6,
                             doc="cost of fighting, from war_cost/4 (superior) to war_cost",
                             cite="Fearon (1995), IO 49(3)")
-    sanction_cost: float = param(0.4, **_NONNEG,
+    sanction_cost: float = param(0.4, lo=0.0, hi=1e6,
                                  doc="cost of sanctioning (doubles for a friend of the aggressor)",
                                  cite="Martin (1992), Coercive Cooperation")
-    response_noise: float = param(0.1, **_NONNEG,
+    response_noise: float = param(0.1, lo=0.0, hi=1e6,
                                   doc="sd of idiosyncratic noise on each state's net benefit",
                                   cite="McFadden (1974): random utility")
-    coalition_stake: float = param(2.0, **_NONNEG,
+    coalition_stake: float = param(2.0, lo=0.0, hi=1e6,
                                    doc="best response: value of defeating the aggression",
                                    cite="Olson & Zeckhauser (1966), REStat 48(3)")
     join_aggressor: float = param(0.75, lo=-1.0, hi=1e6,
                                   doc="(s_ia - s_it)/2 above this: joins the aggressor's side",
                                   cite="Signorino & Ritter (1999)")
     # -- war
-    sanction_effect: float = param(0.3, **_U,
+    sanction_effect: float = param(0.3, lo=0.0, hi=1.0,
                                    doc="aggressor's strength cut when the whole world sanctions",
                                    cite="Hufbauer, Schott & Elliott (2007), Economic Sanctions Reconsidered")
-    gamma: float = param(1.0, **_POS, doc="decisiveness of the contest success function",
+    gamma: float = param(1.0, lo=0.0, lo_open=True, hi=1e9, doc="decisiveness of the contest success function",
                          cite="Hirshleifer (1989), Public Choice 63(2)")
     gradient: str = param("bdm", choices=GRADIENTS, doc="loss-of-strength gradient",
                           cite="Boulding (1962); Bueno de Mesquita (1981)")
-    miles_per_day: float = param(250.0, **_POS,
+    miles_per_day: float = param(250.0, lo=0.0, lo_open=True, hi=1e9,
                                  doc="BdM gradient: speed of power projection (miles per day)",
                                  cite="Bueno de Mesquita (1981), The War Trap")
-    gradient_km: float = param(8000.0, **_POS,
+    gradient_km: float = param(8000.0, lo=0.0, lo_open=True, hi=1e9,
                                doc="exponential gradient: km at which strength is 1/e",
                                cite="Boulding (1962), Conflict and Defense")
-    war_loss: float = param(0.2, **_U,
+    war_loss: float = param(0.2, lo=0.0, hi=1.0,
                             doc="share of capability a side loses to an overwhelming opponent",
                             cite="Organski & Kugler (1980), The War Ledger")
-    spoils: float = param(0.3, **_U, doc="share of the defeated target's capability taken",
+    spoils: float = param(0.3, lo=0.0, hi=1.0, doc="share of the defeated target's capability taken",
                           cite="Liberman (1996), Does Conquest Pay?")
     viability_floor: float = param(
-        0.58, **_U, doc="a defeated target at or below this share of its capability may die",
+        0.58, lo=0.0, hi=1.0, doc="a defeated target at or below this share of its capability may die",
         cite="Fazal (2007), State Death")
-    conquest_probability: float = param(0.1, **_U,
+    conquest_probability: float = param(0.1, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
     # -- peacekeeping
     consent_bias: float = param(0.5, lo=-1e6, hi=1e6,
                                 doc="baseline log-odds that a party consents to peacekeepers",
                                 cite="Fortna (2008), Does Peacekeeping Work?")
-    consent_weight: float = param(2.0, **_NONNEG,
+    consent_weight: float = param(2.0, lo=0.0, hi=1e6,
                                   doc="consent rises as a party's chance of winning falls",
                                   cite="Fortna (2008)")
-    peacekeeping_cost: float = param(0.05, **_NONNEG,
+    peacekeeping_cost: float = param(0.05, lo=0.0, hi=1e6,
                                      doc="cost to each contributor of peacekeepers",
                                      cite="Bove & Elia (2011), JPR 48(6)")
-    peacekeeping_effect: float = param(0.5, **_U,
+    peacekeeping_effect: float = param(0.5, lo=0.0, hi=1.0,
                                        doc="reduction of the chance the same pair fights again",
                                        cite="Fortna (2004), ISQ 48(2)")
     # -- aftermath and learning
-    learning_rate: float = param(0.2, **_U,
+    learning_rate: float = param(0.2, lo=0.0, hi=1.0,
                                  doc="credibility moves this share towards what was done",
                                  cite="Huth (1988), Extended Deterrence")
-    initial_credibility: float = param(0.8, **_U, doc="credibility of a new institution",
+    initial_credibility: float = param(0.8, lo=0.0, hi=1.0, doc="credibility of a new institution",
                                        cite="Huth (1988)")
-    exit_propensity: float = param(0.3, **_U,
+    exit_propensity: float = param(0.3, lo=0.0, hi=1.0,
                                    doc="chance a failed or sanctioned member wants to leave",
                                    cite="von Borzyskowski & Vabulas (2019), RIO 14(2)")
     protection_affinity: float = param(0.5, lo=-1.0, hi=1.0,

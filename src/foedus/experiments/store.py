@@ -272,8 +272,9 @@ class ResultStore:
 
     def has_events(self) -> bool:
         """Whether the store has a crisis log (stores of schema 1 have none)."""
-        return bool(self.con.execute("SELECT count(*) FROM information_schema.tables "
-                                     "WHERE table_name = 'events'").fetchone()[0])
+        row = self.con.execute("SELECT count(*) FROM information_schema.tables "
+                               "WHERE table_name = 'events'").fetchone()
+        return bool(row and row[0])
 
     def design(self) -> pd.DataFrame:
         """One row per design point, one column per parameter (numeric where possible)."""

@@ -95,7 +95,7 @@ def _blocs(gen: np.random.Generator, distance: NDArray[np.float64], leaders: NDA
     n, k = distance.shape[0], leaders.size
     bloc = np.argmin(distance[:, leaders] + gen.normal(0, 3000.0, size=(n, k)), axis=1)
     bloc[leaders] = np.arange(k)
-    nonaligned = gen.random(n) < nonaligned_share
+    nonaligned: NDArray[np.bool_] = np.asarray(gen.random(n) < nonaligned_share)
     nonaligned[leaders] = False
     return np.where(nonaligned, -1, bloc).astype(np.int64), nonaligned
 
