@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from foedus.data import worlds as wfd
+import foedus.data.build as wfd
 from foedus.data import capability_concentration, dyad_years, world_for_year
 
 DEFAULT = Path(os.environ.get("FOEDUS_TEST_DATA",

@@ -101,7 +101,7 @@ def test_settings_are_typed_checked_and_rebuildable() -> None:
     from foedus import ModelSettings
     from foedus.parameters import SettingsError
 
-    assert DEFAULTS == ModelSettings().to_dict()
+    assert ModelSettings().to_dict() == DEFAULTS
     s = ModelSettings.from_dict({"max_crises": 5, "activation": "simultaneous"})
     assert ModelSettings.from_dict(s.to_dict()) == s
     with pytest.raises(SettingsError, match="max_crises: -1 is outside its range"):

@@ -8,6 +8,21 @@ Files come from their original publishers (``foedus data fetch``) or a local cop
 from __future__ import annotations
 
 from .._public import publish
+from .build import (
+    COW_TO_GW_FALLBACK,
+    DEFAULT_REVISIONISM,
+    DataSet,
+    alliance_blocs,
+    dataset,
+    equirectangular_km,
+    great_circle_km,
+    nonaligned_flags,
+    portfolio_levels,
+    region_of,
+    s_scores,
+    world_for_year,
+    worlds,
+)
 from .files import (
     ChecksumError,
     MissingDataError,
@@ -44,21 +59,6 @@ from .peacesci import (
 from .plots import plot_concentration, plot_vetoes
 from .sources import SOURCES, DataFile, Source
 from .un import UN_ADMITTED
-from .worlds import (
-    COW_TO_GW_FALLBACK,
-    DEFAULT_REVISIONISM,
-    DataSet,
-    alliance_blocs,
-    dataset,
-    equirectangular_km,
-    great_circle_km,
-    nonaligned_flags,
-    portfolio_levels,
-    region_of,
-    s_scores,
-    world_for_year,
-    worlds,
-)
 
 __all__ = [
     "COW_TO_GW_FALLBACK",

@@ -11,9 +11,9 @@ from numpy.typing import NDArray
 
 from .._errors import FoedusError
 from ..world.world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
+from .build import dataset, world_for_year
 from .sources import SOURCES
 from .un import un_members_for
-from .worlds import dataset, world_for_year
 
 # --- UN membership ------------------------------------------------------------------------------
 
