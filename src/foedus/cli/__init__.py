@@ -28,3 +28,4 @@ def _register() -> None:
 
 
 _register()
+from . import _app; _app.register(main)  # noqa: E402, E702
