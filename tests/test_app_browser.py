@@ -103,9 +103,10 @@ def no_console_errors(drv: Any) -> None:
 
 
 @pytest.mark.parametrize("path,marker", [
-    ("/", "#page-home"), ("/history", "#history-seats .main-svg"),
-    ("/power", "#power-ss .main-svg"), ("/systems", "#systems-run"),
-    ("/world", "#world-map .main-svg"), ("/play", "#play-start")])
+    ("/", "#page-home"), ("/history", "#history-seats path.point"),
+    ("/power", "#power-act-value"), ("/systems", "#systems-run"),
+    ("/world", "#world-map .choroplethlocation, #world-map .scatterlayer path.point"),
+    ("/play", "#play-state .Select-value, #play-state [class*=singleValue], #play-state")])
 def test_every_page_loads(server: str, browser: Any, path: str, marker: str) -> None:
     browser.get(server + path)
     wait_for(browser, marker)
@@ -153,12 +154,12 @@ def _click_seat(drv: Any, state: str) -> None:
 
 def test_change_a_rule(server: str, browser: Any) -> None:
     browser.get(server + "/power")
-    wait_for(browser, "#power-act-value")
+    wait_text(browser, "#power-act", "9 votes needed")   # the charter's rule, settled
     before = browser.find_element(By.ID, "power-act-value").text
     box = browser.find_element(By.ID, "power-quota")
     box.clear()
     box.send_keys("7")
-    WebDriverWait(browser, 20).until(
+    WebDriverWait(browser, 20, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda d: d.find_element(By.ID, "power-act-value").text not in ("", before))
     shot(browser, "power-changed")
 

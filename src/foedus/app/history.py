@@ -123,7 +123,7 @@ def _seat_hover(row: dict[str, Any], parties: set[str]) -> str:
         bits.append("party to the dispute")
     if row["changed"]:
         bits.append("changed from the record")
-    return "<br>".join(bits + ["click to change"])
+    return "<br>".join([*bits, "click to change"])
 
 
 def timeline_figure(rp: Any, current: int) -> go.Figure:

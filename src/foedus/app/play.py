@@ -11,12 +11,13 @@ The same seed gives the same scenario, so a whole class plays the same crisis.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from typing import Any
 
 import numpy as np
-from dash import Input, Output, State, dash_table, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 import foedus
 
@@ -56,7 +57,9 @@ def historical_brief(case_id: str, state: str, decision: str) -> list[Any]:
     d = case.decision(decision)
     dr = next(x for x in foedus.replay(case_id).decisions if x.id == decision)
     parties = d.parties or case.parties
-    pred = _predictions(case_id).get((decision, state))
+    preds = _predictions(case_id)
+    pred = preds.get((decision, state)) or next(
+        (v for (_, st), v in preds.items() if st == state), None)  # absent on the record
     name = foedus.state_info(state).name
     know = [html.H2(f"{name} ({state}) — {d.document}, {d.date:%d %B %Y}"),
             html.P([html.B("The question: "), d.title]),
@@ -160,7 +163,7 @@ def synthetic_brief(sc: dict[str, Any], state: str) -> list[Any]:
 def _revote(sc: dict[str, Any], inst: Any, world: Any, step: str, votes: dict[str, str]) -> Any:
     ch = foedus.load_charter(sc["charter"])
     st = next(s for s in ch.procedure if s.id == step)
-    body = ch.body(st.body)
+    body = ch.body(str(st.body))
     question = st.question or "determination"
     if body.composition != "fixed":
         counts = {v: sum(x == v for x in votes.values()) for v in VOTES}
@@ -178,8 +181,8 @@ def _revote(sc: dict[str, Any], inst: Any, world: Any, step: str, votes: dict[st
                                abstain=by["abstain"], absent=by["absent"], parties=parties,
                                aggressor=names.get(sc["aggressor"]), on=inst.on)
     back = {v: k for k, v in names.items()}
-    dec.reason = re.sub(r"\b[A-Z]{3}\b", lambda m: back.get(m.group(0), m.group(0)), dec.reason)
-    return dec
+    reason = re.sub(r"\b[A-Z]{3}\b", lambda m: back.get(m.group(0), m.group(0)), dec.reason)
+    return dataclasses.replace(dec, reason=reason)
 
 
 def projected(capability: float, km: float) -> float:
@@ -375,7 +378,5 @@ def end_view(game: dict[str, Any]) -> list[Any]:
                           html.Pre(out["trace"])])]
 
 
-def _table(rows: list[dict[str, Any]]) -> dash_table.DataTable:
-    return dash_table.DataTable(data=rows, columns=[{"name": k, "id": k} for k in rows[0]],
-                                style_data_conditional=[{"if": {"filter_query": '{differs} = "yes"'},
-                                                         "backgroundColor": "#ffebee"}])
+def _table(rows: list[dict[str, Any]]) -> Any:
+    return ui.table(rows, "play-table", highlight="differs")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
-from dash import Input, Output, State, dash_table, dcc, html
+from dash import Input, Output, State, dcc, html
 
 import foedus
 
@@ -51,7 +51,6 @@ def original_game(charter: str, body: str, question: str) -> Any:
 
 def default_edit(game: Any) -> Edit:
     """The edit that reproduces ``game``."""
-    named = tuple(p for p in game.players if not p.startswith(GENERIC))
     generic = sum(p.startswith(GENERIC) for p in game.players)
     return Edit(game.quota, tuple(sorted(game.veto)), (), generic)
 
@@ -141,8 +140,7 @@ def layout(cfg: Any) -> html.Div:
                    html.Div([html.Div(ui.graph("power-ss", 340), className="col"),
                              html.Div(ui.graph("power-bz", 340), className="col")],
                             className="row"),
-                   dash_table.DataTable(id="power-table", page_size=25,
-                                        style_cell={"fontFamily": "inherit"}),
+                   html.Div(id="power-table"),
                    html.Div(id="power-error"))
 
 
@@ -178,7 +176,7 @@ def register(app: Any, cfg: Any, jobs: Any) -> None:
         return e.quota, e.generic, ui.options(named), list(e.veto), []
 
     @app.callback(Output("power-ss", "figure"), Output("power-bz", "figure"),
-                  Output("power-table", "data"), Output("power-act", "children"),
+                  Output("power-table", "children"), Output("power-act", "children"),
                   Output("power-error", "children"), Output("power-veto", "options",
                                                             allow_duplicate=True),
                   Input("power-quota", "value"), Input("power-generic", "value"),
@@ -211,4 +209,4 @@ def compute_page(charter: str, body: str, question: str, quota: Any, generic: An
                   f"{new.quota} votes needed, vetoes: {', '.join(sorted(new.veto)) or 'none'}."])
     named = [p for p in new.players if not p.startswith(GENERIC)]
     return (bars_figure(rows, "ss", "Shapley–Shubik index"), bars_figure(rows, "bz",
-            "Banzhaf index (normalised)"), rows, act, "", ui.options(named))
+            "Banzhaf index (normalised)"), ui.table(rows), act, "", ui.options(named))

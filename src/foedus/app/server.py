@@ -71,7 +71,7 @@ def create_app(settings: AppSettings | None = None, **kwargs: Any) -> dash.Dash:
     cfg = settings or AppSettings(**kwargs)
     app = dash.Dash(__name__, title="foedus", assets_folder=str(HERE / "assets"),
                     serve_locally=True, suppress_callback_exceptions=True,
-                    update_title=None)
+                    update_title="")
     app.server.config["FOEDUS"] = cfg
     jobs = JobManager(max_jobs=cfg.max_jobs)
     app.layout = html.Div([dcc.Location(id="url"), _nav(),

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, dash_table, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 from scipy import stats
 
 import foedus
@@ -134,7 +134,7 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     clean = df.round(4).astype(object).where(pd.notna(df), None)
-    return [dict(r) for r in clean.to_dict(orient="records")]
+    return [{str(k): v for k, v in r.items()} for r in clean.to_dict(orient="records")]
 
 
 def metric_figure(table: pd.DataFrame, metric: str) -> go.Figure:
@@ -165,7 +165,7 @@ def layout(cfg: Any) -> html.Div:
         ui.field("World", dcc.RadioItems(world_opts, "synthetic", id="systems-world"),
                  "" if has_data else "historical worlds need `foedus app --data-dir PATH`"),
         ui.field("Year", dcc.Slider(*b["year"], 1, value=1950, id="systems-year",
-                                    marks={y: str(y) for y in range(1820, 2015, 30)},
+                                    marks={y: str(y) for y in range(1820, 2015, 40)},
                                     tooltip={"always_visible": False})),
         ui.field("Replications", dcc.Input(id="systems-reps", type="number", value=5,
                                            min=b["replications"][0], max=b["replications"][1])),
@@ -192,9 +192,9 @@ def layout(cfg: Any) -> html.Div:
         ui.field("Metric", dcc.Dropdown(ui.options(KEY_METRICS), "aggressor_success_rate",
                                         id="systems-metric", clearable=False)),
         ui.graph("systems-figure", 340),
-        html.H2("Means and 95% intervals"), dash_table.DataTable(id="systems-table", page_size=40),
+        html.H2("Means and 95% intervals"), html.Div(id="systems-table"),
         html.H2("Paired differences from the baseline"),
-        dash_table.DataTable(id="systems-diff", page_size=40),
+        html.Div(id="systems-diff"),
         html.P([html.B("Metrics: ")] + [html.Span(f"{m}: {foedus.METRICS[m]} ")
                                         for m in KEY_METRICS if m in foedus.METRICS],
                className="muted"))
@@ -228,7 +228,7 @@ def register(app: Any, cfg: Any, jobs: Any) -> None:
 
     @app.callback(Output("systems-bar", "style"), Output("systems-status", "children"),
                   Output("systems-poll", "disabled", allow_duplicate=True),
-                  Output("systems-table", "data"), Output("systems-diff", "data"),
+                  Output("systems-table", "children"), Output("systems-diff", "children"),
                   Output("systems-figure", "figure"),
                   Input("systems-poll", "n_intervals"), Input("systems-metric", "value"),
                   Input("systems-baseline", "value"), State("systems-job", "data"),
@@ -255,10 +255,10 @@ def poll_job(job: Any, metric: str, baseline: str) -> tuple[Any, ...]:
               "cancelled": f"cancelled after {job.done} of {job.total} runs"}[job.status]
     done = job.status != "running"
     runs = job.result if isinstance(job.result, pd.DataFrame) else None
-    if not done or runs is None or runs.empty:
+    if not done or runs is None or runs.empty or "charter" not in runs:
         return {"width": f"{pct:.0f}%"}, status, done, no_update, no_update, no_update
     table = summarise(runs)
     diffs = paired_differences(runs, baseline) if baseline in set(runs["charter"]) else \
         pd.DataFrame()
-    return ({"width": f"{pct:.0f}%"}, html.Span(status, id="systems-done"), True, _records(table),
-            _records(diffs), metric_figure(table, metric))
+    return ({"width": f"{pct:.0f}%"}, html.Span(status, id="systems-done"), True,
+            ui.table(_records(table)), ui.table(_records(diffs)), metric_figure(table, metric))

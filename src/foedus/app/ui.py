@@ -10,7 +10,7 @@ from dash import dcc, html
 VOTE_COLOURS = {"yes": "#2e7d32", "no": "#c62828", "abstain": "#f9a825", "absent": "#bdbdbd"}
 VOTE_ORDER = ("yes", "no", "abstain", "absent")
 OUTCOME_COLOURS = {"adopted": "#2e7d32", "failed": "#c62828"}
-GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "topojsonURL": "/_foedus/topojson/",
+GRAPH_CONFIG: Any = {"displaylogo": False, "topojsonURL": "/_foedus/topojson/",
                                 "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -51,6 +51,21 @@ def page(page_id: str, title: str, intro: str, *children: Any) -> html.Div:
     """A page: heading, one-paragraph introduction, content."""
     return html.Div([html.H1(title), html.P(intro, className="intro"), *children],
                     id=page_id, className="page")
+
+
+def table(rows: list[dict[str, Any]], table_id: str | None = None,
+          highlight: str | None = None) -> html.Table:
+    """A plain HTML table of records; rows whose ``highlight`` column is truthy are marked."""
+    if not rows:
+        return html.Table(id=table_id) if table_id else html.Table()
+    cols = list(rows[0])
+    head = html.Thead(html.Tr([html.Th(c) for c in cols]))
+    body = html.Tbody([html.Tr([html.Td("" if r.get(c) is None else str(r.get(c))) for c in cols],
+                               className="differs" if highlight and r.get(highlight) else "")
+                       for r in rows])
+    if table_id:
+        return html.Table([head, body], id=table_id, className="records")
+    return html.Table([head, body], className="records")
 
 
 def error_box(text: str) -> html.Div:

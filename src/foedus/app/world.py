@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from dash import Input, Output, State, dash_table, dcc, html
+from dash import Input, Output, State, dcc, html
 
 import foedus
 
@@ -116,7 +116,8 @@ def map_figure(world: Any, values: np.ndarray, label: str,
         fig.add_trace(go.Scattergeo(lon=x[alive], lat=y[alive], mode="markers",
                                     marker={"size": 4, "color": "#37474f"}, hoverinfo="text",
                                     text=np.array(text)[alive], showlegend=False))
-        fig.update_geos(projection_type="natural earth", showcountries=True,
+        fig.update_geos(projection_type="natural earth", projection_rotation_lon=0, center_lon=0,
+                        showcountries=True,
                         showcoastlines=True, showland=True, landcolor="#f5f5f5")
     else:
         size = 8 + 60 * np.sqrt(np.asarray(world.capability, float))
@@ -146,7 +147,7 @@ def layout(cfg: Any) -> html.Div:
                                          id="world-kind"),
                  "" if has_data else "historical maps need `foedus app --data-dir PATH`"),
         ui.field("Year", dcc.Slider(*b["year"], 1, value=1950, id="world-year",
-                                    marks={y: str(y) for y in range(1820, 2015, 30)})),
+                                    marks={y: str(y) for y in range(1820, 2015, 40)})),
         ui.field("States (synthetic)", dcc.Input(id="world-states", type="number", value=40,
                                                  min=b["n_states"][0], max=b["n_states"][1])),
         ui.field("Seed", dcc.Input(id="world-seed", type="number", value=1, min=0)),
@@ -168,7 +169,7 @@ def layout(cfg: Any) -> html.Div:
                    "the target, black crosses states that died.",
                    controls, html.Div(id="world-note", className="muted"),
                    ui.graph("world-map", 460), html.H2("Simulate"), sim,
-                   dash_table.DataTable(id="world-crises", page_size=10),
+                   html.Div(id="world-crises"),
                    dcc.Store(id="world-events"))
 
 
@@ -192,7 +193,7 @@ def register(app: Any, cfg: Any, jobs: Any) -> None:
         return [_compact(e) for e in events], yrs, first
 
     @app.callback(Output("world-map", "figure"), Output("world-note", "children"),
-                  Output("world-crises", "data"),
+                  Output("world-crises", "children"),
                   Input("world-kind", "value"), Input("world-seed", "value"),
                   Input("world-states", "value"), Input("world-year", "value"),
                   Input("world-layer", "value"), Input("world-charter", "value"),
@@ -243,4 +244,4 @@ def draw_page(kind: str, seed: Any, n: Any, year: Any, layer: str, charter: str,
             f"{world.n} states in {world.year} (Correlates of War; alliances from ATOP). "
             "Historical states are drawn on their present-day territory.")
     return map_figure(world, values, LAYERS.get(layer, layer), crises), note, \
-        [_row(e) for e in crises]
+        ui.table([_row(e) for e in crises])

@@ -28,4 +28,4 @@ def _register() -> None:
 
 
 _register()
-from . import _app; _app.register(main)  # noqa: E402, E702
+from ._app import register as _register_app; _register_app(main)  # noqa: E402, E702, I001
