@@ -151,6 +151,7 @@ def layout(cfg: Any) -> html.Div:
     labels = {c.id: f"{c.title} ({c.period})" for c in foedus.builtin_cases()}
     charters = [{"label": "as recorded (the case's charter)", "value": ""}]
     charters += ui.options(foedus.builtin_charter_ids())
+    first = render("korea-1950", "", 0, [])   # drawn with the page: no round trip on load
     controls = html.Div([
         ui.field("Case", dcc.Dropdown(ui.options(ids, labels), "korea-1950", id="history-case",
                                       clearable=False)),
@@ -165,11 +166,13 @@ def layout(cfg: Any) -> html.Div:
                    "article, the reason, what followed and the sources. Click a seat to change "
                    "its vote (yes → no → abstain → absent), or choose other rules: every "
                    "decision is replayed at once and differences from the record are marked.",
-                   controls, html.Div(id="history-summary"),
-                   ui.graph("history-timeline", 140),
-                   html.Div([html.Div(ui.graph("history-seats", 380), className="col"),
-                             html.Div(id="history-detail", className="col")], className="row"),
-                   html.Div(id="history-followed"),
+                   controls, html.Div(first[3], id="history-summary"),
+                   ui.graph("history-timeline", 140, figure=first[0]),
+                   html.Div([html.Div(ui.graph("history-seats", 380, figure=first[1]),
+                                      className="col"),
+                             html.Div(first[2], id="history-detail", className="col")],
+                            className="row"),
+                   html.Div(first[4], id="history-followed"),
                    dcc.Store(id="history-step", data=0), dcc.Store(id="history-changes", data=[]))
 
 
@@ -243,7 +246,8 @@ def register(app: Any, cfg: Any, jobs: Any) -> None:
                   Output("history-detail", "children"), Output("history-summary", "children"),
                   Output("history-followed", "children"),
                   Input("history-case", "value"), Input("history-charter", "value"),
-                  Input("history-step", "data"), Input("history-changes", "data"))
+                  Input("history-step", "data"), Input("history-changes", "data"),
+                  prevent_initial_call=True)
     def show(case_id: str, charter: str, step: int, changes: list[str]) -> tuple[Any, ...]:
         return render(case_id, charter, step or 0, changes or [])
 
