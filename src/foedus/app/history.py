@@ -148,7 +148,7 @@ def timeline_figure(rp: Any, current: int) -> go.Figure:
 def layout(cfg: Any) -> html.Div:
     """The page."""
     ids = foedus.builtin_case_ids()
-    labels = {c.id: f"{c.title} ({c.period})" for c in foedus.builtin_cases()}
+    labels = {c.id: f"{c.title} ({c.period})" for c in foedus.history.builtin_cases()}
     charters = [{"label": "as recorded (the case's charter)", "value": ""}]
     charters += ui.options(foedus.builtin_charter_ids())
     first = render("korea-1950", "", 0, [])   # drawn with the page: no round trip on load

@@ -126,7 +126,7 @@ def synthetic_scenario(seed: int, n_states: int, charter: str) -> dict[str, Any]
 
 def _crisis(sc: dict[str, Any]) -> tuple[Any, Any, Any]:
     world = foedus.generate_world(sc["n"], rng=sc["seed"])
-    inst = foedus.Institution.in_world(sc["charter"], world, np.random.default_rng([sc["seed"], 2]))
+    inst = foedus.engine.Institution.in_world(sc["charter"], world, np.random.default_rng([sc["seed"], 2]))
     res = foedus.run_crisis(world.copy(), sc["charter"], sc["aggressor"], sc["target"],
                             rng=np.random.default_rng([sc["seed"], 3]), institution=inst)
     return world, inst, res
@@ -142,7 +142,7 @@ def synthetic_brief(sc: dict[str, Any], state: str) -> list[Any]:
     seats = [b for b in ch.bodies if i in set(int(x) for x in inst.seats.get(b.id, []))]
     steps = [html.Li(f"{s.measure}: {s.body or 'no vote'} ({s.bindingness}) — {s.article}")
              for s in ch.procedure]
-    pact = bool(int(world.alliances[i, t]) & foedus.DEFENCE)
+    pact = bool(int(world.alliances[i, t]) & foedus.world.DEFENCE)
     return [html.H2(f"You are {state} in a world of {world.n} states (seed {sc['seed']})"),
             html.P([html.B("The attack: "), f"{sc['aggressor']} attacks {sc['target']}"
                     + (" and claims self-defence" if res.claimed_self_defence else "")]),

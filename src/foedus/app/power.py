@@ -1,7 +1,7 @@
 """Page 2, rules and power: change a body's threshold, vetoes and seats; see who holds power.
 
 Thin layer over ``foedus.voting_game`` (the body as the charter has it) and
-``foedus.VotingGame`` / ``foedus.power_indices`` (the edited body): exact Shapley–Shubik,
+``foedus.rules.VotingGame`` / ``foedus.power_indices`` (the edited body): exact Shapley–Shubik,
 Banzhaf and Coleman's power to act (docs/voting-power.md).
 """
 
@@ -67,7 +67,7 @@ def edited_game(game: Any, edit: Edit) -> Any:
         raise ValueError("the body needs at least one seat")
     quota = max(1, min(int(edit.quota), len(players)))
     veto = frozenset(v for v in edit.veto if v in players)
-    return foedus.VotingGame(players=tuple(players), weights=(1,) * len(players), quota=quota,
+    return foedus.rules.VotingGame(players=tuple(players), weights=(1,) * len(players), quota=quota,
                              veto=veto)
 
 

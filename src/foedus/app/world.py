@@ -1,7 +1,7 @@
 """Page 4, the world: a map of a year (capabilities, memberships, alliances) and a simulated
 run's crises year by year (who attacked whom, who responded, who died).
 
-Thin layer over ``foedus.world_for_year`` / ``foedus.generate_world``, ``foedus.Institution``
+Thin layer over ``foedus.world_for_year`` / ``foedus.generate_world``, ``foedus.engine.Institution``
 and ``foedus.simulate``. Synthetic worlds have no geography: they are drawn as a scatter of
 their capitals' positions on the model's plane, and the page says so.
 """
@@ -40,10 +40,10 @@ def load_world(kind: str, seed: int, n_states: int, year: int, data_dir: str | N
 def layer_values(world: Any, layer: str, charter: str) -> np.ndarray:
     """One number per state for the chosen layer."""
     if layer == "membership":
-        inst = foedus.Institution.in_world(charter, world, np.random.default_rng(0))
+        inst = foedus.engine.Institution.in_world(charter, world, np.random.default_rng(0))
         return np.asarray(inst.members, float)
     if layer == "alliances":
-        return ((np.asarray(world.alliances) & foedus.DEFENCE) > 0).sum(axis=1).astype(float)
+        return ((np.asarray(world.alliances) & foedus.world.DEFENCE) > 0).sum(axis=1).astype(float)
     if layer == "bloc":
         return np.asarray(world.bloc, float)
     return np.asarray(world.capability, float)

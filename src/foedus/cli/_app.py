@@ -33,7 +33,7 @@ def app_cmd(host: str, port: int, no_browser: bool, debug: bool, data_dir: str |
         click.echo(f"foedus app needs the optional 'app' dependencies ({missing} is not "
                    f"installed). Install them with:\n  {INSTALL}", err=True)
         raise SystemExit(2)
-    from ..app import run_app
+    from foedus.app import run_app
 
     click.echo(f"foedus app on http://{host}:{port}/ (Ctrl+C to stop)")
     run_app(host, port, open_browser=not no_browser, debug=debug, data_dir=data_dir)
