@@ -1,5 +1,5 @@
 """One crisis: institutions in a world, deliberation through the real rule engine, response,
-war, peacekeeping and aftermath (MODEL.md §3)."""
+war, peacekeeping and aftermath (docs/model.md §One crisis)."""
 
 from __future__ import annotations
 

@@ -504,7 +504,7 @@ def test_sweep_killed_halfway_resumes_without_repeating_or_losing_runs(tmp_path:
 
 
 def test_experiment_on_a_data_year(tmp_path: Path, shared_data: Path) -> None:
-    """scenario.year builds the COW/ATOP world of that year for every run (MODEL.md §8)."""
+    """scenario.year builds the COW/ATOP world of that year for every run (docs/model.md §Experiments and seeding)."""
     from foedus import world_for_year
     from foedus.engine.model import simulate
 

@@ -533,7 +533,7 @@ NONALIGNED_RULES = ("no-pact", "none")
 
 def nonaligned_flags(alliances: NDArray[np.int8], major: NDArray[np.bool_], year: int,
                      rule: str = "no-pact") -> NDArray[np.bool_]:
-    """Non-aligned states of a data world (MODEL.md §1: a state that joins no alliance).
+    """Non-aligned states of a data world (docs/model.md §Non-aligned states: a state that joins no alliance).
 
     ``"no-pact"``: from 1961 (the Belgrade conference founding the Non-Aligned Movement;
     Willetts 1978) a state that is not a major power and holds no ATOP defence or offence pact

@@ -44,7 +44,7 @@ class ModelSettings(Settings):
     neighbours: int = param(
         8, lo=0, hi=10_000, integer=True,
         doc="candidate targets and helpers per state among contiguous or reachable states",
-        cite="Lemke & Reed (2001), JOP 63(1): politically relevant dyads")
+        cite="Lemke & Reed (2001), JCR 45(1): politically relevant dyads")
     reach_km: float = param(
         2500.0, lo=0.0, hi=40_075.0, doc="distance within which a non-contiguous state is reachable",
         cite="Lemke & Reed (2001); Boulding (1962) on the loss-of-strength gradient")

@@ -1,4 +1,4 @@
-"""Experiments as data: a scenario, systems, behaviour, a design, replications (MODEL.md §8).
+"""Experiments as data: a scenario, systems, behaviour, a design, replications (docs/model.md §Experiments and seeding).
 
 An experiment is a TOML file (or an :class:`Experiment` built in Python) that says which world
 to simulate (generator settings or a data year), which systems (charters) to compare, the base

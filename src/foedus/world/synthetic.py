@@ -56,7 +56,7 @@ class WorldSpec(Settings):
                                     cite="NAM membership share, 1961-1990")
     region_spread_km: float = param(900.0, lo=0.0, hi=40_075.0,
                                     doc="sd of capitals around their region's centre (km)",
-                                    cite="CShapes capitals (Weidmann & Gleditsch 2010)")
+                                    cite="CShapes capitals (Weidmann, Kuse & Gleditsch 2010)")
     contiguity_km: float = param(1500.0, lo=0.0, hi=40_075.0,
                                  doc="capitals closer than this are contiguous",
                                  cite="COW direct contiguity (Stinnett et al. 2002)")

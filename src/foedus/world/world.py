@@ -1,4 +1,4 @@
-"""The world: states and pairs of states held as arrays (MODEL.md §1).
+"""The world: states and pairs of states held as arrays (docs/model.md §The world).
 
 A :class:`World` is plain data: per-state vectors (capability, capital position, region,
 major-power flag, revisionism, alive and non-aligned flags, bloc) and per-pair matrices
