@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._errors import FoedusError
 from ..parameters import Settings, SettingsError, param
+from .contest import Gradient, contest_success
 
 if TYPE_CHECKING:
     from ..world.world import World
@@ -30,7 +31,6 @@ FloatArray = NDArray[np.float64]
 DECISION_MODELS = ("threshold", "volunteer", "best-response")
 #: Loss-of-strength gradients: Bueno de Mesquita (1981), exponential decay, or none.
 GRADIENTS = ("bdm", "exponential", "none")
-_KM_PER_MILE = 1.609344
 
 
 class BehaviourError(SettingsError):
@@ -256,16 +256,9 @@ def projected_capability(world: World, distance: ArrayLike, behaviour: Behaviour
         else cap
     d = np.asarray(distance, dtype=float)
     c = cap[:, None] if d.ndim == 2 else cap
-    if beh.gradient == "none":
-        return np.asarray(np.broadcast_to(c, np.broadcast_shapes(c.shape, d.shape)), dtype=float)
-    if beh.gradient == "exponential":
-        return np.asarray(c * np.exp(-d / float(beh.gradient_km)), dtype=float)
+    grad = Gradient(beh)
     scale = max(1.0, float(np.max(cap, initial=0.0)))
-    miles = np.maximum(d, 0.0) / _KM_PER_MILE
-    exponent = np.log10(miles / float(beh.miles_per_day) + (10.0 - math.e))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(c > 0, (np.maximum(c, 0.0) / scale) ** exponent * scale, 0.0)
-    return np.asarray(out, dtype=float)
+    return grad.project(c, grad.token(d), scale)
 
 
 def capability_share(a: ArrayLike, b: ArrayLike) -> FloatArray:
@@ -275,19 +268,6 @@ def capability_share(a: ArrayLike, b: ArrayLike) -> FloatArray:
     tot = x + y
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray(np.where(tot > 0, x / np.where(tot > 0, tot, 1.0), 0.5), dtype=float)
-
-
-def contest_success(e_defenders: float, e_aggressor: float, gamma: float) -> float:
-    """Tullock (1980) / Hirshleifer (1989) ratio form: ``E_d^g / (E_d^g + E_a^g)`` (1/2 if both 0)."""
-    if e_defenders <= 0 and e_aggressor <= 0:
-        return 0.5
-    if e_aggressor <= 0:
-        return 1.0
-    if e_defenders <= 0:
-        return 0.0
-    # log-space for numerical safety with large gamma
-    z = gamma * (math.log(e_aggressor) - math.log(e_defenders))
-    return 1.0 / (1.0 + math.exp(z)) if z < 700 else 0.0
 
 
 # --- the volunteer's dilemma (Diekmann 1985) -----------------------------------------------

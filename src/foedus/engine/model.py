@@ -32,15 +32,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from .behaviour import Behaviour, as_behaviour, projected_capability
-from ..rules.charter import BINDINGNESS_WEIGHT, Charter, load_charter
 from .._errors import FoedusError
-from .institution import Institution
-from .metrics import concentration, polarity, run_metrics
-from .settings import ACTIVATIONS, ModelSettings, as_settings
+from ..rules.charter import BINDINGNESS_WEIGHT, Charter, load_charter
 from ..seeding import seed_label, split
 from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
+from .behaviour import Behaviour, as_behaviour, projected_capability
+from .institution import Institution
+from .metrics import concentration, polarity, run_metrics
+from .settings import ACTIVATIONS, ModelSettings, as_settings
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -1099,5 +1099,12 @@ def simulate(charter: str | Charter, *, world: World | None = None, years: int =
     return model.result(seed=label)
 
 
-__all__ = ["ACTIVATIONS", "DEFAULTS", "ModelSettings", "SERIES_COLUMNS", "Model", "RunResult",
-           "simulate"]
+__all__ = [
+    "ACTIVATIONS",
+    "DEFAULTS",
+    "SERIES_COLUMNS",
+    "Model",
+    "ModelSettings",
+    "RunResult",
+    "simulate",
+]
