@@ -10,6 +10,7 @@ import pytest
 
 from foedus import builtin_charter_ids, charter_from_dict, generate_world, load_charter
 from foedus.engine.behaviour import Behaviour, projected_capability
+from foedus.engine.contest import Gradient
 from foedus.engine.metrics import (
     METRICS,
     concentration,
@@ -19,7 +20,7 @@ from foedus.engine.metrics import (
     run_metrics,
     summarise,
 )
-from foedus.engine.model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, _Gradient, simulate
+from foedus.engine.model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, simulate
 
 SMALL = {"n_states": 24, "years": 8}
 
@@ -162,23 +163,23 @@ def test_charter_with_no_members() -> None:
 def test_gradient_matches_the_engine(gradient: str) -> None:
     world = generate_world(15, rng=2)
     beh = Behaviour(gradient=gradient)
-    g = _Gradient(beh)
+    g = Gradient(beh)
     d = world.distance[:, 4]
     expect = projected_capability(world, d, beh)
-    got = g.apply(world.capability, g.token(d), max(1.0, float(world.capability.max())))
+    got = g.project(world.capability, g.token(d), max(1.0, float(world.capability.max())))
     np.testing.assert_allclose(got, expect, rtol=1e-10, atol=1e-15)
     with np.errstate(divide="ignore"):
         lc = np.log(world.capability)
-    np.testing.assert_allclose(g.apply_log(lc, g.token(d), 1.0), expect, rtol=1e-10)
+    np.testing.assert_allclose(g.project_log(lc, g.token(d), 1.0), expect, rtol=1e-10)
 
 
 def test_relevant_pairs_grow_linearly() -> None:
     sizes = {}
     for n in (60, 240):
         m = Model("self-help", generate_world(n, rng=1), rng=1)
-        sizes[n] = m._pa.size
-        assert np.all(m._pa != m._pt)
-        assert np.unique(m._pkey).size == m._pkey.size
+        sizes[n] = m.forecast.pairs.a.size
+        assert np.all(m.forecast.pairs.a != m.forecast.pairs.t)
+        assert np.unique(m.forecast.pairs.key).size == m.forecast.pairs.key.size
     assert sizes[240] / sizes[60] < 6.0  # ~ n k, far from the 16x of n^2
 
 
@@ -195,12 +196,12 @@ def test_institution_only_lowers_expected_utility() -> None:
 def test_veto_holder_expects_no_determination() -> None:
     m = Model("un-1965", generate_world(40, rng=6), rng=6)
     perm = m.institution.permanent["council"]
-    sel = np.flatnonzero(np.isin(m._pa, perm))
-    p_adopt, p_veto = m._vote("council", "determination", sel, 1.0)
+    sel = np.flatnonzero(np.isin(m.forecast.pairs.a, perm))
+    p_adopt, p_veto = m.forecast.vote("council", "determination", sel, 1.0)
     np.testing.assert_allclose(p_veto, 1.0)
     np.testing.assert_allclose(p_adopt, 0.0, atol=1e-9)
     m2 = Model("un-no-veto", generate_world(40, rng=6), rng=6)
-    p_adopt2, p_veto2 = m2._vote("council", "determination", sel, 1.0)
+    p_adopt2, p_veto2 = m2.forecast.vote("council", "determination", sel, 1.0)
     assert np.all(p_veto2 == 0.0) and p_adopt2.max() > 0.0
 
 
@@ -223,7 +224,7 @@ def test_notice_of_withdrawal_takes_effect() -> None:
 def test_peacekeepers_keep_a_pair_apart() -> None:
     m = Model("self-help", generate_world(20, rng=1), rng=1,
               behaviour={"peacekeeping_effect": 1.0})
-    a, t = int(m._pa[0]), int(m._pt[0])
+    a, t = int(m.forecast.pairs.a[0]), int(m.forecast.pairs.t[0])
     m._peace[a * m.world.n + t] = 99
     m._aggression(m.year)  # draws who is held this period
     assert 0 not in m._active().tolist()
