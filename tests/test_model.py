@@ -11,6 +11,7 @@ import pytest
 from foedus import builtin_charter_ids, charter_from_dict, generate_world, load_charter
 from foedus.engine.behaviour import Behaviour, projected_capability
 from foedus.engine.contest import Gradient
+from foedus.engine.events import CrisisEvent
 from foedus.engine.metrics import (
     METRICS,
     concentration,
@@ -74,8 +75,10 @@ def test_every_builtin_charter_runs(charter: str) -> None:
     assert len(res.series) == 4
     assert res.series["year"].tolist() == [1, 2, 3, 4]
     for e in res.events:
-        assert "trace" not in e
-        assert {"year", "aggressor", "target", "in_scope", "aggressor_veto", "burden"} <= set(e)
+        assert isinstance(e, CrisisEvent)
+        d = e.to_dict()
+        assert "trace" not in d
+        assert {"year", "aggressor", "target", "in_scope", "aggressor_veto", "burden"} <= set(d)
     d = res.to_dict()
     assert d["charter"] == charter and len(d["series"]) == 4
 
@@ -151,7 +154,7 @@ def test_charter_with_no_members() -> None:
     data["membership"] = {"members": "none", "synthetic": "none"}
     charter = charter_from_dict(data)
     res = simulate(charter, rng=1, **SMALL)
-    assert all(not e["in_scope"] for e in res.events)
+    assert all(not e.in_scope for e in res.events)
     assert math.isnan(res.metrics["determination_rate"])
     assert res.metrics["deterred_per_100"] == 0.0
 
@@ -261,8 +264,18 @@ def test_rates_without_denominator_are_nan() -> None:
         assert math.isnan(m[k]), k
 
 
+def _event(**kw: object) -> CrisisEvent:
+    base: dict[str, object] = dict(
+        aggressor="X", target="Y", charter="c", in_scope=False, determined=False, vetoed=False,
+        vetoed_by=[], ufp_session=False, obligation=0.0, sanctions=False, force_authorised=False,
+        peacekeeping=False, obligated=[], contributors=[], sanctioners=[], aggressor_side=[],
+        war=False, aggressor_won=False, p_defender_win=None, effective=False,
+        capability_destroyed=0.0, capability_transferred=0.0, target_died=False)
+    return CrisisEvent(**{**base, **kw})  # type: ignore[arg-type]
+
+
 def test_run_metrics_counts() -> None:
-    events = [
+    events = [_event(**e) for e in [
         {"in_scope": True, "determined": True, "contributors": ["A", "B"], "sanctioners": ["C"],
          "obligated": ["A", "B", "C", "D"], "effective": True, "aggressor_won": False,
          "aggressor_veto": False, "vetoed": False, "ufp_session": False,
@@ -270,7 +283,7 @@ def test_run_metrics_counts() -> None:
         {"in_scope": True, "determined": False, "contributors": [], "sanctioners": [],
          "obligated": [], "effective": False, "aggressor_won": True, "aggressor_veto": True,
          "vetoed": True, "ufp_session": True, "burden": {}, "destroyed_share": 0.02},
-    ]
+    ]]
     m = run_metrics(events, state_years=200.0, deterred=3, deaths=1,
                     final_capability=[0.5, 0.5], credibility=[0.8, 0.6])
     assert m["attempts_per_100"] == pytest.approx(1.0)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
+
+if TYPE_CHECKING:
+    from .events import CrisisEvent
 
 #: Metric name -> one-line definition (MODEL.md §5). Order is the order of tables and reports.
 METRICS: dict[str, str] = {
@@ -99,53 +102,47 @@ def hhi(values: ArrayLike) -> float:
     return float(np.sum(s * s))
 
 
-def _responded(e: Mapping[str, Any]) -> bool:
-    return bool(e.get("contributors")) or bool(e.get("sanctioners"))
-
-
-def run_metrics(events: Sequence[Mapping[str, Any]], *, state_years: float, deterred: int,
+def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
                 deaths: int, final_capability: ArrayLike,
                 credibility: Sequence[float] | ArrayLike) -> dict[str, float]:
     """Every metric of :data:`METRICS` for one run.
 
-    ``events`` are the run's crisis records (``CrisisResult.to_dict()`` plus ``year``,
-    ``in_scope``, ``aggressor_veto`` (aggressor holds or is protected by a veto) and
-    ``burden`` (state -> capability contributed)); ``state_years`` sums the living states over
-    the years; ``deterred`` counts deterred attempts; ``final_capability`` holds the living
-    states' capabilities in the last year; ``credibility`` is the yearly trajectory.
+    ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
+    ``state_years`` sums the living states over the years; ``deterred`` counts deterred
+    attempts; ``final_capability`` holds the living states' capabilities in the last year;
+    ``credibility`` is the yearly trajectory.
     """
     n = len(events)
-    in_scope = [e for e in events if e.get("in_scope")]
-    responded = [_responded(e) for e in events]
-    obligated = sum(len(e.get("obligated") or ()) for e in events)
+    in_scope = [e for e in events if e.in_scope]
+    responded = [e.responded for e in events]
+    obligated = sum(len(e.obligated) for e in events)
     free = 0
     for e in events:
-        acted = set(e.get("contributors") or ()) | set(e.get("sanctioners") or ())
-        free += sum(1 for s in (e.get("obligated") or ()) if s not in acted)
+        acted = set(e.contributors) | set(e.sanctioners)
+        free += sum(1 for s in e.obligated if s not in acted)
     burden: dict[str, float] = {}
     for e in events:
-        for state, amount in (e.get("burden") or {}).items():
+        for state, amount in e.burden.items():
             burden[state] = burden.get(state, 0.0) + float(amount)
-    veto = [r for e, r in zip(events, responded, strict=True) if e.get("aggressor_veto")]
-    other = [r for e, r in zip(events, responded, strict=True) if not e.get("aggressor_veto")]
+    veto = [r for e, r in zip(events, responded, strict=True) if e.aggressor_veto]
+    other = [r for e, r in zip(events, responded, strict=True) if not e.aggressor_veto]
     gap = (float(np.mean(veto)) - float(np.mean(other))) if veto and other else float("nan")
     cred = np.asarray(credibility, dtype=float)
     return {
         "attempts_per_100": 100.0 * ratio(n, state_years),
         "deterred_per_100": 100.0 * ratio(deterred, state_years),
-        "determination_rate": ratio(sum(bool(e.get("determined")) for e in in_scope), len(in_scope)),
+        "determination_rate": ratio(sum(e.determined for e in in_scope), len(in_scope)),
         "response_rate": ratio(sum(responded), n),
-        "effective_response_rate": ratio(sum(bool(e.get("effective")) for e in events), n),
-        "aggressor_success_rate": ratio(sum(bool(e.get("aggressor_won")) for e in events), n),
+        "effective_response_rate": ratio(sum(e.effective for e in events), n),
+        "aggressor_success_rate": ratio(sum(e.aggressor_won for e in events), n),
         "state_deaths": float(deaths),
-        "coalition_size": ratio(sum(len(e.get("contributors") or ()) for e in events), n),
+        "coalition_size": ratio(sum(len(e.contributors) for e in events), n),
         "free_riding_rate": ratio(free, obligated),
         "burden_concentration": hhi(list(burden.values())),
-        "vetoed_determinations": float(sum(bool(e.get("vetoed")) for e in events)),
-        "ufp_sessions": float(sum(bool(e.get("ufp_session")) for e in events)),
+        "vetoed_determinations": float(sum(e.vetoed for e in events)),
+        "ufp_sessions": float(sum(e.ufp_session for e in events)),
         "selective_security_gap": gap,
-        "capability_destroyed": float(sum(float(e.get("destroyed_share", 0.0) or 0.0)
-                                          for e in events)),
+        "capability_destroyed": float(sum(float(e.destroyed_share) for e in events)),
         "concentration": concentration(final_capability),
         "polarity": float(polarity(final_capability)),
         "final_credibility": float(cred[-1]) if cred.size else float("nan"),

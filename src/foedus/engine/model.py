@@ -39,6 +39,8 @@ from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
 from . import scope
 from .behaviour import Behaviour, as_behaviour, projected_capability
+from .crisis.run import run_crisis
+from .events import CrisisEvent
 from .forecast import Forecast
 from .institution import Institution
 from .metrics import concentration, polarity, run_metrics
@@ -67,7 +69,7 @@ class RunResult:
     years: int
     metrics: dict[str, float]
     series: pd.DataFrame
-    events: list[dict[str, Any]]
+    events: list[CrisisEvent]
     settings: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,7 +86,7 @@ class RunResult:
                 "metrics": {k: clean(v) for k, v in self.metrics.items()},
                 "series": [{k: clean(v) for k, v in row.items()}
                            for row in self.series.to_dict(orient="records")],
-                "events": self.events}
+                "events": [e.to_dict() for e in self.events]}
 
 
 # --- the model -----------------------------------------------------------------------------
@@ -123,7 +125,7 @@ class Model:
                                  reach_km=float(self.settings["reach_km"]))
         self.year0 = int(w.year) + 1 if w.year is not None else 1
         self.t = 0
-        self.events: list[dict[str, Any]] = []
+        self.events: list[CrisisEvent] = []
         self.records: list[dict[str, Any]] = []
         self.deterred_total = 0
         self.deaths_total = 0
@@ -177,16 +179,16 @@ class Model:
         rec.update(
             alive=int(alive_start.sum()), attempts=len(events), deterred=deterred, deaths=deaths,
             exits=exits,
-            in_scope=sum(bool(e.get("in_scope")) for e in events),
-            determined=sum(bool(e.get("determined")) for e in events),
-            responded=sum(bool(e.get("contributors") or e.get("sanctioners")) for e in events),
-            effective=sum(bool(e.get("effective")) for e in events),
-            aggressor_won=sum(bool(e.get("aggressor_won")) for e in events),
-            vetoed=sum(bool(e.get("vetoed")) for e in events),
-            ufp_sessions=sum(bool(e.get("ufp_session")) for e in events),
-            coalition_size=sum(len(e.get("contributors") or ()) for e in events),
-            capability_destroyed=float(sum(e.get("destroyed_share", 0.0) for e in events)),
-            peacekeeping=sum(bool(e.get("peacekeeping")) for e in events),
+            in_scope=sum(e.in_scope for e in events),
+            determined=sum(e.determined for e in events),
+            responded=sum(e.responded for e in events),
+            effective=sum(e.effective for e in events),
+            aggressor_won=sum(e.aggressor_won for e in events),
+            vetoed=sum(e.vetoed for e in events),
+            ufp_sessions=sum(e.ufp_session for e in events),
+            coalition_size=sum(len(e.contributors) for e in events),
+            capability_destroyed=float(sum(e.destroyed_share for e in events)),
+            peacekeeping=sum(e.peacekeeping for e in events),
             members=int((self.institution.members & w.alive).sum()),
             credibility=self.credibility,
             concentration=concentration(w.capability[w.alive]),
@@ -388,7 +390,7 @@ class Model:
             np.maximum.at(best0, a, m0)
         return {"best1": best1, "best0": best0, "target": target}
 
-    def _aggression(self, year: int) -> tuple[list[dict[str, Any]], int]:
+    def _aggression(self, year: int) -> tuple[list[CrisisEvent], int]:
         """Decisions and crises of one period; returns the crisis records and deterred count.
 
         Aggressors are activated in a random order. ``random`` activation: each decides on the
@@ -413,7 +415,7 @@ class Model:
         doubt = float(self.settings["doubt"])
         self._doubt = self.rng.random(w.n) < doubt if doubt > 0 else np.zeros(w.n, bool)
         order = self.rng.permutation(np.flatnonzero(w.alive))
-        events: list[dict[str, Any]] = []
+        events: list[CrisisEvent] = []
         deterred = 0
         dec = self._decide(noise)
         pos = 0
@@ -446,10 +448,8 @@ class Model:
 
     # -- one crisis -------------------------------------------------------------------------
 
-    def _crisis(self, a: int, t: int, year: int) -> dict[str, Any] | None:
+    def _crisis(self, a: int, t: int, year: int) -> CrisisEvent | None:
         """Run one crisis through the engine and learn from it."""
-        from .crisis.run import run_crisis
-
         w = self.world
         if not (w.alive[a] and w.alive[t]):
             return None
@@ -459,32 +459,34 @@ class Model:
         res = run_crisis(w, self.charter, w.codes[a], w.codes[t], rng=self.rng,
                          behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
                          institution=self.institution)
-        ev = _event(res)
-        ev["year"] = year
-        ev["aggressor_veto"] = bool(ev.get("veto_protected", False))
         idx = {c: i for i, c in enumerate(w.codes)}
-        ev["burden"] = {c: float(cap_before[idx[c]]) for c in ev.get("contributors") or ()
-                        if c in idx}
-        ev["destroyed_share"] = float(ev.get("capability_destroyed") or 0.0) / total
-        if self.has_institution and ev.get("in_scope"):
-            self.credibility = float(ev.get("credibility_after", self.credibility))
-        elif self.ad_hoc:
-            answered = bool(ev.get("contributors"))
-            lr = float(self.behaviour.learning_rate)
-            self.credibility += lr * ((1.0 if answered else 0.0) - self.credibility)
-        if ev.get("peacekeeping"):
+        burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
+        ev = CrisisEvent.from_result(res, year=year, burden=burden,
+                                     destroyed_share=float(res.capability_destroyed or 0.0) / total)
+        self._learn(ev)
+        if ev.peacekeeping:
             last = year + int(self.settings["peace_years"])
             self._peace[a * w.n + t] = last
             self._peace[t * w.n + a] = last
         if self.has_institution and self.charter.exit.withdrawal:
             notice = max(1, math.ceil(float(self.charter.exit.notice_years)))
-            for code in ev.get("wants_exit") or ():
+            for code in ev.wants_exit:
                 i = idx.get(code)
                 if i is not None and self.institution.members[i] and i not in self._notice:
                     self._notice[i] = year + notice
         if not (w.alive[a] and w.alive[t]):
             self._forget()
         return ev
+
+    def _learn(self, ev: CrisisEvent) -> None:
+        """Credibility learns from the crisis: the institution's own signal when in scope, or
+        whether anybody fought for the target under ad-hoc balancing."""
+        if self.has_institution and ev.in_scope:
+            self.credibility = float(ev.credibility_after)
+        elif self.ad_hoc:
+            answered = bool(ev.contributors)
+            lr = float(self.behaviour.learning_rate)
+            self.credibility += lr * ((1.0 if answered else 0.0) - self.credibility)
 
     # -- results ----------------------------------------------------------------------------
 
@@ -505,28 +507,6 @@ class Model:
         return RunResult(charter=self.charter.id, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
                          settings=dict(self.settings))
-
-
-_EVENT_SKIP = frozenset({"trace", "steps", "votes"})
-
-
-def _event(res: Any) -> dict[str, Any]:
-    """A crisis result as a flat record (no trace, votes or step list; NaN as None)."""
-    from dataclasses import fields as dc_fields
-
-    out: dict[str, Any] = {}
-    for f in dc_fields(res):
-        if f.name in _EVENT_SKIP:
-            continue
-        v = getattr(res, f.name)
-        if isinstance(v, list):
-            v = list(v)
-        elif isinstance(v, dict):
-            v = dict(v)
-        elif isinstance(v, float) and not math.isfinite(v):
-            v = None
-        out[f.name] = v
-    return out
 
 
 def simulate(charter: str | Charter, *, world: World | None = None, years: int = 50,
