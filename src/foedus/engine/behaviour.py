@@ -248,7 +248,8 @@ def projected_capability(world: World, distance: ArrayLike, behaviour: Behaviour
 
     ``distance`` of shape ``(n,)`` is each state's distance to a place (e.g. a column of
     ``world.distance``); shape ``(n, n)`` gives ``c'[i, j]``, state ``i`` projected onto ``j``.
-    Dead states project nothing. ``capability`` overrides ``world.capability``.
+    Dead states project nothing. ``capability`` overrides ``world.capability``. The gradient
+    itself is :class:`foedus.engine.contest.Gradient`, which the aggressor's forecast uses too.
     """
     beh = behaviour or Behaviour()
     cap = np.asarray(world.capability if capability is None else capability, dtype=float)
