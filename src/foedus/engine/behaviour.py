@@ -1,4 +1,5 @@
-"""Behavioural parameters and the vectorised decision functions of states (MODEL.md §3).
+"""Behavioural parameters and the vectorised decision functions of states (docs/model.md,
+docs/crisis.md).
 
 :class:`Behaviour` holds every behavioural parameter of the crisis engine and the many-year
 model (attribution, voting, response, war, peacekeeping, learning). The functions here are the
@@ -215,7 +216,7 @@ def attribution_ambiguity(behaviour: Behaviour, claims_self_defence: bool) -> fl
 
 def beliefs(rho: float, affinity_target: ArrayLike, affinity_aggressor: ArrayLike,
             behaviour: Behaviour, rng: np.random.Generator | None = None) -> FloatArray:
-    """Each state's belief that the accused is the aggressor (MODEL.md §3.2).
+    """Each state's belief that the accused is the aggressor (attribution; docs/crisis.md).
 
     ``b = clip(1 - rho / 2 + rho (s_t - s_a) / 2 + e, 0, 1)`` with
     ``e ~ N(0, belief_noise^2 rho)``: with ``rho = 0`` everyone knows (``b = 1``); with

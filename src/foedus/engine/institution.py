@@ -2,7 +2,7 @@
 
 A charter names real states (``USA``, ``RUS`` ...). In a world built from data the names are
 the world's own codes (COW abbreviations). In a synthetic world (``S01`` ...) the charter is
-mapped by structure (MODEL.md §2): membership by ``membership.synthetic`` (every state, the
+mapped by structure (docs/model.md): membership by ``membership.synthetic`` (every state, the
 affinity bloc of the ``synthetic_rank``-th strongest bloc leader, the strongest major and its
 closest ally, or nobody), permanent seats by capability rank (the strongest majors), an area
 by the regions where the members lie. Elected seats are drawn with the ``rng``.

@@ -1,4 +1,4 @@
-"""Many years (MODEL.md §4): a world, a charter and a yearly loop of growth, alignment and war.
+"""Many years: a world, a charter and a yearly loop of growth, alignment and war (docs/model.md).
 
 :class:`Model` follows the names of agent-based toolkits such as Mesa (``Model.step()`` advances
 one period; :func:`simulate` runs a whole horizon). Each period:
@@ -12,13 +12,14 @@ one period; :func:`simulate` runs a whole horizon). Each period:
    (Bueno de Mesquita 1981) and attacks its best target if ``EU`` beats a threshold set by its
    revisionism. An attempt is *deterred* when the same calculation without the institution would
    have attacked. The expected response uses the institution's learned credibility x obligation
-   x interest, and veto protection (selective security);
+   x interest, and veto protection (selective security): the aggressor's forecast,
+   :class:`foedus.engine.forecast.Forecast`, which the model owns;
 4. at most ``max_crises`` crises resolve (random sequential or simultaneous activation;
-   Huberman & Glance 1993), each through :func:`foedus._crisis.run_crisis`;
+   Huberman & Glance 1993), each through :func:`foedus.engine.crisis.run_crisis`;
 5. credibility is learnt from what the institution did, members that were failed or sanctioned
    may give notice, dead states leave, elected seats rotate.
 
-Every pair computation is vectorised over sparse pair index arrays built once per period, so a
+The forecast's pair computations are vectorised over sparse pair index arrays built once, so a
 period costs ``O(n k)`` for ``n`` states with ``k`` relevant partners each, not ``O(n^2)``.
 """
 
@@ -62,7 +63,8 @@ SERIES_COLUMNS = ("year", "alive", "members", "credibility", "attempts", "deterr
 
 @dataclass
 class RunResult:
-    """One run of one charter: metrics (MODEL.md §5), the yearly series and the crisis log."""
+    """One run of one charter: metrics (:data:`foedus.engine.metrics.REGISTRY`), the yearly
+    series and the crisis log (:class:`~foedus.engine.events.CrisisEvent` records)."""
 
     charter: str
     seed: Any
@@ -495,7 +497,7 @@ class Model:
         return pd.DataFrame.from_records(self.records, columns=list(SERIES_COLUMNS))
 
     def metrics(self) -> dict[str, float]:
-        """The run's metrics so far (MODEL.md §5)."""
+        """The run's metrics so far (:data:`foedus.engine.metrics.REGISTRY`)."""
         w = self.world
         cred = [r["credibility"] for r in self.records]
         return run_metrics(self.events, state_years=self.state_years,
