@@ -30,3 +30,16 @@ def test_the_engine_modules_are_found() -> None:
 
 def test_no_engine_function_is_over_80_lines() -> None:
     assert _long_functions() == []
+
+
+def test_the_engine_namespace_exports_its_public_names() -> None:
+    import foedus.engine as engine
+    import foedus.engine.crisis as crisis
+
+    for name in engine.__all__:
+        assert getattr(engine, name) is not None, name
+    for name in ("Model", "RunResult", "simulate", "ModelSettings", "Behaviour", "BehaviourError",
+                 "Institution", "run_crisis", "CrisisResult", "TraceEntry", "CrisisEvent",
+                 "Metric", "REGISTRY", "METRICS"):
+        assert name in engine.__all__, name
+    assert set(crisis.__all__) >= {"run_crisis", "CrisisResult", "TraceEntry"}
