@@ -24,11 +24,11 @@ import math
 import platform
 import sys
 import time
-from typing import Any
 
 import numpy as np
 
 from foedus import generate_world
+from foedus.engine.events import CrisisEvent
 from foedus.engine.model import Model
 
 SIZES = (30, 60, 120, 240)
@@ -40,7 +40,7 @@ class _TimedModel(Model):
     crisis_seconds = 0.0
     crises = 0
 
-    def _crisis(self, a: int, t: int, year: int) -> dict[str, Any] | None:
+    def _crisis(self, a: int, t: int, year: int) -> CrisisEvent | None:
         start = time.perf_counter()
         ev = super()._crisis(a, t, year)
         self.crisis_seconds += time.perf_counter() - start

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from foedus import FoedusError, World, builtin_charter_ids, generate_world
 from foedus.engine.behaviour import Behaviour
-from foedus.engine.crisis.run import CrisisResult, _balancers, response_terms, run_crisis
+from foedus.engine.crisis import CrisisResult, response_terms, run_crisis
+from foedus.engine.crisis.response import _balancers
 from foedus.engine.institution import Institution
 from foedus.rules.charter import BINDINGNESS_WEIGHT
 from foedus.world import DEFENCE

@@ -10,6 +10,8 @@ import pytest
 
 from foedus import builtin_charter_ids, charter_from_dict, generate_world, load_charter
 from foedus.engine.behaviour import Behaviour, projected_capability
+from foedus.engine.contest import Gradient
+from foedus.engine.events import CrisisEvent
 from foedus.engine.metrics import (
     METRICS,
     concentration,
@@ -19,7 +21,7 @@ from foedus.engine.metrics import (
     run_metrics,
     summarise,
 )
-from foedus.engine.model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, _Gradient, simulate
+from foedus.engine.model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, simulate
 
 SMALL = {"n_states": 24, "years": 8}
 
@@ -73,8 +75,10 @@ def test_every_builtin_charter_runs(charter: str) -> None:
     assert len(res.series) == 4
     assert res.series["year"].tolist() == [1, 2, 3, 4]
     for e in res.events:
-        assert "trace" not in e
-        assert {"year", "aggressor", "target", "in_scope", "aggressor_veto", "burden"} <= set(e)
+        assert isinstance(e, CrisisEvent)
+        d = e.to_dict()
+        assert "trace" not in d
+        assert {"year", "aggressor", "target", "in_scope", "aggressor_veto", "burden"} <= set(d)
     d = res.to_dict()
     assert d["charter"] == charter and len(d["series"]) == 4
 
@@ -162,7 +166,7 @@ def test_charter_with_no_members() -> None:
     data["membership"] = {"members": "none", "synthetic": "none"}
     charter = charter_from_dict(data)
     res = simulate(charter, rng=1, **SMALL)
-    assert all(not e["in_scope"] for e in res.events)
+    assert all(not e.in_scope for e in res.events)
     assert math.isnan(res.metrics["determination_rate"])
     assert res.metrics["deterred_per_100"] == 0.0
 
@@ -174,23 +178,23 @@ def test_charter_with_no_members() -> None:
 def test_gradient_matches_the_engine(gradient: str) -> None:
     world = generate_world(15, rng=2)
     beh = Behaviour(gradient=gradient)
-    g = _Gradient(beh)
+    g = Gradient(beh)
     d = world.distance[:, 4]
     expect = projected_capability(world, d, beh)
-    got = g.apply(world.capability, g.token(d), max(1.0, float(world.capability.max())))
+    got = g.project(world.capability, g.token(d), max(1.0, float(world.capability.max())))
     np.testing.assert_allclose(got, expect, rtol=1e-10, atol=1e-15)
     with np.errstate(divide="ignore"):
         lc = np.log(world.capability)
-    np.testing.assert_allclose(g.apply_log(lc, g.token(d), 1.0), expect, rtol=1e-10)
+    np.testing.assert_allclose(g.project_log(lc, g.token(d), 1.0), expect, rtol=1e-10)
 
 
 def test_relevant_pairs_grow_linearly() -> None:
     sizes = {}
     for n in (60, 240):
         m = Model("self-help", generate_world(n, rng=1), rng=1)
-        sizes[n] = m._pa.size
-        assert np.all(m._pa != m._pt)
-        assert np.unique(m._pkey).size == m._pkey.size
+        sizes[n] = m.forecast.pairs.a.size
+        assert np.all(m.forecast.pairs.a != m.forecast.pairs.t)
+        assert np.unique(m.forecast.pairs.key).size == m.forecast.pairs.key.size
     assert sizes[240] / sizes[60] < 6.0  # ~ n k, far from the 16x of n^2
 
 
@@ -207,12 +211,12 @@ def test_institution_only_lowers_expected_utility() -> None:
 def test_veto_holder_expects_no_determination() -> None:
     m = Model("un-1965", generate_world(40, rng=6), rng=6)
     perm = m.institution.permanent["council"]
-    sel = np.flatnonzero(np.isin(m._pa, perm))
-    p_adopt, p_veto = m._vote("council", "determination", sel, 1.0)
+    sel = np.flatnonzero(np.isin(m.forecast.pairs.a, perm))
+    p_adopt, p_veto = m.forecast.vote("council", "determination", sel, 1.0)
     np.testing.assert_allclose(p_veto, 1.0)
     np.testing.assert_allclose(p_adopt, 0.0, atol=1e-9)
     m2 = Model("un-no-veto", generate_world(40, rng=6), rng=6)
-    p_adopt2, p_veto2 = m2._vote("council", "determination", sel, 1.0)
+    p_adopt2, p_veto2 = m2.forecast.vote("council", "determination", sel, 1.0)
     assert np.all(p_veto2 == 0.0) and p_adopt2.max() > 0.0
 
 
@@ -235,7 +239,7 @@ def test_notice_of_withdrawal_takes_effect() -> None:
 def test_peacekeepers_keep_a_pair_apart() -> None:
     m = Model("self-help", generate_world(20, rng=1), rng=1,
               behaviour={"peacekeeping_effect": 1.0})
-    a, t = int(m._pa[0]), int(m._pt[0])
+    a, t = int(m.forecast.pairs.a[0]), int(m.forecast.pairs.t[0])
     m._peace[a * m.world.n + t] = 99
     m._aggression(m.year)  # draws who is held this period
     assert 0 not in m._active().tolist()
@@ -272,8 +276,18 @@ def test_rates_without_denominator_are_nan() -> None:
         assert math.isnan(m[k]), k
 
 
+def _event(**kw: object) -> CrisisEvent:
+    base: dict[str, object] = dict(
+        aggressor="X", target="Y", charter="c", in_scope=False, determined=False, vetoed=False,
+        vetoed_by=[], ufp_session=False, obligation=0.0, sanctions=False, force_authorised=False,
+        peacekeeping=False, obligated=[], contributors=[], sanctioners=[], aggressor_side=[],
+        war=False, aggressor_won=False, p_defender_win=None, effective=False,
+        capability_destroyed=0.0, capability_transferred=0.0, target_died=False)
+    return CrisisEvent(**{**base, **kw})  # type: ignore[arg-type]
+
+
 def test_run_metrics_counts() -> None:
-    events = [
+    events = [_event(**e) for e in [
         {"in_scope": True, "determined": True, "contributors": ["A", "B"], "sanctioners": ["C"],
          "obligated": ["A", "B", "C", "D"], "effective": True, "aggressor_won": False,
          "aggressor_veto": False, "vetoed": False, "ufp_session": False,
@@ -281,7 +295,7 @@ def test_run_metrics_counts() -> None:
         {"in_scope": True, "determined": False, "contributors": [], "sanctioners": [],
          "obligated": [], "effective": False, "aggressor_won": True, "aggressor_veto": True,
          "vetoed": True, "ufp_session": True, "burden": {}, "destroyed_share": 0.02},
-    ]
+    ]]
     m = run_metrics(events, state_years=200.0, deterred=3, deaths=1,
                     final_capability=[0.5, 0.5], credibility=[0.8, 0.6])
     assert m["attempts_per_100"] == pytest.approx(1.0)

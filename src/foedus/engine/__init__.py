@@ -1,16 +1,75 @@
-"""``foedus.engine``: the model — states' behaviour, institutions in a world, the crisis engine
-by phase, the aggressor's forecast, the yearly model and its metrics."""
+"""The engine: states' behaviour, institutions, crises and the many-year model.
+
+- :mod:`~foedus.engine.behaviour`: :class:`Behaviour` (every behavioural parameter) and the
+  decision functions of states (votes, beliefs, the volunteer's dilemma);
+- :mod:`~foedus.engine.institution`: :class:`Institution`, a charter mapped onto a world;
+- :mod:`~foedus.engine.scope` and :mod:`~foedus.engine.contest`: what the crisis engine and the
+  aggressor's forecast share (scope and obligations; the loss-of-strength gradient and the
+  contest success function);
+- :mod:`~foedus.engine.crisis`: :func:`run_crisis`, one crisis phase by phase
+  (:class:`CrisisResult`, :class:`TraceEntry`);
+- :mod:`~foedus.engine.forecast`: the aggressor's forecast of the response (:class:`Forecast`);
+- :mod:`~foedus.engine.model`: the yearly loop (:class:`Model`, :func:`simulate`,
+  :class:`RunResult`), with :mod:`~foedus.engine.settings` (:class:`ModelSettings`);
+- :mod:`~foedus.engine.events`: the crisis log (:class:`CrisisEvent`);
+- :mod:`~foedus.engine.metrics`: the metric registry (:class:`Metric`, :data:`REGISTRY`).
+"""
 
 from .._public import publish
-from .behaviour import Behaviour, BehaviourError
-from .crisis.run import CrisisResult, TraceEntry, run_crisis
+from .behaviour import DECISION_MODELS, GRADIENTS, Behaviour, BehaviourError
+from .contest import Gradient, contest_success
+from .crisis import CrisisResult, TraceEntry, response_terms, run_crisis
+from .events import CrisisEvent
+from .forecast import Forecast
 from .institution import Institution
-from .metrics import KEY_METRICS, METRICS
-from .model import SERIES_COLUMNS, Model, RunResult, simulate
-from .settings import ACTIVATIONS, ModelSettings, as_settings
+from .metrics import (
+    COUNT_METRICS,
+    GROUPS,
+    KEY_METRICS,
+    KINDS,
+    LABELS,
+    METRICS,
+    REGISTRY,
+    Metric,
+    RunData,
+    run_metrics,
+    summarise,
+)
+from .model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, simulate
+from .settings import ACTIVATIONS, ModelSettings
 
-__all__ = ["ACTIVATIONS", "KEY_METRICS", "METRICS", "SERIES_COLUMNS", "Behaviour",
-           "BehaviourError", "CrisisResult", "Institution", "Model", "ModelSettings", "RunResult",
-           "TraceEntry", "as_settings", "run_crisis", "simulate"]
+__all__ = [
+    "ACTIVATIONS",
+    "COUNT_METRICS",
+    "DECISION_MODELS",
+    "DEFAULTS",
+    "GRADIENTS",
+    "GROUPS",
+    "KEY_METRICS",
+    "KINDS",
+    "LABELS",
+    "METRICS",
+    "REGISTRY",
+    "SERIES_COLUMNS",
+    "Behaviour",
+    "BehaviourError",
+    "CrisisEvent",
+    "CrisisResult",
+    "Forecast",
+    "Gradient",
+    "Institution",
+    "Metric",
+    "Model",
+    "ModelSettings",
+    "RunData",
+    "RunResult",
+    "TraceEntry",
+    "contest_success",
+    "response_terms",
+    "run_crisis",
+    "run_metrics",
+    "simulate",
+    "summarise",
+]
 
 publish(__name__, globals(), __all__)

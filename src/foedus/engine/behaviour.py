@@ -1,4 +1,5 @@
-"""Behavioural parameters and the vectorised decision functions of states (MODEL.md §3).
+"""Behavioural parameters and the vectorised decision functions of states (docs/model.md,
+docs/crisis.md).
 
 :class:`Behaviour` holds every behavioural parameter of the crisis engine and the many-year
 model (attribution, voting, response, war, peacekeeping, learning). The functions here are the
@@ -20,6 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._errors import FoedusError
 from ..parameters import Settings, SettingsError, param
+from .contest import Gradient, contest_success
 
 if TYPE_CHECKING:
     from ..world.world import World
@@ -30,7 +32,6 @@ FloatArray = NDArray[np.float64]
 DECISION_MODELS = ("threshold", "volunteer", "best-response")
 #: Loss-of-strength gradients: Bueno de Mesquita (1981), exponential decay, or none.
 GRADIENTS = ("bdm", "exponential", "none")
-_KM_PER_MILE = 1.609344
 
 
 class BehaviourError(SettingsError):
@@ -210,7 +211,7 @@ def attribution_ambiguity(behaviour: Behaviour, claims_self_defence: bool) -> fl
 
 def beliefs(rho: float, affinity_target: ArrayLike, affinity_aggressor: ArrayLike,
             behaviour: Behaviour, rng: np.random.Generator | None = None) -> FloatArray:
-    """Each state's belief that the accused is the aggressor (MODEL.md §3.2).
+    """Each state's belief that the accused is the aggressor (attribution; docs/crisis.md).
 
     ``b = clip(1 - rho / 2 + rho (s_t - s_a) / 2 + e, 0, 1)`` with
     ``e ~ N(0, belief_noise^2 rho)``: with ``rho = 0`` everyone knows (``b = 1``); with
@@ -243,7 +244,8 @@ def projected_capability(world: World, distance: ArrayLike, behaviour: Behaviour
 
     ``distance`` of shape ``(n,)`` is each state's distance to a place (e.g. a column of
     ``world.distance``); shape ``(n, n)`` gives ``c'[i, j]``, state ``i`` projected onto ``j``.
-    Dead states project nothing. ``capability`` overrides ``world.capability``.
+    Dead states project nothing. ``capability`` overrides ``world.capability``. The gradient
+    itself is :class:`foedus.engine.contest.Gradient`, which the aggressor's forecast uses too.
     """
     beh = behaviour or Behaviour()
     cap = np.asarray(world.capability if capability is None else capability, dtype=float)
@@ -251,16 +253,9 @@ def projected_capability(world: World, distance: ArrayLike, behaviour: Behaviour
         else cap
     d = np.asarray(distance, dtype=float)
     c = cap[:, None] if d.ndim == 2 else cap
-    if beh.gradient == "none":
-        return np.asarray(np.broadcast_to(c, np.broadcast_shapes(c.shape, d.shape)), dtype=float)
-    if beh.gradient == "exponential":
-        return np.asarray(c * np.exp(-d / float(beh.gradient_km)), dtype=float)
+    grad = Gradient(beh)
     scale = max(1.0, float(np.max(cap, initial=0.0)))
-    miles = np.maximum(d, 0.0) / _KM_PER_MILE
-    exponent = np.log10(miles / float(beh.miles_per_day) + (10.0 - math.e))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(c > 0, (np.maximum(c, 0.0) / scale) ** exponent * scale, 0.0)
-    return np.asarray(out, dtype=float)
+    return grad.project(c, grad.token(d), scale)
 
 
 def capability_share(a: ArrayLike, b: ArrayLike) -> FloatArray:
@@ -270,19 +265,6 @@ def capability_share(a: ArrayLike, b: ArrayLike) -> FloatArray:
     tot = x + y
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray(np.where(tot > 0, x / np.where(tot > 0, tot, 1.0), 0.5), dtype=float)
-
-
-def contest_success(e_defenders: float, e_aggressor: float, gamma: float) -> float:
-    """Tullock (1980) / Hirshleifer (1989) ratio form: ``E_d^g / (E_d^g + E_a^g)`` (1/2 if both 0)."""
-    if e_defenders <= 0 and e_aggressor <= 0:
-        return 0.5
-    if e_aggressor <= 0:
-        return 1.0
-    if e_defenders <= 0:
-        return 0.0
-    # log-space for numerical safety with large gamma
-    z = gamma * (math.log(e_aggressor) - math.log(e_defenders))
-    return 1.0 / (1.0 + math.exp(z)) if z < 700 else 0.0
 
 
 # --- the volunteer's dilemma (Diekmann 1985) -----------------------------------------------

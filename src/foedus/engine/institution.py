@@ -2,7 +2,7 @@
 
 A charter names real states (``USA``, ``RUS`` ...). In a world built from data the names are
 the world's own codes (COW abbreviations). In a synthetic world (``S01`` ...) the charter is
-mapped by structure (MODEL.md §2): membership by ``membership.synthetic`` (every state, the
+mapped by structure (docs/model.md): membership by ``membership.synthetic`` (every state, the
 affinity bloc of the ``synthetic_rank``-th strongest bloc leader, the strongest major and its
 closest ally, or nobody), permanent seats by capability rank (the strongest majors), an area
 by the regions where the members lie. Elected seats are drawn with the ``rng``.
@@ -21,6 +21,7 @@ from .._errors import FoedusError
 from ..rules.charter import Charter, load_charter
 from ..rules.states import REGIONS, is_state, resolve_state
 from ..world.world import DEFENCE, World
+from . import scope
 
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
@@ -168,19 +169,12 @@ class Institution:
         (``against = "outside"``), the aggressor an outsider; an ``area`` restricts where the
         target lies. Self-help and balance of power engage no institution.
         """
-        sc = self.charter.scope
-        if sc.protects == "nobody" or sc.against == "nobody" or sc.coalitions != "institution":
+        if not scope.engages(self.charter):
             return False
         a, t = self._index(aggressor), self._index(target)
         if a == t or not (self.alive[a] and self.alive[t]):
             return False
-        if not self.members[t]:
-            return False
-        if sc.against == "outside" and self.members[a]:
-            return False
-        if self.area:
-            return int(self.region[t]) in self.area
-        return True
+        return bool(scope.in_scope(self, np.array([a]), np.array([t]))[0])
 
     def veto_holders(self, question: str = "determination") -> IntArray:
         """Indices of alive states holding a veto on ``question`` in any body of the procedure."""

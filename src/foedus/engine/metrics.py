@@ -1,59 +1,82 @@
-"""What a run reports (MODEL.md §5): metric definitions, per-run values and their aggregation.
+"""What a run reports: one registry of metrics, per-run values and their aggregation.
 
-A run's metrics are computed from its event log (one record per crisis) and its yearly time
-series by :func:`run_metrics`. Rates whose denominator is empty are ``NaN`` (not zero): a
-system in which no crisis ever fell within scope has no determination rate. Aggregation over
-replications (:func:`summarise`) ignores ``NaN`` and reports how many runs had a value.
+Every metric is a :class:`Metric` in :data:`REGISTRY` (name, label, group, definition,
+citation, kind and domain, and the function that computes it from a run's :class:`RunData`).
+:data:`METRICS` (name -> definition), :data:`KEY_METRICS`, :data:`COUNT_METRICS`,
+:data:`LABELS` and :data:`GROUPS` are views of it. A run's metrics are computed from its crisis
+log and its yearly series by :func:`run_metrics`. Rates whose denominator is empty are ``NaN``
+(not zero): a system in which no crisis ever fell within scope has no determination rate.
+Aggregation over replications (:func:`summarise`) ignores ``NaN`` and reports how many runs had
+a value. The definitions are those of docs/model.md.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-#: Metric name -> one-line definition (MODEL.md §5). Order is the order of tables and reports.
-METRICS: dict[str, str] = {
-    "attempts_per_100": "Aggression attempts (crises launched) per 100 state-years.",
-    "deterred_per_100": "Deterred attempts per 100 state-years: the aggressor would have attacked "
-                        "without the institution (or ad-hoc balancing) but not with it.",
-    "determination_rate": "Share of in-scope crises in which the institution determined aggression "
-                          "(NaN when no crisis fell within its scope).",
-    "response_rate": "Share of crises in which at least one third state sanctioned or fought "
-                     "the aggressor.",
-    "effective_response_rate": "Share of crises with a response in which the target and its "
-                               "coalition were at least as strong as the aggressor's side.",
-    "aggressor_success_rate": "Share of crises the aggressor won.",
-    "state_deaths": "States pushed below the viability floor and removed (count per run).",
-    "coalition_size": "Mean number of third states fighting for the target, per crisis.",
-    "free_riding_rate": "Share of obligated states that contributed neither force nor sanctions "
-                        "(NaN when no state was obligated).",
-    "burden_concentration": "Herfindahl-Hirschman index of the capability states contributed over "
-                            "the run (1 = one state bore every burden; NaN when nobody contributed).",
-    "vetoed_determinations": "Crises in which a veto blocked the determination or measures (count).",
-    "ufp_sessions": "Uniting-for-Peace (fallback) sessions convened (count).",
-    "selective_security_gap": "Response rate when the aggressor holds or is protected by a veto "
-                              "minus the rate otherwise (NaN unless both kinds of crisis occurred).",
-    "capability_destroyed": "Capability destroyed in wars, as a share of world capability at the "
-                            "time, summed over the run.",
-    "concentration": "Capability concentration CON (Singer, Bremer & Stuckey 1972) in the final year.",
-    "polarity": "Number of poles in the final year: states holding at least 10% of capability.",
-    "final_credibility": "The institution's learned credibility at the end of the run.",
-    "mean_credibility": "The institution's credibility averaged over the years of the run.",
+if TYPE_CHECKING:
+    from .events import CrisisEvent
+
+#: The kinds of metric, each with the widest domain ``(lo, hi)`` of its values: a share of
+#: crises or states in [0, 1]; a count per run; a frequency per 100 state-years; a mean per
+#: crisis; a sum of shares over a run; an index (its own domain is given on the metric).
+KINDS: dict[str, tuple[float, float]] = {
+    "rate": (0.0, 1.0),
+    "count": (0.0, math.inf),
+    "per-100-state-years": (0.0, math.inf),
+    "mean-per-crisis": (0.0, math.inf),
+    "cumulative-share": (0.0, math.inf),
+    "index": (-math.inf, math.inf),
 }
 
-#: Metrics that count events in a run (integers) rather than rates.
-COUNT_METRICS = frozenset({"state_deaths", "vetoed_determinations", "ufp_sessions", "polarity"})
 
-#: The metrics a compact table shows first (the CLI and the report's plots).
-KEY_METRICS: tuple[str, ...] = (
-    "attempts_per_100", "deterred_per_100", "response_rate", "effective_response_rate",
-    "aggressor_success_rate", "state_deaths", "free_riding_rate", "selective_security_gap",
-)
+@dataclass(frozen=True)
+class RunData:
+    """What a run's metrics are computed from."""
+
+    events: Sequence[CrisisEvent]  # the crisis log
+    state_years: float             # living states summed over the years
+    deterred: int                  # deterred attempts
+    deaths: int                    # states that died
+    final_capability: ArrayLike    # the living states' capabilities in the last year
+    credibility: Sequence[float] | ArrayLike  # the institution's yearly credibility
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric a run reports.
+
+    ``kind`` is one of :data:`KINDS`; ``domain`` the interval its finite values lie in (within
+    the kind's); ``function`` computes it from a :class:`RunData` (None where it is computed
+    jointly with others); ``key`` marks the metrics a compact table shows first; ``citation``
+    the source of the measure.
+    """
+
+    name: str
+    label: str
+    group: str
+    definition: str
+    citation: str
+    kind: str
+    function: Callable[[RunData], float] | None
+    domain: tuple[float, float] = (0.0, math.inf)
+    key: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"metric {self.name}: unknown kind {self.kind!r}")
+        lo, hi = self.domain
+        k_lo, k_hi = KINDS[self.kind]
+        if not (k_lo <= lo < hi <= k_hi):
+            raise ValueError(f"metric {self.name}: domain {self.domain} not within {self.kind}")
+
 
 POLE_SHARE = 0.10
 
@@ -99,59 +122,220 @@ def hhi(values: ArrayLike) -> float:
     return float(np.sum(s * s))
 
 
-def _responded(e: Mapping[str, Any]) -> bool:
-    return bool(e.get("contributors")) or bool(e.get("sanctioners"))
+# --- the metrics, one function each --------------------------------------------------------
 
 
-def run_metrics(events: Sequence[Mapping[str, Any]], *, state_years: float, deterred: int,
+def _attempts(r: RunData) -> float:
+    return 100.0 * ratio(len(r.events), r.state_years)
+
+
+def _deterred(r: RunData) -> float:
+    return 100.0 * ratio(r.deterred, r.state_years)
+
+
+def _determination(r: RunData) -> float:
+    in_scope = [e for e in r.events if e.in_scope]
+    return ratio(sum(e.determined for e in in_scope), len(in_scope))
+
+
+def _response(r: RunData) -> float:
+    return ratio(sum(e.responded for e in r.events), len(r.events))
+
+
+def _effective(r: RunData) -> float:
+    return ratio(sum(e.effective for e in r.events), len(r.events))
+
+
+def _aggressor_success(r: RunData) -> float:
+    return ratio(sum(e.aggressor_won for e in r.events), len(r.events))
+
+
+def _deaths(r: RunData) -> float:
+    return float(r.deaths)
+
+
+def _coalition(r: RunData) -> float:
+    return ratio(sum(len(e.contributors) for e in r.events), len(r.events))
+
+
+def _free_riding(r: RunData) -> float:
+    obligated = sum(len(e.obligated) for e in r.events)
+    free = 0
+    for e in r.events:
+        acted = set(e.contributors) | set(e.sanctioners)
+        free += sum(1 for s in e.obligated if s not in acted)
+    return ratio(free, obligated)
+
+
+def _burden(r: RunData) -> float:
+    burden: dict[str, float] = {}
+    for e in r.events:
+        for state, amount in e.burden.items():
+            burden[state] = burden.get(state, 0.0) + float(amount)
+    return hhi(list(burden.values()))
+
+
+def _vetoed(r: RunData) -> float:
+    return float(sum(e.vetoed for e in r.events))
+
+
+def _ufp(r: RunData) -> float:
+    return float(sum(e.ufp_session for e in r.events))
+
+
+def _selective_gap(r: RunData) -> float:
+    veto = [e.responded for e in r.events if e.aggressor_veto]
+    other = [e.responded for e in r.events if not e.aggressor_veto]
+    return (float(np.mean(veto)) - float(np.mean(other))) if veto and other else float("nan")
+
+
+def _destroyed(r: RunData) -> float:
+    return float(sum(float(e.destroyed_share) for e in r.events))
+
+
+def _concentration(r: RunData) -> float:
+    return concentration(r.final_capability)
+
+
+def _polarity(r: RunData) -> float:
+    return float(polarity(r.final_capability))
+
+
+def _final_credibility(r: RunData) -> float:
+    cred = np.asarray(r.credibility, dtype=float)
+    return float(cred[-1]) if cred.size else float("nan")
+
+
+def _mean_credibility(r: RunData) -> float:
+    cred = np.asarray(r.credibility, dtype=float)
+    return float(np.nanmean(cred)) if cred.size and np.isfinite(cred).any() else float("nan")
+
+
+_AGGRESSION = "Aggression and deterrence"
+_INSTITUTION = "The institution at work"
+_RESPONSE = "The response"
+_POWER = "The distribution of power"
+
+_COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
+            "Conflict Management and Peace Science 15(2)")
+_CLAUDE = "Claude (1962), Power and International Relations"
+_OLSON = "Olson & Zeckhauser (1966), An Economic Theory of Alliances, REStat 48(3)"
+_COW_WAR = "Sarkees & Wayman (2010), Resort to War, 1816-2007 (Correlates of War)"
+_NMC = ("Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, and Major "
+        "Power War (COW National Material Capabilities)")
+
+#: Every metric a run reports, in the order of tables and reports.
+REGISTRY: dict[str, Metric] = {m.name: m for m in (
+    Metric("attempts_per_100", "Aggression attempts per 100 state-years", _AGGRESSION,
+           "Aggression attempts (crises launched) per 100 state-years.",
+           _COW_MID + "; a monadic rate per state-year", "per-100-state-years", _attempts,
+           key=True),
+    Metric("deterred_per_100", "Deterred attempts per 100 state-years", _AGGRESSION,
+           "Deterred attempts per 100 state-years: the aggressor would have attacked "
+           "without the institution (or ad-hoc balancing) but not with it.",
+           "Huth & Russett (1984), What Makes Deterrence Work?, World Politics 36(4); "
+           "Bueno de Mesquita (1981), The War Trap (expected utility)",
+           "per-100-state-years", _deterred, key=True),
+    Metric("determination_rate", "Determination rate", _INSTITUTION,
+           "Share of in-scope crises in which the institution determined aggression "
+           "(NaN when no crisis fell within its scope).",
+           "UN Charter Art. 39 (determination of a threat to the peace or act of aggression)",
+           "rate", _determination, domain=(0.0, 1.0)),
+    Metric("response_rate", "Response rate", _RESPONSE,
+           "Share of crises in which at least one third state sanctioned or fought "
+           "the aggressor.", _CLAUDE + " (collective security as the response of all)",
+           "rate", _response, domain=(0.0, 1.0), key=True),
+    Metric("effective_response_rate", "Effective response rate", _RESPONSE,
+           "Share of crises with a response in which the target and its "
+           "coalition were at least as strong as the aggressor's side.",
+           _CLAUDE + " (preponderance of the response over the aggressor)",
+           "rate", _effective, domain=(0.0, 1.0), key=True),
+    Metric("aggressor_success_rate", "Aggressor success rate", _AGGRESSION,
+           "Share of crises the aggressor won.", _COW_WAR + " (war outcomes)",
+           "rate", _aggressor_success, domain=(0.0, 1.0), key=True),
+    Metric("state_deaths", "State deaths per run", _AGGRESSION,
+           "States pushed below the viability floor and removed (count per run).",
+           "Fazal (2007), State Death, Princeton University Press",
+           "count", _deaths, key=True),
+    Metric("coalition_size", "Coalition size (states per crisis)", _RESPONSE,
+           "Mean number of third states fighting for the target, per crisis.",
+           _COW_WAR + " (war participants)", "mean-per-crisis", _coalition),
+    Metric("free_riding_rate", "Free-riding rate", _RESPONSE,
+           "Share of obligated states that contributed neither force nor sanctions "
+           "(NaN when no state was obligated).", _OLSON,
+           "rate", _free_riding, domain=(0.0, 1.0), key=True),
+    Metric("burden_concentration", "Burden concentration (HHI)", _RESPONSE,
+           "Herfindahl-Hirschman index of the capability states contributed over "
+           "the run (1 = one state bore every burden; NaN when nobody contributed).",
+           _OLSON + " (burden sharing); Herfindahl-Hirschman index",
+           "index", _burden, domain=(0.0, 1.0)),
+    Metric("vetoed_determinations", "Vetoed decisions per run", _INSTITUTION,
+           "Crises in which a veto blocked the determination or measures (count).",
+           "UN Charter Art. 27(3); the Security Council's veto list (UN Dag Hammarskjöld Library)",
+           "count", _vetoed),
+    Metric("ufp_sessions", "Uniting-for-Peace sessions per run", _INSTITUTION,
+           "Uniting-for-Peace (fallback) sessions convened (count).",
+           "UN General Assembly Resolution 377 (V), Uniting for Peace (1950)",
+           "count", _ufp),
+    Metric("selective_security_gap", "Selective-security gap", _INSTITUTION,
+           "Response rate when the aggressor holds or is protected by a veto "
+           "minus the rate otherwise (NaN unless both kinds of crisis occurred).",
+           _CLAUDE + " (the veto exempts the great powers and their clients)",
+           "index", _selective_gap, domain=(-1.0, 1.0), key=True),
+    Metric("capability_destroyed", "Capability destroyed (share of world)", _AGGRESSION,
+           "Capability destroyed in wars, as a share of world capability at the "
+           "time, summed over the run.", _NMC + "; capability as CINC shares",
+           "cumulative-share", _destroyed),
+    Metric("concentration", "Capability concentration (CON)", _POWER,
+           "Capability concentration CON (Singer, Bremer & Stuckey 1972) in the final year.",
+           _NMC + "; Ray & Singer (1973), Measuring the Concentration of Power in the "
+           "International System, Sociological Methods & Research 1(4)",
+           "index", _concentration, domain=(0.0, 1.0)),
+    Metric("polarity", "Polarity (poles)", _POWER,
+           "Number of poles in the final year: states holding at least 10% of capability.",
+           "Mansfield (1993), Concentration, Polarity, and the Distribution of Power, "
+           "International Studies Quarterly 37(1)", "count", _polarity),
+    Metric("final_credibility", "Final credibility", _INSTITUTION,
+           "The institution's learned credibility at the end of the run.",
+           "the model's credibility learning (docs/model.md)",
+           "index", _final_credibility, domain=(0.0, 1.0)),
+    Metric("mean_credibility", "Mean credibility", _INSTITUTION,
+           "The institution's credibility averaged over the years of the run.",
+           "the model's credibility learning (docs/model.md)",
+           "index", _mean_credibility, domain=(0.0, 1.0)),
+)}
+
+#: Metric name -> one-line definition (a view of :data:`REGISTRY`).
+METRICS: dict[str, str] = {n: m.definition for n, m in REGISTRY.items()}
+
+#: Metrics that count events in a run (integers) rather than rates.
+COUNT_METRICS = frozenset(n for n, m in REGISTRY.items() if m.kind == "count")
+
+#: The metrics a compact table shows first (the CLI and the report's plots).
+KEY_METRICS: tuple[str, ...] = tuple(n for n, m in REGISTRY.items() if m.key)
+
+#: Metric name -> label of tables and plots (a view of :data:`REGISTRY`).
+LABELS: dict[str, str] = {n: m.label for n, m in REGISTRY.items()}
+
+#: Report group -> its metrics, in the order of the registry (a view of :data:`REGISTRY`).
+GROUPS: dict[str, tuple[str, ...]] = {
+    g: tuple(n for n, m in REGISTRY.items() if m.group == g)
+    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER)}
+
+
+def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
                 deaths: int, final_capability: ArrayLike,
                 credibility: Sequence[float] | ArrayLike) -> dict[str, float]:
-    """Every metric of :data:`METRICS` for one run.
+    """Every metric of :data:`REGISTRY` for one run.
 
-    ``events`` are the run's crisis records (``CrisisResult.to_dict()`` plus ``year``,
-    ``in_scope``, ``aggressor_veto`` (aggressor holds or is protected by a veto) and
-    ``burden`` (state -> capability contributed)); ``state_years`` sums the living states over
-    the years; ``deterred`` counts deterred attempts; ``final_capability`` holds the living
-    states' capabilities in the last year; ``credibility`` is the yearly trajectory.
+    ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
+    ``state_years`` sums the living states over the years; ``deterred`` counts deterred
+    attempts; ``final_capability`` holds the living states' capabilities in the last year;
+    ``credibility`` is the yearly trajectory.
     """
-    n = len(events)
-    in_scope = [e for e in events if e.get("in_scope")]
-    responded = [_responded(e) for e in events]
-    obligated = sum(len(e.get("obligated") or ()) for e in events)
-    free = 0
-    for e in events:
-        acted = set(e.get("contributors") or ()) | set(e.get("sanctioners") or ())
-        free += sum(1 for s in (e.get("obligated") or ()) if s not in acted)
-    burden: dict[str, float] = {}
-    for e in events:
-        for state, amount in (e.get("burden") or {}).items():
-            burden[state] = burden.get(state, 0.0) + float(amount)
-    veto = [r for e, r in zip(events, responded, strict=True) if e.get("aggressor_veto")]
-    other = [r for e, r in zip(events, responded, strict=True) if not e.get("aggressor_veto")]
-    gap = (float(np.mean(veto)) - float(np.mean(other))) if veto and other else float("nan")
-    cred = np.asarray(credibility, dtype=float)
-    return {
-        "attempts_per_100": 100.0 * ratio(n, state_years),
-        "deterred_per_100": 100.0 * ratio(deterred, state_years),
-        "determination_rate": ratio(sum(bool(e.get("determined")) for e in in_scope), len(in_scope)),
-        "response_rate": ratio(sum(responded), n),
-        "effective_response_rate": ratio(sum(bool(e.get("effective")) for e in events), n),
-        "aggressor_success_rate": ratio(sum(bool(e.get("aggressor_won")) for e in events), n),
-        "state_deaths": float(deaths),
-        "coalition_size": ratio(sum(len(e.get("contributors") or ()) for e in events), n),
-        "free_riding_rate": ratio(free, obligated),
-        "burden_concentration": hhi(list(burden.values())),
-        "vetoed_determinations": float(sum(bool(e.get("vetoed")) for e in events)),
-        "ufp_sessions": float(sum(bool(e.get("ufp_session")) for e in events)),
-        "selective_security_gap": gap,
-        "capability_destroyed": float(sum(float(e.get("destroyed_share", 0.0) or 0.0)
-                                          for e in events)),
-        "concentration": concentration(final_capability),
-        "polarity": float(polarity(final_capability)),
-        "final_credibility": float(cred[-1]) if cred.size else float("nan"),
-        "mean_credibility": float(np.nanmean(cred)) if cred.size and np.isfinite(cred).any()
-        else float("nan"),
-    }
+    run = RunData(events=events, state_years=state_years, deterred=deterred, deaths=deaths,
+                  final_capability=final_capability, credibility=credibility)
+    return {name: m.function(run) for name, m in REGISTRY.items() if m.function is not None}
 
 
 def mean_ci(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float, int]:
@@ -181,3 +365,8 @@ def summarise(values_by_metric: Mapping[str, Iterable[float]], level: float = 0.
         m, lo, hi, k = mean_ci(list(vals), level)
         out[name] = {"mean": m, "ci_low": lo, "ci_high": hi, "n": float(k)}
     return out
+
+
+__all__ = ["COUNT_METRICS", "GROUPS", "KEY_METRICS", "KINDS", "LABELS", "METRICS", "REGISTRY",
+           "Metric", "RunData", "concentration", "hhi", "mean_ci", "polarity", "ratio",
+           "run_metrics", "summarise"]

@@ -1,0 +1,139 @@
+"""Ballots: the world's states named for the rule engine, and the votes they cast.
+
+Votes are turned into decisions by the real rule engine (:func:`foedus.evaluate_vote`), so
+vetoes, exclusions, abstention practice and Uniting-for-Peace fallbacks come from the charter
+data. Each state votes by the utility of condemning the aggressor
+(:func:`foedus.engine.behaviour.vote_utility`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...rules.charter import Charter
+from ...rules.states import is_state, states
+from ...rules.voting import Decision, evaluate_vote
+from ...world.world import World
+from ..behaviour import cast_votes, vote_utility
+from ..institution import Institution
+from .context import Crisis, FloatArray, state_index
+
+
+def _charter_codes(ch: Charter) -> set[str]:
+    """Every state code a charter mentions (so aliases never collide with them)."""
+    out: set[str] = set()
+    if isinstance(ch.membership.members, list):
+        out.update(ch.membership.members)
+    for b in ch.bodies:
+        out.update(b.permanent)
+        out.update(h.holder for h in b.seat_holders)
+        for r in b.rules.values():
+            if isinstance(r.veto, list):
+                out.update(r.veto)
+    return out
+
+
+class Ballots:
+    """Names the world's states for :func:`evaluate_vote` and runs the charter's votes.
+
+    In data worlds every state votes under its own COW code. In synthetic worlds permanent
+    seat holders vote under their seat's code and the others under spare COW codes not named
+    by the charter (the parties first, so that they can be excluded); states beyond the
+    registry vote anonymously (counts). Reasons are translated back to the world's codes.
+    """
+
+    def __init__(self, inst: Institution, world: World, a: int, t: int) -> None:
+        self.inst, self.world, self.a, self.t = inst, world, a, t
+        ch = inst.charter
+        names: dict[int, str] = {}
+        if inst.synthetic:
+            for body in ch.bodies:
+                for code, i in zip(inst.seat_codes[body.id], inst.permanent[body.id], strict=True):
+                    if i >= 0:
+                        names.setdefault(int(i), code)
+        else:
+            for i, c in enumerate(world.codes):
+                if is_state(c):
+                    names[i] = c
+        taken = _charter_codes(ch) | set(names.values()) | set(world.codes)
+        spare = [s.abb for s in states() if s.abb not in taken]
+        # the parties first (they must be named to be excluded), then the others while the
+        # registry lasts; whoever is left over votes anonymously
+        order = [a, t, *(i for i in range(world.n) if i not in (a, t))]
+        for i in order:
+            if i not in names and spare:
+                names[i] = spare.pop(0)
+        self.names = names
+        self.back = {c: world.codes[i] for i, c in names.items()}
+        self._derived: Charter | None = None
+
+    def charter_for(self, composition: str) -> Charter:
+        """The charter for a vote; all-members bodies count the members in this world."""
+        ch = self.inst.charter
+        if composition != "all-members" or not isinstance(ch.membership.members, list):
+            return ch
+        if self._derived is None:
+            mem = ch.membership.model_copy(update={"members": "universal"})
+            self._derived = ch.model_copy(update={"membership": mem})
+        return self._derived
+
+    def rename(self, text: str) -> str:
+        """Replace seat codes and aliases by world codes in a synthetic world's reason."""
+        if not self.inst.synthetic or not self.back:
+            return text
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, self.back)) + r")\b")
+        return pattern.sub(lambda m: self.back[m.group(1)], text)
+
+    def vote(self, body_id: str, question: str, cast: NDArray[np.str_],
+             with_fallback: bool) -> tuple[Decision | None, dict[str, str]]:
+        """Run one vote of ``body_id``; returns the decision and the votes by world code."""
+        inst, world = self.inst, self.world
+        body = inst.charter.body(body_id)
+        seats = inst.seats[body_id]
+        held = seats[seats >= 0]
+        present = held[world.alive[held]]
+        by_code = {world.codes[i]: str(cast[i]) for i in present}
+        if present.size == 0:
+            return None, by_code
+        lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
+        counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
+        for i in held:
+            v = str(cast[i]) if world.alive[i] else "absent"
+            name = self.names.get(int(i))
+            if name is None:
+                counts[v] += 1
+            else:
+                lists[v].append(name)
+        if body.composition == "fixed":
+            for code, i in zip(inst.seat_codes[body_id], inst.permanent[body_id], strict=True):
+                if i < 0:
+                    lists["absent"].append(code)
+        kw: dict[str, Any] = {}
+        if body.composition == "all-members":
+            kw["seats"] = int(held.size)
+        dec = evaluate_vote(self.charter_for(body.composition), body_id, question,
+                            yes=lists["yes"], no=lists["no"], abstain=lists["abstain"],
+                            absent=lists["absent"], counts={k: c for k, c in counts.items() if c},
+                            parties=[self.names[self.a], self.names[self.t]],
+                            aggressor=self.names[self.a], on=inst.on,
+                            with_fallback=with_fallback, **kw)
+        return dec, by_code
+
+
+def cast_ballots(c: Crisis, belief: FloatArray, fear: FloatArray,
+                 absent: Iterable[str]) -> NDArray[np.str_]:
+    """Every state's vote on condemning the aggressor; ``absent`` states boycott every vote."""
+    world = c.world
+    util = vote_utility(belief, world.affinity[:, c.t], world.affinity[:, c.a], fear, c.beh)
+    cast = cast_votes(util, c.beh)
+    for code in absent:
+        cast[state_index(world, code)] = "absent"
+    return cast
+
+
+__all__ = ["Ballots", "cast_ballots"]

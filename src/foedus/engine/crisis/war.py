@@ -1,0 +1,108 @@
+"""War: the two sides fight (a contest success function), lose capability, and the loser may die.
+
+The aggressor's side (the aggressor and those who join it) fights the target's (the target if
+self-defence is allowed, and the contributors) when anybody resists. The defenders win with
+``E_d^g / (E_d^g + E_a^g)`` (:func:`foedus.engine.contest.contest_success`); each side loses
+``war_loss`` times the other side's share of the total strength, in proportion to how much of
+its capability it brought. A winning aggressor takes ``spoils`` of the target's capability,
+and a target pushed below the viability floor may be conquered (state death; Fazal 2007).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..contest import contest_success
+from .context import Crisis, FloatArray
+from .response import Response
+from .result import TraceEntry
+
+#: The source the war's trace line cites.
+CSF_SOURCE = "contest success function (Tullock 1980; Hirshleifer 1989)"
+
+
+def fight(c: Crisis, r: Response) -> float:
+    """Play the war; returns the defenders' chance of winning (0 when nobody resisted)."""
+    world, beh, res = c.world, c.beh, c.res
+    gamma = float(beh.gamma)
+    e_a = r.e_a_own + float(r.at_t[r.joiners].sum())
+    e_d = r.e_t + float(r.at_t[r.contributors].sum())
+    res.strength_aggressor, res.strength_defenders = e_a, e_d
+    side_a = r.joiners.copy()
+    side_a[c.a] = True
+    side_d = r.contributors.copy()
+    side_d[c.t] = bool(c.charter.self_defence.allowed)
+    cap = world.capability.astype(float).copy()
+    war = bool(side_d.any())
+    res.war = war
+    p_def = contest_success(e_d, e_a, gamma) if war else 0.0
+    res.p_defender_win = p_def
+    draw = float(c.rng.random())
+    res.aggressor_won = not (war and draw < p_def)
+    res.effective = bool((r.contributors.any() or r.sanctioners.any()) and e_d >= e_a)
+    destroyed = 0.0
+    if war:
+        cap, destroyed = _losses(c, r, cap, side_a, side_d, e_a, e_d)
+    transferred = _spoils(c, cap) if res.aggressor_won else 0.0
+    world.capability[:] = cap
+    res.capability_destroyed, res.capability_transferred = destroyed, transferred
+    res.capability_after = float(world.capability.sum())
+    _record(c, r, war, e_a, e_d, p_def)
+    return p_def
+
+
+def _losses(c: Crisis, r: Response, cap: FloatArray, side_a: np.ndarray, side_d: np.ndarray,
+            e_a: float, e_d: float) -> tuple[FloatArray, float]:
+    """Each side loses ``war_loss`` x the other's share of the strength, in proportion to the
+    part of its capability it brought to the target; returns capabilities and the loss."""
+    tot = e_a + e_d
+    frac_a = float(c.beh.war_loss) * (e_d / tot if tot > 0 else 0.0)
+    frac_d = float(c.beh.war_loss) * (e_a / tot if tot > 0 else 0.0)
+    at_t = r.at_t
+    with np.errstate(divide="ignore", invalid="ignore"):
+        involve = np.where(cap > 0, np.minimum(1.0, at_t / np.where(cap > 0, cap, 1.0)), 0.0)
+    loss = np.where(side_a, frac_a, 0.0) + np.where(side_d, frac_d, 0.0)
+    lost = loss * involve * cap
+    return cap - lost, float(lost.sum())
+
+
+def _spoils(c: Crisis, cap: FloatArray) -> float:
+    """The winning aggressor takes ``spoils`` of the target's capability and, below the
+    viability floor, may conquer it (the target ceases to exist). ``cap`` is changed in place;
+    returns the capability transferred."""
+    beh, a, t = c.beh, c.a, c.t
+    cap_t_before = float(c.world.capability[t])
+    take = float(beh.spoils) * cap[t]
+    cap[t] -= take
+    cap[a] += take
+    transferred = take
+    below_floor = cap[t] <= float(beh.viability_floor) * cap_t_before
+    if below_floor and float(c.rng.random()) < float(beh.conquest_probability):
+        rest = float(cap[t])
+        cap[a] += rest
+        cap[t] = 0.0
+        transferred += rest
+        c.world.alive[t] = False
+        c.res.target_died = True
+    return float(transferred)
+
+
+def _record(c: Crisis, r: Response, war: bool, e_a: float, e_d: float, p_def: float) -> None:
+    """The war's trace line."""
+    res, A, T = c.res, c.A, c.T
+    destroyed, transferred = res.capability_destroyed, res.capability_transferred
+    died = res.target_died
+    if war:
+        eff = float(c.beh.sanction_effect)
+        outcome = f"{A} wins" if res.aggressor_won else f"{T} and its defenders win"
+        c.trace.append(TraceEntry(
+            "war", f"strength {A} side {e_a:.4g} against {e_d:.4g} (sanctions cut {A}'s by "
+            f"{100 * eff * r.sanction_share:.0f}%); P(defenders win) = {p_def:.2f}; {outcome}; "
+            f"capability destroyed {destroyed:.4g}, transferred {transferred:.4g}"
+            + (f"; {T} ceases to exist" if died else ""), CSF_SOURCE))
+    else:
+        c.trace.append(TraceEntry("war", f"{T} does not resist; {A} takes {transferred:.4g}"
+                                  + (f" and {T} ceases to exist" if died else ""), ""))
+
+
+__all__ = ["CSF_SOURCE", "fight"]
