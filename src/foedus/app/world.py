@@ -55,7 +55,7 @@ def simulate_run(kind: str, seed: int, n_states: int, year: int, data_dir: str |
     """The crises of one seeded run (``foedus.simulate``), as event dictionaries."""
     world = load_world(kind, seed, n_states, year, data_dir).copy()
     res = foedus.simulate(charter, world=world, years=years, rng=np.random.SeedSequence(seed))
-    return list(res.events)
+    return [e.to_dict() for e in res.events]
 
 
 def crises_of_year(events: list[dict[str, Any]], year: int) -> list[dict[str, Any]]:

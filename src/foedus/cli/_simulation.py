@@ -186,7 +186,8 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
         import pandas as pd
 
         res.series.to_csv(folder / "series.csv", index=False)
-        flat = [{k: (json.dumps(v) if isinstance(v, list | dict) else v) for k, v in e.items()}
+        flat = [{k: (json.dumps(v) if isinstance(v, list | dict) else v)
+                 for k, v in e.to_dict().items()}
                 for e in res.events]
         pd.DataFrame(flat).to_csv(folder / "events.csv", index=False)
         d = res.to_dict()
@@ -201,17 +202,16 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
     for col in ("year", "aggressor", "target", "in scope", "decision", "response", "outcome"):
         log.add_column(col, overflow="fold")
     for e in res.events:
-        decision = ("vetoed (" + ", ".join(e.get("vetoed_by") or []) + ")" if e.get("vetoed")
-                    else "determined" if e.get("determined") else "–")
-        if e.get("ufp_session"):
+        decision = ("vetoed (" + ", ".join(e.vetoed_by) + ")" if e.vetoed
+                    else "determined" if e.determined else "–")
+        if e.ufp_session:
             decision += "; Uniting for Peace"
-        response = (f"{len(e.get('contributors') or [])} fight, "
-                    f"{len(e.get('sanctioners') or [])} sanction")
-        outcome = ("aggressor wins" if e.get("aggressor_won") else "defenders win")
-        if e.get("target_died"):
-            outcome += f"; {e.get('target')} dies"
-        log.add_row(str(e.get("year")), str(e.get("aggressor")), str(e.get("target")),
-                    "yes" if e.get("in_scope") else "no", decision, response, outcome)
+        response = f"{len(e.contributors)} fight, {len(e.sanctioners)} sanction"
+        outcome = "aggressor wins" if e.aggressor_won else "defenders win"
+        if e.target_died:
+            outcome += f"; {e.target} dies"
+        log.add_row(str(e.year), str(e.aggressor), str(e.target),
+                    "yes" if e.in_scope else "no", decision, response, outcome)
     console.print(log)
     mt = Table(title="Metrics", header_style="bold", show_lines=False)
     mt.add_column("metric")

@@ -10,7 +10,6 @@ or is protected by a veto, who bore the burden, the share of world capability de
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -155,32 +154,6 @@ class CrisisEvent:
         return {name: _plain(getattr(self, name)) for name in _FIELDS}
 
     # -- compatibility shim: dictionary-style reading ------------------------------------------
-    # TEMPORARY, for readers outside the engine that still use ``e.get(key)``, ``e[key]``,
-    # ``key in e`` or ``e.items()`` (experiments/compare.py, cli/_simulation.py). Remove once
-    # they read attributes (see the key -> attribute table in the engine's change notes).
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Deprecated: ``getattr(event, key)`` (compatibility shim, to be removed)."""
-        return _plain(getattr(self, key)) if key in _FIELD_SET else default
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in _FIELD_SET:
-            raise KeyError(key)
-        return _plain(getattr(self, key))
-
-    def __contains__(self, key: object) -> bool:
-        return key in _FIELD_SET
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_FIELDS)
-
-    def keys(self) -> tuple[str, ...]:
-        """Deprecated: the field names (compatibility shim, to be removed)."""
-        return _FIELDS
-
-    def items(self) -> Iterator[tuple[str, Any]]:
-        """Deprecated: ``to_dict().items()`` (compatibility shim, to be removed)."""
-        return iter(self.to_dict().items())
 
 
 def _plain(v: Any) -> Any:

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.events import CrisisEvent
+
 #: Columns of the crisis log a run keeps (one row per crisis; the store's ``events`` table).
 CRISIS_LOG = {"year": "int", "aggressor": "str", "target": "str", "in_scope": "bool",
               "determined": "bool", "vetoed": "bool", "ufp_session": "bool", "sanctions": "bool",
@@ -16,18 +18,16 @@ CRISIS_LOG = {"year": "int", "aggressor": "str", "target": "str", "in_scope": "b
               "aggressor_veto": "bool"}
 
 
-def crisis_log(events: Sequence[Any]) -> list[dict[str, Any]]:
+def crisis_log(events: Sequence[CrisisEvent]) -> list[dict[str, Any]]:
     """A run's crises as compact rows with the :data:`CRISIS_LOG` columns."""
-    return [{
-        "year": e.get("year"), "aggressor": e.get("aggressor"), "target": e.get("target"),
-        "in_scope": bool(e.get("in_scope")), "determined": bool(e.get("determined")),
-        "vetoed": bool(e.get("vetoed")), "ufp_session": bool(e.get("ufp_session")),
-        "sanctions": bool(e.get("sanctions")),
-        "responded": bool(e.get("contributors") or e.get("sanctioners")),
-        "coalition_size": len(e.get("contributors") or ()),
-        "obligated": len(e.get("obligated") or ()), "effective": bool(e.get("effective")),
-        "aggressor_won": bool(e.get("aggressor_won")), "target_died": bool(e.get("target_died")),
-        "aggressor_veto": bool(e.get("aggressor_veto"))} for e in events]
+    return [{"year": e.year, "aggressor": e.aggressor, "target": e.target,
+             "in_scope": bool(e.in_scope), "determined": bool(e.determined),
+             "vetoed": bool(e.vetoed), "ufp_session": bool(e.ufp_session),
+             "sanctions": bool(e.sanctions), "responded": bool(e.responded),
+             "coalition_size": len(e.contributors), "obligated": len(e.obligated),
+             "effective": bool(e.effective), "aggressor_won": bool(e.aggressor_won),
+             "target_died": bool(e.target_died), "aggressor_veto": bool(e.aggressor_veto)}
+            for e in events]
 
 
 def series_payload(series: Any) -> dict[str, Any] | None:
