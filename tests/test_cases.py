@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 import foedus
-from foedus.history.case import (
+from foedus.cli import main
+from foedus.history import (
     ALIGNMENTS,
     builtin_case_ids,
     load_case,
@@ -20,7 +21,6 @@ from foedus.history.case import (
     predict,
     replay,
 )
-from foedus.cli import main
 
 CASES = [
     "abyssinia-1935", "csto-2022", "korea-1950", "kuwait-1990", "manchuria-1931", "nato-2001",

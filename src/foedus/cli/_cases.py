@@ -9,7 +9,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..history.case import (
+from .._errors import InputError
+from ..history import (
     Case,
     DecisionReplay,
     Replay,
@@ -18,7 +19,6 @@ from ..history.case import (
     predict,
     replay,
 )
-from .._errors import InputError
 from ._common import console, emit_json, fail, handle_errors, json_option
 
 _VOTE_ORDER = ("yes", "no", "abstain", "absent")

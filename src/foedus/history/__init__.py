@@ -1,0 +1,46 @@
+"""The historical case library: the record as it happened, replayed through the rules.
+
+- :mod:`.case`: the case schema (sources, parties, bodies on the day, decisions) and loading;
+- :mod:`.record`: the recorded ballot, the seat holders on the day, and :func:`check_case`;
+- :mod:`.replay`: :func:`replay` of the record, vote changes and other charters ("what if");
+- :mod:`.predict`: :func:`predict`, the behavioural model's votes scored against the record.
+"""
+
+from __future__ import annotations
+
+from .case import (
+    ALIGNMENTS,
+    Case,
+    CaseDecision,
+    builtin_case_ids,
+    builtin_cases,
+    case_from_dict,
+    load_case,
+    parse_tally,
+)
+from .predict import DecisionPrediction, Prediction, VotePrediction, predict
+from .record import check_case
+from .replay import DecisionReplay, Replay, VoteChange, WhatIf, load_what_if, parse_change, replay
+
+__all__ = [
+    "ALIGNMENTS",
+    "Case",
+    "CaseDecision",
+    "DecisionPrediction",
+    "DecisionReplay",
+    "Prediction",
+    "Replay",
+    "VoteChange",
+    "VotePrediction",
+    "WhatIf",
+    "builtin_case_ids",
+    "builtin_cases",
+    "case_from_dict",
+    "check_case",
+    "load_case",
+    "load_what_if",
+    "parse_change",
+    "parse_tally",
+    "predict",
+    "replay",
+]
