@@ -9,9 +9,9 @@ from typing import Any
 import click
 from rich.table import Table
 
-from ..rules.charter import builtin_charters, load_charter
-from ..rules.describe import compare_institutions, describe_charter
 from .._errors import InputError
+from ..rules.charter import builtin_charters, charter_toml, load_charter
+from ..rules.describe import compare_institutions, describe_charter
 from ..rules.states import states as all_states
 from ..rules.voting import evaluate_vote, voting_power
 from ._common import console, emit_json, fail, handle_errors, json_option, split_list
@@ -42,10 +42,20 @@ def charter_group() -> None:
 
 @charter_group.command("show")
 @click.argument("charter")
+@click.option("--resolved", is_flag=True, help="Print the whole charter as TOML, with every "
+              "field it inherits through `extends` filled in.")
 @json_option
 @handle_errors
-def charter_show(charter: str, as_json: bool) -> None:
+def charter_show(charter: str, resolved: bool, as_json: bool) -> None:
     """A readable summary of bodies, rules and obligations with their articles."""
+    if resolved:
+        ch = load_charter(charter)
+        if as_json:
+            emit_json(ch.model_dump(mode="json", exclude_none=True)
+                      | {"lineage": list(ch.lineage)})
+        else:
+            click.echo(charter_toml(ch), nl=False)
+        return
     d = describe_charter(charter)
     if as_json:
         emit_json(d)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from .._errors import FoedusError, InputError, UnknownNameError
-from ..rules.charter import Body, Charter, load_charter, read_toml, validation_problems
+from ..rules.charter import Body, Charter, load_charter, read_toml, reform_onto, validation_problems
 from ..rules.describe import describe_rule
 from ..rules.states import resolve_state
 from ..rules.voting import Decision, Vote
@@ -274,7 +274,8 @@ def replay(case: str | Path | Case, *, changes: Iterable[str | VoteChange] | Non
     new = load_charter(charter) if charter is not None else base
     counterfactual = bool(parsed) or (charter is not None and new.id != base.id)
     if counterfactual and new.id != base.id:
-        notes += check_charter_fits(c, base, new)
+        new, fit_notes = charter_for_case(c, base, new)
+        notes += fit_notes
     if parsed:
         star = any(p.decision == "*" for p in parsed)
         notes.append("changes: " + ", ".join(str(p) for p in parsed)
@@ -297,9 +298,33 @@ def _check_change_ids(c: Case, parsed: Sequence[VoteChange]) -> None:
                                    [d.id for d in c.decisions])
 
 
-def check_charter_fits(c: Case, base: Charter, new: Charter) -> list[str]:
-    """Refuse a charter whose bodies and rules cannot take the case's votes; notes otherwise."""
-    notes: list[str] = []
+def charter_for_case(c: Case, base: Charter, new: Charter) -> tuple[Charter, list[str]]:
+    """The charter to replay ``c`` under instead of ``base``, and notes on how it was chosen.
+
+    A charter whose bodies fit the seats of the day is used as it is. A reform (``reform =
+    true``) whose Council does not fit is laid over the case's own charter, the one of its era
+    (:func:`foedus.rules.charter.reform_onto`): a no-veto Council of 1950 keeps 7 of 11. Any
+    other charter that does not fit is refused, naming the charters that do.
+    """
+    _check_bodies_and_rules(c, new)
+    if not _misfits(c, base, new):
+        return new, []
+    if new.reform:
+        try:
+            onto = reform_onto(new, base)
+        except FoedusError:
+            onto = None
+        if onto is not None and not _misfits(c, base, onto):
+            return onto, [f"{new.id} is a reform of {new.lineage[0]}; laid over {base.id}, the "
+                          f"charter of the day, it changes what the reform changes and keeps "
+                          f"{base.id}'s seats and votes ({_seats_text(base, c)})"]
+    raise FoedusError(f"charter {new.id!r} does not fit the bodies of case {c.id!r}: "
+                      f"{'; '.join(_misfits(c, base, new))}. Give a charter of that era "
+                      f"({', '.join(_fitting(c, base)) or base.id}), or a reform "
+                      "(reform = true) that can be laid over it")
+
+
+def _check_bodies_and_rules(c: Case, new: Charter) -> None:
     for d in c.decisions:
         if d.body not in [b.id for b in new.bodies]:
             raise FoedusError(f"charter {new.id!r} has no body {d.body!r} (used by "
@@ -309,14 +334,31 @@ def check_charter_fits(c: Case, base: Charter, new: Charter) -> list[str]:
             raise FoedusError(f"body {d.body!r} of charter {new.id!r} has no rule for "
                               f"{d.question!r} (decision {d.id}); rules: "
                               f"{', '.join(new.body(d.body).rules)}")
-    for cb in c.bodies:
-        nb = next((b for b in new.bodies if b.id == cb.id), None)
-        ob = next((b for b in base.bodies if b.id == cb.id), None)
-        if nb and ob and nb.composition == "fixed" and nb.seats != ob.seats:
-            notes.append(f"{new.id}'s {nb.name} has {nb.seats} seats, {base.id}'s "
-                         f"{ob.seats}: the seat holders on the day are kept and "
-                         f"{new.id}'s rules applied to them")
-    return notes
+
+
+def _misfits(c: Case, base: Charter, new: Charter) -> list[str]:
+    """Why the fixed bodies of ``new`` do not fit the seats the case's votes were cast in."""
+    out: list[str] = []
+    for body_id in dict.fromkeys(d.body for d in c.decisions):
+        ob, nb = base.body(body_id), new.body(body_id)
+        if ob.composition == "fixed" and (nb.composition != "fixed" or nb.seats != ob.seats):
+            out.append(f"its {nb.name} has {nb.seats or 'all members as'} seats, the "
+                       f"{ob.name} of the case had {ob.seats} ({base.id})")
+    return out
+
+
+def _seats_text(base: Charter, c: Case) -> str:
+    fixed = [base.body(b) for b in dict.fromkeys(d.body for d in c.decisions)
+             if base.body(b).composition == "fixed"]
+    return ", ".join(f"{b.name} of {b.seats}" for b in fixed) or "all-members bodies"
+
+
+def _fitting(c: Case, base: Charter) -> list[str]:
+    from ..rules.charter import builtin_charters, family_root
+
+    return [ch.id for ch in builtin_charters() if family_root(ch) == family_root(base)
+            and not ch.reform and all(b.id in [x.id for x in ch.bodies] for b in base.bodies)
+            and not _misfits(c, base, ch)]
 
 
 def _replay_decision(c: Case, base: Charter, rule_charter: Charter, d: CaseDecision,
@@ -426,7 +468,7 @@ __all__ = [
     "Replay",
     "VoteChange",
     "WhatIf",
-    "check_charter_fits",
+    "charter_for_case",
     "load_what_if",
     "parse_change",
     "replay",

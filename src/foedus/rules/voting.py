@@ -14,8 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from .charter import Body, Charter, DecisionRule, load_charter
 from .._errors import FoedusError, UnknownNameError
+from .charter import Body, Charter, DecisionRule, load_charter
 from .states import resolve_state
 
 
