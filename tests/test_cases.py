@@ -324,14 +324,37 @@ def test_the_worked_example_in_the_docs_is_valid(runner: CliRunner, tmp_path: Pa
 
 
 @pytest.mark.parametrize("case_id", CASES)
-def test_predict_scores_every_named_present_vote(case_id: str) -> None:
+def test_predict_scores_only_what_it_predicted(case_id: str) -> None:
     p = predict(case_id)
     assert p.accuracy is not None and 0 <= p.accuracy <= 1
     assert p.baseline_accuracy is not None
     for d in p.decisions:
-        assert all(v.recorded != "absent" for v in d.votes)
-        assert all(v.predicted in ("yes", "no", "abstain") for v in d.votes)
+        assert all(v.predicted in ("yes", "no", "abstain") for v in d.votes)  # never absent
+        if d.outcome_scored:  # an outcome is scored only from predicted votes
+            assert d.votes and d.predicted_outcome is not None and not d.why_not
+        else:
+            assert d.outcome_correct is None
+    m = p.confusion()
+    assert sum(sum(r.values()) for r in m.values()) == len(p.votes)
     json.dumps(p.to_dict())
+
+
+def test_predict_does_not_score_outcomes_copied_from_anonymous_tallies() -> None:
+    p = predict("ukraine-2022")
+    ga = next(d for d in p.decisions if d.id == "A/RES/ES-11/1")
+    assert not ga.outcome_scored and "anonymous" in ga.why_not
+    korea = predict("korea-1950")
+    s82 = korea.decisions[0]  # the USSR's absence is predicted too (as a vote): a miss
+    assert any(v.state == "RUS" and v.recorded == "absent" for v in s82.votes)
+
+
+def test_predict_models_abstention_on_coercion() -> None:
+    from foedus.history.predict import AbstentionModel
+
+    none = predict("kuwait-1990", abstention=AbstentionModel(coercion_cost=0.0))
+    some = predict("kuwait-1990")
+    n_abst = [sum(v.predicted == "abstain" for v in x.votes) for x in (none, some)]
+    assert n_abst[0] <= n_abst[1]
 
 
 def test_predict_uses_alignments_and_the_parties() -> None:
@@ -361,6 +384,9 @@ def test_predict_accepts_behaviour_parameters() -> None:
 def test_cli_predict(runner: CliRunner) -> None:
     res = runner.invoke(main, ["case", "predict", "korea-1950"])
     assert res.exit_code == 0, res.output
-    assert "Overall" in res.output and "baseline" in res.output
+    assert "Confusion matrix" in res.output and "baseline" in res.output
     data = json.loads(runner.invoke(main, ["case", "predict", "korea-1950", "--json"]).output)
-    assert data["n_votes"] == 40 and 0 <= data["accuracy"] <= 1
+    assert data["n_votes"] == 45 and 0 <= data["accuracy"] <= 1
+    assert set(data["confusion"]) == {"yes", "no", "abstain", "absent"}
+    res = runner.invoke(main, ["case", "predict", "all"])
+    assert res.exit_code == 0 and "Confusion matrix" in res.output and "all-yes" in res.output
