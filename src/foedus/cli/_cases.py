@@ -11,13 +11,19 @@ from rich.table import Table
 
 from foedus import InputError
 from foedus.history import (
+    CLASSES,
     Case,
     DecisionReplay,
+    Prediction,
     Replay,
     builtin_cases,
+    class_scores,
+    confusion,
     load_case,
     predict,
+    predict_all,
     replay,
+    scores_by_group,
 )
 
 from ._common import console, emit_json, fail, handle_errors, json_option
@@ -307,28 +313,43 @@ def case_check(file: str, as_json: bool) -> None:
 @json_option
 @handle_errors
 def case_predict(case: str, as_json: bool) -> None:
-    """Predict each member's vote with the behavioural model and score it against the record."""
-    p = predict(case)
+    """Predict each member's vote with the behavioural model and score it against the record.
+
+    CASE is a case id or file, or `all` for every built-in case with the scores per body and
+    era against the all-yes baseline.
+    """
+    preds = predict_all() if case == "all" else [predict(case)]
     if as_json:
-        emit_json(p.to_dict())
+        emit_json(preds[0].to_dict() if case != "all" else {
+            "cases": [p.to_dict() for p in preds],
+            "confusion": confusion([v for p in preds for v in p.votes]),
+            "classes": class_scores([v for p in preds for v in p.votes]),
+            "groups": [s.to_dict() for s in scores_by_group(preds)]})
         return
-    c = load_case(case)
+    if case != "all":
+        _print_prediction(preds[0])
+    votes = [v for p in preds for v in p.votes]
+    _print_confusion(votes)
+    _print_groups(preds)
+    console.print("[dim]Alignments are a coarse, sourced proxy for affinity; abstention is "
+                  "modelled, absence is not (docs/cases.md).[/]")
+
+
+def _print_prediction(p: Prediction) -> None:
+    c = load_case(p.case)
     console.print(f"[bold]Predicted votes: {escape(c.title)}[/] ({c.id})")
     for n in p.notes:
         console.print(f"[dim]{escape(n)}[/]")
     table = Table(show_lines=False)
-    for col in ("date", "decision", "votes scored", "accuracy", "predicted tally",
+    for col in ("date", "decision", "votes predicted", "accuracy", "predicted tally",
                 "recorded tally", "predicted outcome", "recorded outcome"):
         table.add_column(col, overflow="fold")
     for d in p.decisions:
-        if not d.scored:
-            table.add_row(_date(d.date), escape(d.id), "not scored (neutral)", "—", "—",
-                          d.recorded_tally or "—", "—", d.recorded_outcome)
-            continue
         acc = "—" if d.accuracy is None else f"{d.accuracy:.0%}"
+        pred = d.predicted_outcome or f"not scored ({d.why_not})"
+        rec = d.recorded_outcome + ("" if d.outcome_correct is not False else " ✗")
         table.add_row(_date(d.date), escape(d.id), str(len(d.votes)), acc, d.predicted_tally,
-                      d.recorded_tally or "—", d.predicted_outcome,
-                      d.recorded_outcome + ("" if d.outcome_correct else " ✗"))
+                      d.recorded_tally or "—", escape(pred), rec)
     console.print(table)
     wrong = [v for v in p.votes if not v.correct]
     if wrong:
@@ -336,14 +357,33 @@ def case_predict(case: str, as_json: bool) -> None:
         for v in wrong:
             console.print(f"  {escape(v.decision)} {v.state}: {v.predicted} / {v.recorded}; "
                           f"{v.alignment}; {v.utility:+.2f}")
-    acc = "—" if p.accuracy is None else f"{p.accuracy:.0%}"
-    oacc = "—" if p.outcome_accuracy is None else f"{p.outcome_accuracy:.0%}"
-    console.print(f"\n[bold]Overall[/]: {acc} of {len(p.votes)} named votes predicted "
-                  f"correctly; outcomes right in {oacc} of {len(p.scored)} scored decisions.")
-    if p.baseline_accuracy is not None:
-        console.print(f"Naive baseline (every member votes yes): {p.baseline_accuracy:.0%}.")
-    console.print("[dim]Alignments are a coarse, sourced proxy for affinity; absent members "
-                  "are taken from the record, not predicted (docs/cases.md).[/]")
+
+
+def _print_confusion(votes: list[Any]) -> None:
+    m = confusion(votes)
+    table = Table(title=f"Confusion matrix: {len(votes)} predicted votes (rows: recorded)")
+    table.add_column("recorded \\ predicted")
+    for c in CLASSES:
+        table.add_column(c, justify="right")
+    table.add_column("recall", justify="right")
+    scores = class_scores(votes)
+    for r in CLASSES:
+        rec = scores[r]["recall"]
+        table.add_row(r, *(str(m[r][c]) for c in CLASSES),
+                      "—" if rec is None else f"{rec:.0%}")
+    console.print(table)
+
+
+def _print_groups(preds: list[Prediction]) -> None:
+    table = Table(title="Accuracy against the all-yes baseline, per body and era")
+    for col in ("body · era", "votes", "accuracy", "all-yes baseline", "outcomes right"):
+        table.add_column(col, overflow="fold")
+    for s in scores_by_group(preds):
+        table.add_row(escape(s.group), str(s.votes),
+                      "—" if s.accuracy is None else f"{s.accuracy:.0%}",
+                      "—" if s.baseline is None else f"{s.baseline:.0%}",
+                      f"{s.outcomes_right} of {s.outcomes}")
+    console.print(table)
 
 
 def register(main: click.Group) -> None:

@@ -12,6 +12,7 @@ from rich.table import Table
 from foedus import InputError
 from foedus.rules import (
     builtin_charters,
+    charter_toml,
     compare_institutions,
     describe_charter,
     evaluate_vote,
@@ -48,10 +49,20 @@ def charter_group() -> None:
 
 @charter_group.command("show")
 @click.argument("charter")
+@click.option("--resolved", is_flag=True, help="Print the whole charter as TOML, with every "
+              "field it inherits through `extends` filled in.")
 @json_option
 @handle_errors
-def charter_show(charter: str, as_json: bool) -> None:
+def charter_show(charter: str, resolved: bool, as_json: bool) -> None:
     """A readable summary of bodies, rules and obligations with their articles."""
+    if resolved:
+        ch = load_charter(charter)
+        if as_json:
+            emit_json(ch.model_dump(mode="json", exclude_none=True)
+                      | {"lineage": list(ch.lineage)})
+        else:
+            click.echo(charter_toml(ch), nl=False)
+        return
     d = describe_charter(charter)
     if as_json:
         emit_json(d)

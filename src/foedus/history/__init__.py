@@ -1,21 +1,66 @@
-"""``foedus.history``: recorded crises as data — the case schema, the record, replay through
-the rules with what-ifs, and prediction of the votes. Built-in cases live in ``history/cases``."""
+"""The historical case library: the record as it happened, replayed through the rules.
+
+- :mod:`.case`: the case schema (sources, parties, bodies on the day, decisions) and loading;
+- :mod:`.record`: the recorded ballot, the seat holders on the day, and :func:`check_case`;
+- :mod:`.replay`: :func:`replay` of the record, vote changes and other charters ("what if");
+- :mod:`.predict`: :func:`predict`, the behavioural model's votes scored against the record.
+"""
+
+from __future__ import annotations
 
 from .._public import publish
 from .case import (
+    ALIGNMENTS,
     Case,
-    DecisionReplay,
-    Prediction,
-    Replay,
+    CaseDecision,
     builtin_case_ids,
     builtin_cases,
+    case_from_dict,
     load_case,
-    parse_change,
-    predict,
-    replay,
+    parse_tally,
 )
+from .predict import (
+    CLASSES,
+    AbstentionModel,
+    DecisionPrediction,
+    Prediction,
+    VotePrediction,
+    class_scores,
+    confusion,
+    predict,
+    predict_all,
+    scores_by_group,
+)
+from .record import check_case
+from .replay import DecisionReplay, Replay, VoteChange, WhatIf, load_what_if, parse_change, replay
 
-__all__ = ["Case", "DecisionReplay", "Prediction", "Replay", "builtin_case_ids", "builtin_cases", "load_case",
-           "parse_change", "predict", "replay"]
+__all__ = [
+    "ALIGNMENTS",
+    "CLASSES",
+    "AbstentionModel",
+    "Case",
+    "CaseDecision",
+    "DecisionPrediction",
+    "DecisionReplay",
+    "Prediction",
+    "Replay",
+    "VoteChange",
+    "VotePrediction",
+    "WhatIf",
+    "builtin_case_ids",
+    "builtin_cases",
+    "case_from_dict",
+    "check_case",
+    "class_scores",
+    "confusion",
+    "load_case",
+    "load_what_if",
+    "parse_change",
+    "parse_tally",
+    "predict",
+    "predict_all",
+    "replay",
+    "scores_by_group",
+]
 
 publish(__name__, globals(), __all__)

@@ -16,6 +16,7 @@ from .charter import (
     builtin_charter_ids,
     builtin_charters,
     charter_from_dict,
+    charter_toml,
     load_charter,
 )
 from .describe import compare_institutions, describe_charter, describe_rule
@@ -25,7 +26,7 @@ from .voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game,
 
 __all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "REGIONS", "Body", "Charter", "Decision",
            "DecisionRule", "Fallback", "FallbackOutcome", "PowerIndices", "State", "Step", "Vote",
-           "VotingGame", "builtin_charter_ids", "builtin_charters", "charter_from_dict",
+           "VotingGame", "builtin_charter_ids", "builtin_charters", "charter_from_dict", "charter_toml",
            "compare_institutions", "describe_charter", "describe_rule", "evaluate_vote",
            "is_state", "load_charter", "power_indices", "resolve_state", "state_info", "states",
            "voting_game", "voting_power"]

@@ -8,6 +8,7 @@ is documented in ``docs/charters.md``; the built-in charters live in ``foedus/ch
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import tomllib
@@ -17,9 +18,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from .._errors import InputError, UnknownNameError
+from .._errors import FoedusError, InputError, UnknownNameError
 from .states import REGIONS, is_state, resolve_state
 
 Kind = Literal["self-help", "balance-of-power", "collective-security", "collective-defence",
@@ -353,6 +362,10 @@ class Exit(_Model):
 class Charter(_Model):
     """A whole institution. Build one with :func:`load_charter`."""
 
+    _lineage: tuple[str, ...] = PrivateAttr(())
+    _own: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _resolved: dict[str, Any] = PrivateAttr(default_factory=dict)
+
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
                     description="Short id (lower case, digits, hyphens) used on the command line.")
     name: str = Field(description="Full name of the institution.")
@@ -363,7 +376,10 @@ class Charter(_Model):
     citation: str = Field(description="The treaty or resolution encoded.")
     sources: list[str] = Field(default_factory=list, description="Scholarly and documentary sources.")
     base: str | None = Field(None, description="Id of the charter this one reforms (for reform "
-                             "variants), informational.")
+                             "variants); set from `extends` when that is given.")
+    reform: bool = Field(False, description="The charter's own overrides are a reform that "
+                         "applies to the charter of any era of its family (a no-veto Council of "
+                         "1950 keeps 7 of 11; of 1966 on, 9 of 15); see `extends`.")
     membership: Membership = Field(default_factory=lambda: Membership(), description="Who belongs.")
     scope: Scope = Field(default_factory=lambda: Scope(), description="Who is protected against whom.")
     bodies: list[Body] = Field(default_factory=list, description="Deciding bodies.")
@@ -404,6 +420,29 @@ class Charter(_Model):
         if self.exit.expulsion_body:
             check("exit", self.exit.expulsion_body, self.exit.expulsion_question)
         return self
+
+    def __eq__(self, other: object) -> bool:
+        """Charters are equal when their fields are (how they were written does not count)."""
+        if not isinstance(other, Charter):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.id, self.name, self.year))
+
+    @property
+    def lineage(self) -> tuple[str, ...]:
+        """The charters this one extends, nearest first (``("un-1965", "un-1945")``)."""
+        return self._lineage
+
+    @property
+    def own_overrides(self) -> dict[str, Any]:
+        """The fields this charter's file sets itself, over what it extends (a deep copy)."""
+        return copy.deepcopy(self._own)
+
+    def resolved(self) -> dict[str, Any]:
+        """The whole charter as a dictionary, with every inherited field filled in."""
+        return copy.deepcopy(self._resolved) or self.model_dump(mode="json", exclude_none=True)
 
     def body(self, body_id: str) -> Body:
         """The body with id ``body_id``; an error lists the bodies that exist."""
@@ -469,12 +508,186 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(str(path), [("", f"TOML syntax error: {exc}")]) from None
 
 
-def charter_from_dict(data: dict[str, Any], source: str = "<dict>") -> Charter:
-    """Validate a charter given as a dictionary (as read from TOML)."""
+#: Lists of tables merged item by item on their ``id`` by ``extends`` (other lists are replaced).
+_MERGED_BY_ID = ("bodies", "procedure", "fallbacks")
+
+
+def merge_overrides(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` laid over ``parent``: tables merge key by key, ``bodies``, ``procedure`` and
+    ``fallbacks`` merge item by item on their ``id`` (a new id is appended), other values and
+    lists are replaced."""
+    out = copy.deepcopy(parent)
+    for key, value in child.items():
+        old = out.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            out[key] = merge_overrides(old, value)
+        elif key in _MERGED_BY_ID and isinstance(value, list) and isinstance(old, list):
+            out[key] = _merge_by_id(old, value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _merge_by_id(parent: list[Any], child: list[Any]) -> list[Any]:
+    items = copy.deepcopy(parent)
+    for item in child:
+        at = next((k for k, p in enumerate(items) if isinstance(item, dict)
+                   and isinstance(p, dict) and p.get("id") == item.get("id")), None)
+        if at is None:
+            items.append(copy.deepcopy(item))
+        else:
+            items[at] = merge_overrides(items[at], item)
+    return items
+
+
+def _parent_key(ref: str, source: str, base_dir: Path | None) -> str:
+    """Where ``extends = ref`` points: a built-in id or an absolute file path."""
+    if ref in builtin_charter_ids():
+        return f"built-in charter {ref}"
+    path = Path(ref)
+    if base_dir is not None and not path.is_absolute():
+        path = base_dir / path
+    if path.suffix == ".toml" and path.exists():
+        return str(path.resolve())
+    raise InputError(source, [("extends", f"unknown charter {ref!r} (built-in: "
+                                          f"{', '.join(builtin_charter_ids())}; or a .toml file)")])
+
+
+def _parent_data(key: str) -> tuple[dict[str, Any], Path | None]:
+    """The raw dictionary of the charter at ``key`` (from :func:`_parent_key`)."""
+    if key.startswith("built-in charter "):
+        ref = key.removeprefix("built-in charter ")
+        return tomllib.loads(_builtin_dir().joinpath(f"{ref}.toml").read_text(encoding="utf-8")), None
+    return read_toml(Path(key)), Path(key).parent
+
+
+def resolve_extends(data: dict[str, Any], source: str = "<dict>", base_dir: Path | None = None,
+                    _seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The charter dictionary with everything it ``extends`` filled in, and its lineage."""
+    ref = data.get("extends")
+    if ref is None:
+        return data, ()
+    if not isinstance(ref, str) or not ref:
+        raise InputError(source, [("extends", f"must name a charter (an id or a .toml file), "
+                                              f"got {ref!r}")])
+    me = source if source.startswith("built-in") or source.startswith("<") else \
+        str(Path(source).resolve())
+    key = _parent_key(ref, source, base_dir)
+    if key in (*_seen, me):
+        chain = " → ".join(Path(k).name for k in (*_seen, me, key))
+        raise InputError(source, [("extends", f"cycle: {chain}")])
+    parent, parent_dir = _parent_data(key)
+    resolved_parent, lineage = resolve_extends(parent, key, parent_dir, (*_seen, me))
+    own = {k: v for k, v in data.items() if k not in ("extends", "unset")}
+    merged = _unset(merge_overrides(resolved_parent, own), data.get("unset", []), source)
+    if "base" not in own:
+        merged["base"] = resolved_parent.get("id", ref)
+    if "reform" not in own:
+        merged["reform"] = False
+    return merged, (str(resolved_parent.get("id", ref)), *lineage)
+
+
+def _unset(data: dict[str, Any], paths: Any, source: str) -> dict[str, Any]:
+    """Drop the dotted ``paths`` (``"date"``, ``"self_defence.article"``) back to defaults."""
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise InputError(source, [("unset", f"must be a list of field names, got {paths!r}")])
+    for k, path in enumerate(paths):
+        *parents, last = path.split(".")
+        where: Any = data
+        for part in parents:
+            where = where.get(part) if isinstance(where, dict) else None
+        if not isinstance(where, dict) or last not in where:
+            raise InputError(source, [(f"unset[{k}]", f"{path!r} is not set by the charter "
+                                                      "this one extends")])
+        del where[last]
+    return data
+
+
+def reform_onto(reform: Charter, onto: Charter) -> Charter:
+    """The reform's own overrides laid over ``onto``, the charter of another era.
+
+    A reform (``reform = true``) written as ``extends = "un-1965"`` plus a few overrides applies
+    to the Council of 11 as well: laid over ``un-1945`` it keeps Art. 27's 7 of 11 and changes
+    only what the reform changes. Both charters must extend the same root charter.
+    """
+    if not reform.reform:
+        raise FoedusError(f"charter {reform.id!r} is not a reform (reform = true): it cannot be "
+                          f"laid over {onto.id!r}")
+    if family_root(reform) != family_root(onto):
+        raise FoedusError(f"reform {reform.id!r} extends {family_root(reform)!r}, not "
+                          f"{family_root(onto)!r}: it cannot be laid over {onto.id!r}")
+    own = reform.own_overrides
+    data = merge_overrides(onto.resolved(), own)
+    data.update(id=f"{reform.id}-on-{onto.id}", name=f"{reform.name} (on {onto.name})",
+                base=onto.id, reform=True)
+    charter = charter_from_dict(data, source=f"reform {reform.id} laid over {onto.id}")
+    charter._lineage = (onto.id, *onto.lineage)
+    charter._own = own
+    return charter
+
+
+def family_root(charter: Charter) -> str:
+    """The charter at the root of ``charter``'s ``extends`` chain (itself if it extends none)."""
+    return charter.lineage[-1] if charter.lineage else charter.id
+
+
+def charter_from_dict(data: dict[str, Any], source: str = "<dict>",
+                      base_dir: Path | None = None) -> Charter:
+    """Validate a charter given as a dictionary (as read from TOML), resolving ``extends``."""
+    resolved, lineage = resolve_extends(data, source, base_dir)
     try:
-        return Charter.model_validate(data)
+        charter = Charter.model_validate(resolved)
     except ValidationError as exc:
-        raise InputError(source, validation_problems(exc)) from None
+        problems = validation_problems(exc)
+        if lineage:
+            problems = [(f, m.replace("unknown field (", "unknown field: an override of a field "
+                                      "the charter schema does not have (", 1))
+                        for f, m in problems]
+        raise InputError(source, problems) from None
+    charter._lineage = lineage
+    charter._own = {k: v for k, v in data.items() if k != "extends"} if lineage else {}
+    charter._resolved = resolved
+    return charter
+
+
+def charter_toml(charter: Charter) -> str:
+    """The charter with everything it extends filled in, as TOML (``charter show --resolved``)."""
+    data = charter.model_dump(mode="json", exclude_none=True)
+    head = [f"# {charter.id}: resolved"
+            + (f" from {' <- '.join((charter.id, *charter.lineage))}" if charter.lineage else
+               " (extends no charter)")]
+    return "\n".join(head + _toml_table(data, ())) + "\n"
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    text = str(v).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _toml_key(k: str) -> str:
+    return k if k.replace("-", "").replace("_", "").isalnum() else _toml_value(k)
+
+
+def _toml_table(data: dict[str, Any], path: tuple[str, ...]) -> list[str]:
+    def is_tables(v: Any) -> bool:
+        return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
+
+    lines = [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in data.items()
+             if not isinstance(v, dict) and not is_tables(v)]
+    for k, v in data.items():
+        sub = (*path, _toml_key(k))
+        if isinstance(v, dict):
+            lines += ["", f"[{'.'.join(sub)}]", *_toml_table(v, sub)]
+        elif is_tables(v):
+            for item in v:
+                lines += ["", f"[[{'.'.join(sub)}]]", *_toml_table(item, sub)]
+    return lines
 
 
 def _builtin_dir() -> Any:
@@ -502,7 +715,7 @@ def load_charter(ref: str | Path | Charter) -> Charter:
         return _load_builtin(text)
     path = Path(text)
     if path.suffix == ".toml" or path.exists():
-        return charter_from_dict(read_toml(path), source=str(path))
+        return charter_from_dict(read_toml(path), source=str(path), base_dir=path.parent)
     raise UnknownNameError("charter", text, builtin_charter_ids(), hint="; or give a .toml file")
 
 
