@@ -53,7 +53,7 @@ def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = "unknown field (not part of the schema; see the docs of this kind of file)"
+            msg = "unknown field (not part of the schema; see docs/charters.md)"
         elif err["type"] == "missing":
             msg = "required field is missing"
         msg = msg.removeprefix("Value error, ")
@@ -80,12 +80,14 @@ class Library(Generic[T]):
         return sorted(p.name.removesuffix(".toml") for p in self._dir().iterdir()
                       if p.name.endswith(".toml"))
 
+    def raw(self, ident: str) -> dict[str, Any]:
+        """The parsed TOML of a built-in object (before validation)."""
+        return tomllib.loads(self._dir().joinpath(f"{ident}.toml").read_text(encoding="utf-8"))
+
     def builtin(self, ident: str) -> T:
         """A built-in object by id (validated once, then cached)."""
         if ident not in self._cache:
-            text = self._dir().joinpath(f"{ident}.toml").read_text(encoding="utf-8")
-            self._cache[ident] = self.build(tomllib.loads(text), f"built-in {self.kind} {ident}",
-                                            None)
+            self._cache[ident] = self.build(self.raw(ident), f"built-in {self.kind} {ident}", None)
         return self._cache[ident]
 
     def load(self, ref: str | Path) -> T:

@@ -9,16 +9,8 @@
 from __future__ import annotations
 
 from .._public import publish
-from .case import (
-    ALIGNMENTS,
-    Case,
-    CaseDecision,
-    builtin_case_ids,
-    builtin_cases,
-    case_from_dict,
-    load_case,
-    parse_tally,
-)
+from .case import ALIGNMENTS, Case, CaseDecision, parse_tally
+from .library import builtin_case_ids, builtin_cases, case_from_dict, load_case
 from .predict import (
     CLASSES,
     AbstentionModel,

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,12 +19,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     field_validator,
 )
 
-from .._errors import FoedusError, InputError, UnknownNameError
-from ..rules.charter import Bindingness, Charter, load_charter, read_toml, validation_problems
+from .._errors import UnknownNameError
+from ..rules.charter import Bindingness, Charter, load_charter
 from ..rules.states import is_state, resolve_state
 from ..rules.voting import Vote
 
@@ -296,68 +292,12 @@ class Case(CaseModel):
 # Loading and validation
 
 
-def _builtin_dir() -> Any:
-    return resources.files("foedus.history").joinpath("cases")
-
-
-def builtin_case_ids() -> list[str]:
-    """Ids of the cases shipped with foedus."""
-    return sorted(p.name.removesuffix(".toml") for p in _builtin_dir().iterdir()
-                  if p.name.endswith(".toml"))
-
-
 def parse_tally(text: str) -> tuple[int, int, int]:
     """``"9–0–1"`` -> (9, 0, 1); ``"42–1"`` -> (42, 1, 0)."""
     m = _TALLY.match(text)
     if not m:
         raise ValueError(f"tally {text!r} is not of the form for–against–abstain (e.g. 9–0–1)")
     return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-
-
-def case_from_dict(data: dict[str, Any], source: str = "<dict>",
-                   base_dir: Path | None = None) -> Case:
-    """Validate a case given as a dictionary (as read from TOML), then against its charter."""
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(source, [(f, m.replace("docs/charters.md", "docs/cases.md"))
-                                  for f, m in validation_problems(exc)]) from None
-    case._source = source
-    case._base_dir = base_dir
-    try:
-        charter = case.load_charter()
-    except FoedusError as exc:
-        raise InputError(source, [("charter", str(exc))]) from None
-    from .record import check_case  # the record needs the schema: imported on use
-
-    problems = check_case(case, charter)
-    if problems:
-        raise InputError(source, problems)
-    return case
-
-
-@cache
-def _load_builtin(case_id: str) -> Case:
-    text = _builtin_dir().joinpath(f"{case_id}.toml").read_text(encoding="utf-8")
-    return case_from_dict(tomllib.loads(text), source=f"built-in case {case_id}")
-
-
-def load_case(ref: str | Path | Case) -> Case:
-    """Load a case by built-in id (``korea-1950``) or from a TOML file path."""
-    if isinstance(ref, Case):
-        return ref
-    text = str(ref)
-    if text in builtin_case_ids():
-        return _load_builtin(text)
-    path = Path(text)
-    if path.suffix == ".toml" or path.exists():
-        return case_from_dict(read_toml(path), source=str(path), base_dir=path.parent)
-    raise UnknownNameError("case", text, builtin_case_ids(), hint="; or give a .toml file")
-
-
-def builtin_cases() -> list[Case]:
-    """Every built-in case, loaded and validated."""
-    return [load_case(c) for c in builtin_case_ids()]
 
 
 __all__ = [
@@ -374,9 +314,5 @@ __all__ = [
     "Parties",
     "Source",
     "States",
-    "builtin_case_ids",
-    "builtin_cases",
-    "case_from_dict",
-    "load_case",
     "parse_tally",
 ]

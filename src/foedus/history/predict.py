@@ -19,7 +19,8 @@ import numpy as np
 
 from .._errors import FoedusError
 from ..rules.voting import Vote
-from .case import ALIGNMENTS, Case, CaseDecision, load_case
+from .case import ALIGNMENTS, Case, CaseDecision
+from .library import builtin_case_ids, load_case
 from .record import Ballot, evaluate_ballot, recorded_ballot
 
 #: Vote classes of the confusion matrix, in order.
@@ -327,7 +328,6 @@ def _score(group: str, votes: list[VotePrediction], outs: list[bool]) -> Score:
 def predict_all(cases: Iterable[str | Path | Case] | None = None, *, behaviour: Any = None,
                 abstention: AbstentionModel | None = None) -> list[Prediction]:
     """:func:`predict` over ``cases`` (default: every built-in case)."""
-    from .case import builtin_case_ids
 
     return [predict(c, behaviour=behaviour, abstention=abstention)
             for c in (cases if cases is not None else builtin_case_ids())]

@@ -17,11 +17,13 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from .._errors import FoedusError, InputError, UnknownNameError
-from ..rules.charter import Body, Charter, load_charter, read_toml, reform_onto, validation_problems
+from .._toml import read_toml, validation_problems
+from ..rules.charter import Body, Charter, load_charter, reform_onto
 from ..rules.describe import describe_rule
 from ..rules.states import resolve_state
 from ..rules.voting import Decision, Vote
-from .case import VOTE_WORDS, Case, CaseDecision, CaseModel, load_case
+from .case import VOTE_WORDS, Case, CaseDecision, CaseModel
+from .library import load_case
 from .record import Ballot, charter_on_day, evaluate_ballot, recorded_ballot, seat_holders, seat_name_on_day
 
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
-import tomllib
 from fractions import Fraction
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,6 +26,7 @@ from pydantic import (
 )
 
 from .._errors import FoedusError, InputError, UnknownNameError
+from .._toml import Library, read_toml, validation_problems
 from .states import REGIONS, is_state, resolve_state
 
 Kind = Literal["self-help", "balance-of-power", "collective-security", "collective-defence",
@@ -469,45 +467,6 @@ class Charter(_Model):
 # Loading
 
 
-def _format_loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
-    """Turn a pydantic error into (field path, message) pairs a person can read."""
-    problems = []
-    for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field (not part of the schema; see docs/charters.md)"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        msg = msg.removeprefix("Value error, ")
-        problems.append((_format_loc(loc), msg))
-    return problems
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML user file safely; syntax errors name the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), [("", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), [("", f"cannot read file: {exc}")]) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(str(path), [("", f"TOML syntax error: {exc}")]) from None
-
-
 #: Lists of tables merged item by item on their ``id`` by ``extends`` (other lists are replaced).
 _MERGED_BY_ID = ("bodies", "procedure", "fallbacks")
 
@@ -557,7 +516,7 @@ def _parent_data(key: str) -> tuple[dict[str, Any], Path | None]:
     """The raw dictionary of the charter at ``key`` (from :func:`_parent_key`)."""
     if key.startswith("built-in charter "):
         ref = key.removeprefix("built-in charter ")
-        return tomllib.loads(_builtin_dir().joinpath(f"{ref}.toml").read_text(encoding="utf-8")), None
+        return _LIBRARY.raw(ref), None
     return read_toml(Path(key)), Path(key).parent
 
 
@@ -690,33 +649,23 @@ def _toml_table(data: dict[str, Any], path: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def _builtin_dir() -> Any:
-    return resources.files("foedus.rules").joinpath("charters")
+def _build(data: dict[str, Any], source: str, base_dir: Path | None) -> Charter:
+    return charter_from_dict(data, source=source, base_dir=base_dir)
+
+
+_LIBRARY: Library[Charter] = Library("charter", "foedus.rules", "charters", _build)
 
 
 def builtin_charter_ids() -> list[str]:
     """Ids of the charters shipped with foedus."""
-    return sorted(p.name.removesuffix(".toml") for p in _builtin_dir().iterdir()
-                  if p.name.endswith(".toml"))
-
-
-@cache
-def _load_builtin(charter_id: str) -> Charter:
-    text = _builtin_dir().joinpath(f"{charter_id}.toml").read_text(encoding="utf-8")
-    return charter_from_dict(tomllib.loads(text), source=f"built-in charter {charter_id}")
+    return _LIBRARY.ids()
 
 
 def load_charter(ref: str | Path | Charter) -> Charter:
     """Load a charter by built-in id (``un-1965``) or from a TOML file path."""
     if isinstance(ref, Charter):
         return ref
-    text = str(ref)
-    if text in builtin_charter_ids():
-        return _load_builtin(text)
-    path = Path(text)
-    if path.suffix == ".toml" or path.exists():
-        return charter_from_dict(read_toml(path), source=str(path), base_dir=path.parent)
-    raise UnknownNameError("charter", text, builtin_charter_ids(), hint="; or give a .toml file")
+    return _LIBRARY.load(ref)
 
 
 def builtin_charters() -> list[Charter]:
@@ -727,4 +676,5 @@ def builtin_charters() -> list[Charter]:
 __all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "Base", "Bindingness", "Body", "Charter", "ConveneRoute",
            "DecisionRule", "Exclusion", "Exit", "Fallback", "Kind", "Measure", "Membership", "Scope",
            "SeatHolder", "SelfDefence", "StateCode", "Step", "builtin_charter_ids", "builtin_charters",
-           "charter_from_dict", "load_charter", "parse_fraction", "read_toml", "validation_problems"]
+           "charter_from_dict", "charter_toml", "family_root", "load_charter", "merge_overrides",
+           "parse_fraction", "reform_onto", "resolve_extends"]
