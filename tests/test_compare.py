@@ -240,13 +240,13 @@ def test_compare_killed_with_sigkill_then_resumed(tmp_path: Path) -> None:
     import signal
     import subprocess
 
-    args = ["--charters", "self-help,un-1965", "--replications", "12", "--years", "60",
-            "--states", "40", "--workers", "1", "--seed", "5"]
+    args = ["--charters", "self-help,un-1965", "--replications", "12", "--years", "150",
+            "--states", "50", "--workers", "1", "--seed", "5"]
     out = tmp_path / "killed"
     (out / "partial").mkdir(parents=True)
     notes = out / "partial" / "my-notes.txt"  # a user's folder and file: never touched
     notes.write_text("mine")
-    code, _ = _kill_when_running(_cli([*args, "--out", str(out)]), out / "results.duckdb", 2.0)
+    code, _ = _kill_when_running(_cli([*args, "--out", str(out)]), out / "results.duckdb", 2.5)
     with ResultStore(out / "results.duckdb", read_only=True) as st:
         kept = st.counts().get("done", 0)
     if code != -signal.SIGKILL or kept >= 24 or kept == 0:
