@@ -103,6 +103,177 @@ def _collect(yes: Iterable[str], no: Iterable[str], abstain: Iterable[str],
     return votes
 
 
+def _fixed_seats(ch: Charter, b: Body, named: dict[str, Vote], anon: dict[Vote, int],
+                 on: date | None, notes: list[str]) -> dict[str, Vote]:
+    """Seat votes of a fixed body: permanent seats by their holder on the day, everyone else
+    in the elected seats; unlisted seats count as absent (added to ``anon``)."""
+    seat_votes: dict[str, Vote] = {}
+    perm_holders = {b.holder(s, on): s for s in b.permanent}
+    elected_named = []
+    for state, v in named.items():
+        if state in perm_holders:
+            seat_votes[state] = v
+        elif state in b.permanent:  # the seat named, held by someone else on the day
+            holder = b.holder(state, on)
+            notes.append(f"{state}'s seat was held by {holder} on {on}")
+            seat_votes[holder] = v
+        else:
+            elected_named.append(state)
+            seat_votes[state] = v
+    n_anon = sum(anon.values())
+    if len(elected_named) + n_anon > b.elected:
+        raise FoedusError(
+            f"body {b.id!r} of {ch.id!r} has {b.elected} elected seats but "
+            f"{len(elected_named) + n_anon} non-permanent votes were given "
+            f"({', '.join(elected_named)}); permanent seats: "
+            f"{', '.join(perm_holders) or 'none'}")
+    missing_perm = [h for h in perm_holders if h not in seat_votes]
+    for h in missing_perm:
+        seat_votes[h] = Vote.ABSENT
+    unlisted = b.elected - len(elected_named) - n_anon
+    if missing_perm or unlisted:
+        notes.append("not listed, counted as absent: "
+                     + ", ".join(missing_perm + ([f"{unlisted} elected seat(s)"]
+                                                 if unlisted else [])))
+    anon[Vote.ABSENT] = anon.get(Vote.ABSENT, 0) + unlisted
+    return seat_votes
+
+
+def _member_seats(ch: Charter, b: Body, named: dict[str, Vote], anon: dict[Vote, int],
+                  seats: int | None) -> dict[str, Vote]:
+    """Seat votes of an all-members body; members not named are absent (by name when the
+    membership is listed and no anonymous votes were given, else counted in ``anon``)."""
+    members = ch.membership.members
+    if isinstance(members, list):
+        outsiders = [s for s in named if s not in members]
+        if outsiders:
+            raise FoedusError(f"{', '.join(outsiders)} not a member of {ch.name} ({ch.id}); "
+                              f"members: {', '.join(members)}")
+    seat_votes = dict(named)
+    total = seats if seats is not None else (len(members) if isinstance(members, list) else None)
+    given = len(named) + sum(anon.values())
+    if total is not None:
+        if given > total:
+            raise FoedusError(f"{given} votes given but body {b.id!r} has {total} seats")
+        if total > given:
+            if isinstance(members, list) and not any(anon.values()):
+                for m in members:  # every unnamed member is absent, by name
+                    seat_votes.setdefault(m, Vote.ABSENT)
+            else:  # unnamed votes were given: the rest are absent, unnamed
+                anon[Vote.ABSENT] = anon.get(Vote.ABSENT, 0) + total - given
+    return seat_votes
+
+
+def _exclusions(rule: DecisionRule, seat_votes: Mapping[str, Vote], parties: list[str],
+                aggressor: str | None, notes: list[str]) -> list[str]:
+    """Who is not counted: the parties to the dispute, or the aggressor, as the rule says."""
+    excluded: list[str] = []
+    if rule.exclude == "parties":
+        excluded = [p for p in parties if p in seat_votes]
+    elif rule.exclude == "aggressor" and aggressor and aggressor in seat_votes:
+        excluded = [aggressor]
+    if excluded:
+        why = rule.exclusion_note or rule.article
+        notes.append(f"not counted as part{'ies' if len(excluded) > 1 else 'y'} to the dispute: "
+                     f"{', '.join(excluded)} ({why})")
+    return excluded
+
+
+def _vetoes(b: Body, rule: DecisionRule, question: str, seat_votes: Mapping[str, Vote],
+            excluded: list[str], on: date | None, notes: list[str]) -> list[str]:
+    """The veto holders whose vote (or abstention or absence, if the rule says so) blocks."""
+    vetoed_by: list[str] = []
+    for h in b.veto_holders(question, on):
+        if h in excluded:
+            continue
+        v = seat_votes.get(h, Vote.ABSENT)
+        if v is Vote.NO or (v is Vote.ABSTAIN and rule.abstention_is_veto) or (
+                v is Vote.ABSENT and rule.absence_is_veto):
+            vetoed_by.append(h)
+        elif v is Vote.ABSTAIN:
+            notes.append(f"{h} abstained, not counted as a veto"
+                         + (f" ({rule.abstention_note})" if rule.abstention_note else ""))
+        elif v is Vote.ABSENT:
+            notes.append(f"{h} absent, not counted as a veto"
+                         + (f" ({rule.absence_note})" if rule.absence_note else ""))
+    return vetoed_by
+
+
+@dataclass(frozen=True)
+class _Tally:
+    yes: int
+    no: int
+    abstain: int
+    absent: int
+    base: int
+    base_word: str
+    required: int
+
+    @property
+    def present(self) -> int:
+        return self.yes + self.no + self.abstain
+
+    @property
+    def seats(self) -> int:
+        return self.present + self.absent
+
+
+def _tally(rule: DecisionRule, counted: Mapping[str, Vote], anon: Mapping[Vote, int]) -> _Tally:
+    def n(kind: Vote) -> int:
+        return sum(1 for v in counted.values() if v is kind) + anon.get(kind, 0)
+
+    y, no_, ab, ax = n(Vote.YES), n(Vote.NO), n(Vote.ABSTAIN), n(Vote.ABSENT)
+    total = y + no_ + ab + ax
+    base = {"seats": total, "members": total, "present": y + no_ + ab,
+            "present-and-voting": y + no_}[rule.base]
+    word = {"seats": "seats", "members": "members", "present": "members present",
+            "present-and-voting": "members present and voting"}[rule.base]
+    return _Tally(y, no_, ab, ax, base, word, rule.required(base))
+
+
+def _veto_reason(rule: DecisionRule, vetoed_by: list[str], seat_votes: Mapping[str, Vote]) -> str:
+    who = ", ".join(vetoed_by)
+    kinds = {seat_votes.get(h, Vote.ABSENT) for h in vetoed_by}
+    what = ("negative vote" if kinds == {Vote.NO} else "abstention" if kinds == {Vote.ABSTAIN}
+            else "absence" if kinds == {Vote.ABSENT} else "veto")
+    plural = "s" if len(vetoed_by) > 1 else ""
+    single = "a permanent member" if rule.veto == "permanent" else "a veto holder"
+    member_word = ("permanent members" if plural and rule.veto == "permanent" else
+                   "veto holders" if plural else single)
+    return f"failed: {what}{plural} of {member_word}, {who} ({rule.article})"
+
+
+def _unanimity(rule: DecisionRule, t: _Tally, counted: Mapping[str, Vote],
+               anon: Mapping[Vote, int]) -> tuple[bool, str]:
+    kinds = {"present-and-voting": {Vote.NO}, "present": {Vote.NO, Vote.ABSTAIN},
+             "seats": {Vote.NO, Vote.ABSTAIN, Vote.ABSENT},
+             "members": {Vote.NO, Vote.ABSTAIN, Vote.ABSENT}}[rule.base]
+    breakers = [s for s, v in counted.items() if v in kinds]
+    n_anon = sum(anon.get(k, 0) for k in kinds)
+    if not (breakers or n_anon > 0 or t.yes == 0):
+        return True, f"adopted: unanimous among {t.base_word}, {t.yes} in favour ({rule.article})"
+    names = breakers + ([f"{n_anon} unnamed"] if n_anon else [])
+    return False, (f"failed: unanimity broken by {', '.join(names)} ({rule.article})" if names
+                   else f"failed: no affirmative vote ({rule.article})")
+
+
+def _outcome(rule: DecisionRule, t: _Tally, vetoed_by: list[str], seat_votes: Mapping[str, Vote],
+             counted: Mapping[str, Vote], anon: Mapping[Vote, int]) -> tuple[bool, str]:
+    """Adopted or not, and why: quorum, then vetoes, then the threshold."""
+    quorum = rule.quorum_needed(t.seats)
+    if t.present < quorum:
+        return False, f"failed: no quorum, {t.present} present of {quorum} required ({rule.article})"
+    if vetoed_by:
+        return False, _veto_reason(rule, vetoed_by, seat_votes)
+    if rule.threshold == "all":
+        return _unanimity(rule, t, counted, anon)
+    if t.yes >= t.required:
+        return True, (f"adopted: {t.yes} affirmative of {t.base} {t.base_word}, {t.required} "
+                      f"required ({rule.article})")
+    return False, (f"failed: {t.yes} affirmative, {t.required} required of {t.base} {t.base_word} "
+                   f"({rule.article})")
+
+
 def evaluate_vote(charter: str | Path | Charter, body: str, question: str = "determination", *,
                   yes: Iterable[str] = (), no: Iterable[str] = (), abstain: Iterable[str] = (),
                   absent: Iterable[str] = (), counts: Mapping[str, int] | None = None,
@@ -128,152 +299,21 @@ def evaluate_vote(charter: str | Path | Charter, body: str, question: str = "det
     party_codes = [resolve_state(p) for p in parties]
     aggressor_code = resolve_state(aggressor) if aggressor else None
     notes: list[str] = []
-
-    # Seats: permanent seats by their holder on the day; everyone else fills elected seats.
-    seat_votes: dict[str, Vote] = {}
-    if b.composition == "fixed":
-        perm_holders = {b.holder(s, on): s for s in b.permanent}
-        elected_named = []
-        for state, v in named.items():
-            if state in perm_holders:
-                seat_votes[state] = v
-            elif state in b.permanent:  # the seat named, held by someone else on the day
-                holder = b.holder(state, on)
-                notes.append(f"{state}'s seat was held by {holder} on {on}")
-                seat_votes[holder] = v
-            else:
-                elected_named.append(state)
-                seat_votes[state] = v
-        n_anon = sum(anon.values())
-        if len(elected_named) + n_anon > b.elected:
-            raise FoedusError(
-                f"body {b.id!r} of {ch.id!r} has {b.elected} elected seats but "
-                f"{len(elected_named) + n_anon} non-permanent votes were given "
-                f"({', '.join(elected_named)}); permanent seats: "
-                f"{', '.join(perm_holders) or 'none'}")
-        missing_perm = [h for h in perm_holders if h not in seat_votes]
-        for h in missing_perm:
-            seat_votes[h] = Vote.ABSENT
-        unlisted = b.elected - len(elected_named) - n_anon
-        if missing_perm or unlisted:
-            notes.append("not listed, counted as absent: "
-                         + ", ".join(missing_perm + ([f"{unlisted} elected seat(s)"]
-                                                     if unlisted else [])))
-        anon[Vote.ABSENT] = anon.get(Vote.ABSENT, 0) + unlisted
-    else:
-        members = ch.membership.members
-        if isinstance(members, list):
-            outsiders = [s for s in named if s not in members]
-            if outsiders:
-                raise FoedusError(f"{', '.join(outsiders)} not a member of {ch.name} ({ch.id}); "
-                                  f"members: {', '.join(members)}")
-        seat_votes = dict(named)
-        total = seats if seats is not None else (len(members) if isinstance(members, list)
-                                                 else None)
-        given = len(named) + sum(anon.values())
-        if total is not None:
-            if given > total:
-                raise FoedusError(f"{given} votes given but body {b.id!r} has {total} seats")
-            if total > given:
-                if isinstance(members, list) and not any(anon.values()):
-                    for m in members:  # every unnamed member is absent, by name
-                        seat_votes.setdefault(m, Vote.ABSENT)
-                else:  # unnamed votes were given: the rest are absent, unnamed
-                    anon[Vote.ABSENT] = anon.get(Vote.ABSENT, 0) + total - given
-
-    # Exclusions (parties to the dispute, or the aggressor).
-    excluded: list[str] = []
-    if rule.exclude == "parties":
-        excluded = [p for p in party_codes if p in seat_votes]
-    elif rule.exclude == "aggressor" and aggressor_code and aggressor_code in seat_votes:
-        excluded = [aggressor_code]
-    if excluded:
-        why = rule.exclusion_note or rule.article
-        notes.append(f"not counted as part{'ies' if len(excluded) > 1 else 'y'} to the dispute: "
-                     f"{', '.join(excluded)} ({why})")
+    seat_votes = (_fixed_seats(ch, b, named, anon, on, notes) if b.composition == "fixed"
+                  else _member_seats(ch, b, named, anon, seats))
+    excluded = _exclusions(rule, seat_votes, party_codes, aggressor_code, notes)
     counted = {s: v for s, v in seat_votes.items() if s not in excluded}
-
-    def n(kind: Vote) -> int:
-        return sum(1 for v in counted.values() if v is kind) + anon.get(kind, 0)
-
-    y, no_, ab, ax = n(Vote.YES), n(Vote.NO), n(Vote.ABSTAIN), n(Vote.ABSENT)
-    total_seats = y + no_ + ab + ax
-    base = {"seats": total_seats, "members": total_seats, "present": y + no_ + ab,
-            "present-and-voting": y + no_}[rule.base]
-    base_word = {"seats": "seats", "members": "members", "present": "members present",
-                 "present-and-voting": "members present and voting"}[rule.base]
-    required = rule.required(base)
-    article = rule.article
-
-    # Vetoes.
-    vetoed_by: list[str] = []
-    permanent_word = "a permanent member" if rule.veto == "permanent" else "a veto holder"
-    for h in b.veto_holders(question, on):
-        if h in excluded:
-            continue
-        v = seat_votes.get(h, Vote.ABSENT)
-        if v is Vote.NO or (v is Vote.ABSTAIN and rule.abstention_is_veto) or (
-                v is Vote.ABSENT and rule.absence_is_veto):
-            vetoed_by.append(h)
-        elif v is Vote.ABSTAIN:
-            notes.append(f"{h} abstained, not counted as a veto"
-                         + (f" ({rule.abstention_note})" if rule.abstention_note else ""))
-        elif v is Vote.ABSENT:
-            notes.append(f"{h} absent, not counted as a veto"
-                         + (f" ({rule.absence_note})" if rule.absence_note else ""))
-
-    quorum = rule.quorum_needed(total_seats)
-    present = y + no_ + ab
-    if rule.threshold == "all":
-        breakers_kinds = {"present-and-voting": {Vote.NO}, "present": {Vote.NO, Vote.ABSTAIN},
-                          "seats": {Vote.NO, Vote.ABSTAIN, Vote.ABSENT},
-                          "members": {Vote.NO, Vote.ABSTAIN, Vote.ABSENT}}[rule.base]
-        breakers = [s for s, v in counted.items() if v in breakers_kinds]
-        n_anon_break = sum(anon.get(k, 0) for k in breakers_kinds)
-        short = bool(breakers) or n_anon_break > 0 or y == 0
-    else:
-        breakers, n_anon_break = [], 0
-        short = y < required
-
-    if present < quorum:
-        adopted = False
-        reason = f"failed: no quorum, {present} present of {quorum} required ({article})"
-    elif vetoed_by:
-        adopted = False
-        who = ", ".join(vetoed_by)
-        kinds = {seat_votes.get(h, Vote.ABSENT) for h in vetoed_by}
-        what = ("negative vote" if kinds == {Vote.NO} else
-                "abstention" if kinds == {Vote.ABSTAIN} else
-                "absence" if kinds == {Vote.ABSENT} else "veto")
-        plural = "s" if len(vetoed_by) > 1 else ""
-        member_word = "permanent members" if plural and rule.veto == "permanent" else (
-            "veto holders" if plural else permanent_word)
-        reason = f"failed: {what}{plural} of {member_word}, {who} ({article})"
-    elif rule.threshold == "all":
-        adopted = not short
-        if adopted:
-            reason = f"adopted: unanimous among {base_word}, {y} in favour ({article})"
-        else:
-            names = breakers + ([f"{n_anon_break} unnamed"] if n_anon_break else [])
-            reason = (f"failed: unanimity broken by {', '.join(names)} ({article})" if names
-                      else f"failed: no affirmative vote ({article})")
-    else:
-        adopted = not short
-        if adopted:
-            reason = (f"adopted: {y} affirmative of {base} {base_word}, {required} required "
-                      f"({article})")
-        else:
-            reason = (f"failed: {y} affirmative, {required} required of {base} {base_word} "
-                      f"({article})")
+    t = _tally(rule, counted, anon)
+    vetoed_by = _vetoes(b, rule, question, seat_votes, excluded, on, notes)
+    adopted, reason = _outcome(rule, t, vetoed_by, seat_votes, counted, anon)
     if notes:
         reason += "; " + "; ".join(notes)
-
     fallback = None
     if vetoed_by and with_fallback:
         fallback = _fallback(ch, b, seat_votes, anon, party_codes, aggressor_code, on)
-    return Decision(ch.id, b.id, question, adopted, reason, article, y, no_, ab, ax, required,
-                    {s: v.value for s, v in seat_votes.items()}, tuple(excluded),
-                    tuple(vetoed_by), tuple(notes), fallback)
+    return Decision(ch.id, b.id, question, adopted, reason, rule.article, t.yes, t.no, t.abstain,
+                    t.absent, t.required, {s: v.value for s, v in seat_votes.items()},
+                    tuple(excluded), tuple(vetoed_by), tuple(notes), fallback)
 
 
 def _fallback(ch: Charter, b: Body, seat_votes: Mapping[str, Vote], anon: Mapping[Vote, int],
