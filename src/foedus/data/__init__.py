@@ -21,6 +21,8 @@ from .build import (
     region_of,
     s_scores,
     world_for_year,
+    world_on_record,
+    Record,
     worlds,
 )
 from .files import (
@@ -106,6 +108,8 @@ __all__ = [
     "un_members",
     "veto_statistics",
     "world_for_year",
+    "world_on_record",
+    "Record",
     "worlds",
 ]
 
