@@ -625,8 +625,8 @@ class Charter(_Model):
         else:
             why = f"this text of {self.name} entered into force on {self.in_force}"
         return (f"charter {self.id!r} did not exist in {year}: {why}. Choose a charter of the "
-                f"era (`foedus charters --year {year}`), or pass --anachronism "
-                "(anachronism=True) to run it anyway; the report then says so")
+                f"era (`foedus world --year {year}` lists them), or pass --anachronism "
+                '(anachronism="allow") to run it anyway; the output then says so')
 
     def members_in(self, codes: list[str], year: int) -> list[bool] | None:
         """Membership of each of ``codes`` in ``year`` from the dated history; None when the
