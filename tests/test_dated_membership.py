@@ -67,7 +67,7 @@ def test_bad_history_file_exits_2(tmp_path: Path) -> None:
 def test_members_on_the_day_of_data_worlds() -> None:
     w50 = foedus.world_for_year(1950, data_dir=DATA)
     nato = foedus.engine.Institution.in_world("nato", w50).member_codes()
-    assert sorted(nato) == sorted("USA CAN UKG FRN ITA NTH BEL LUX NOR DEN ICE POR".split())
+    assert sorted(nato) == sorted(["USA", "CAN", "UKG", "FRN", "ITA", "NTH", "BEL", "LUX", "NOR", "DEN", "ICE", "POR"])
     un = foedus.engine.Institution.in_world("un-1945", w50).member_codes()
     assert sorted(un) == sorted(w50.meta["un_members"])
     w20 = foedus.world_for_year(1920, data_dir=DATA)

@@ -310,8 +310,8 @@ def _summary_tables(comp: Any) -> list[Table]:
 def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, out: str,
                 no_report: bool, workers: int | None, store: str | None, resume: bool,
                 backend: str | None, activation: str | None, max_crises: int | None,
-                anachronism: bool | None, record: str | None, world_file: str | None, n_states: int, seed: int, year: int | None,
-                data_dir: str | None, as_json: bool) -> None:
+                anachronism: bool | None, record: str | None, world_file: str | None,
+                n_states: int, seed: int, year: int | None, data_dir: str | None, as_json: bool) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and

@@ -12,6 +12,7 @@ from .build import (
     COW_TO_GW_FALLBACK,
     DEFAULT_REVISIONISM,
     DataSet,
+    Record,
     alliance_blocs,
     dataset,
     equirectangular_km,
@@ -22,7 +23,6 @@ from .build import (
     s_scores,
     world_for_year,
     world_on_record,
-    Record,
     worlds,
 )
 from .files import (
@@ -71,6 +71,7 @@ __all__ = [
     "DataFile",
     "DataSet",
     "MissingDataError",
+    "Record",
     "Source",
     "alliance_blocs",
     "capability_concentration",
@@ -109,7 +110,6 @@ __all__ = [
     "veto_statistics",
     "world_for_year",
     "world_on_record",
-    "Record",
     "worlds",
 ]
 

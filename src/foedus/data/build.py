@@ -664,11 +664,32 @@ def worlds(start: int = 1816, end: int = 2016, *, data_dir: str | Path | None = 
         yield world_for_year(y, data_dir=data_dir, **kwargs)
 
 
-__all__ = ["BLOC_SIMILARITY", "COW_TO_GW_FALLBACK", "DEFAULT_REVISIONISM", "EARTH_RADIUS_KM",
-           "NAM_FOUNDED", "NONALIGNED_RULES", "Record", "REVISIONISM_HALF", "REVISIONISM_RANGE",
-           "REVISIONISM_WINDOW", "STANDARD_PARALLEL", "DataSet", "alliance_blocs", "dataset",
-           "equirectangular_km", "great_circle_km", "nonaligned_flags", "portfolio_levels", "region_of",
-           "revisionism_from_counts", "s_scores", "world_for_year", "world_on_record", "worlds"]
+__all__ = [
+    "BLOC_SIMILARITY",
+    "COW_TO_GW_FALLBACK",
+    "DEFAULT_REVISIONISM",
+    "EARTH_RADIUS_KM",
+    "NAM_FOUNDED",
+    "NONALIGNED_RULES",
+    "REVISIONISM_HALF",
+    "REVISIONISM_RANGE",
+    "REVISIONISM_WINDOW",
+    "STANDARD_PARALLEL",
+    "DataSet",
+    "Record",
+    "alliance_blocs",
+    "dataset",
+    "equirectangular_km",
+    "great_circle_km",
+    "nonaligned_flags",
+    "portfolio_levels",
+    "region_of",
+    "revisionism_from_counts",
+    "s_scores",
+    "world_for_year",
+    "world_on_record",
+    "worlds",
+]
 
 
 # --- the record along a run -------------------------------------------------------------------
@@ -767,7 +788,7 @@ def world_on_record(world: World, end: int | None = None) -> tuple[World, Record
     if world.source != "cow" or world.year is None:
         raise FoedusError("world_on_record needs a world built from data (world_for_year)")
     ds = dataset(world.meta.get("data_dir"))
-    start = int(world.year)
+    start = int(world.year or 0)
     last = ds.year_range[1] if end is None else min(int(end), ds.year_range[1])
     a = ds._state_arrays
     span = (a["st"] <= last) & (a["en"] >= start)
@@ -808,7 +829,8 @@ def _grow_world(ds: DataSet, world: World, new: NDArray[np.int64],
     lat = np.zeros(n)
     lon = np.zeros(n)
     latest = np.zeros(n, bool)
-    ref = [int(world.year)] * n0 + [entry.get(n0 + j, int(world.year)) for j in range(k)]
+    y0 = int(world.year or 0)
+    ref = [y0] * n0 + [entry.get(n0 + j, y0) for j in range(k)]
     names_by_code = dict(zip(ds._state_arrays["ccode"].tolist(), ds._state_arrays["name"].tolist(), strict=False))
     abb_by_code = dict(zip(ds._state_arrays["ccode"].tolist(), ds._state_arrays["abb"].tolist(), strict=False))
     cont = np.zeros((n, n), bool)
@@ -835,7 +857,7 @@ def _grow_world(ds: DataSet, world: World, new: NDArray[np.int64],
     np.fill_diagonal(aff, 1.0)
     region = np.array([REGIONS.index(region_of(int(c))) for c in ccodes], np.int64)
     meta = dict(world.meta)
-    meta["record"] = {"start": int(world.year), "pending": [str(abb_by_code[int(c)]) for c in new]}
+    meta["record"] = {"start": y0, "pending": [str(abb_by_code[int(c)]) for c in new]}
     return World(codes=[*world.codes, *(str(abb_by_code[int(c)]) for c in new)],
                  names=[*world.names, *(str(names_by_code[int(c)]) for c in new)], ccodes=ccodes,
                  capability=pad(world.capability, 0.0), pos=np.vstack(

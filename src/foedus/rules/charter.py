@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -355,7 +356,7 @@ class Membership(_Model):
             by_state.setdefault(sp.state, []).append((k, sp))
         for state, spells in by_state.items():
             spells.sort(key=lambda x: x[1].joined)
-            for (_, a), (k, b) in zip(spells, spells[1:], strict=False):
+            for (_, a), (k, b) in itertools.pairwise(spells):
                 if a.left is None or a.left > b.joined:
                     raise ValueError(f"history[{k}]: {state}'s spell from {b.joined} overlaps "
                                      f"its spell from {a.joined} (to {a.left or 'today'})")
@@ -858,8 +859,38 @@ def builtin_charters() -> list[Charter]:
     return [load_charter(c) for c in builtin_charter_ids()]
 
 
-__all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "Base", "Bindingness", "Body", "Charter", "ConveneRoute",
-           "DecisionRule", "Exclusion", "Exit", "Fallback", "Kind", "Measure", "Membership", "Scope",
-           "SeatHolder", "SelfDefence", "Spell", "SpellEnd", "Suspension", "FIRST_DATE", "StateCode", "Step", "builtin_charter_ids", "builtin_charters",
-           "charter_from_dict", "charter_toml", "family_root", "load_charter", "merge_overrides",
-           "parse_fraction", "reform_onto", "resolve_extends"]
+__all__ = [
+    "BINDINGNESS_WEIGHT",
+    "FIRST_DATE",
+    "QUESTIONS",
+    "Base",
+    "Bindingness",
+    "Body",
+    "Charter",
+    "ConveneRoute",
+    "DecisionRule",
+    "Exclusion",
+    "Exit",
+    "Fallback",
+    "Kind",
+    "Measure",
+    "Membership",
+    "Scope",
+    "SeatHolder",
+    "SelfDefence",
+    "Spell",
+    "SpellEnd",
+    "StateCode",
+    "Step",
+    "Suspension",
+    "builtin_charter_ids",
+    "builtin_charters",
+    "charter_from_dict",
+    "charter_toml",
+    "family_root",
+    "load_charter",
+    "merge_overrides",
+    "parse_fraction",
+    "reform_onto",
+    "resolve_extends",
+]
