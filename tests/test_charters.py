@@ -13,7 +13,8 @@ from foedus.cli import main
 
 EXPECTED_IDS = {"self-help", "balance-of-power", "collective-security", "league-1920", "un-1945", "un-1945-ufp",
                 "un-1965", "un-1965-ufp", "nato", "csto", "rio", "bilateral-pact", "un-no-veto",
-                "un-veto-override", "un-g4"}
+                "un-veto-override", "un-g4", "warsaw-pact", "anzus", "seato", "us-philippines",
+                "us-rok", "us-roc"}
 
 
 def test_every_builtin_charter_is_present_and_valid() -> None:

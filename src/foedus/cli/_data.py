@@ -144,8 +144,17 @@ def _world_summary(year: int, data_dir: Path | None) -> tuple[Any, dict[str, Any
                "nonaligned": [w.codes[i] for i in np.flatnonzero(w.nonaligned)],
                "un_members": len(w.meta["un_members"]),
                "sources": w.meta["sources"], "citations": w.meta["citations"],
-               "states": states}
+               "institutions": _institutions(w), "states": states}
     return w, summary
+
+
+def _institutions(w: Any) -> dict[str, list[str]]:
+    """Members that year of every built-in institution with dated membership that existed."""
+    from foedus.engine import Institution
+    from foedus.rules import builtin_charters
+
+    return {c.id: Institution.in_world(c, w).member_codes() for c in builtin_charters()
+            if c.membership.dated and not c.reform and c.existed_in(int(w.year))}
 
 
 @click.command("world")
@@ -181,6 +190,12 @@ def world_cmd(year: int, top: int, out: Path | None, data_dir: Path | None, as_j
         t.add_row(r["stateabb"], r["name"], f"{r['cinc']:.4f}", "yes" if r["major"] else "",
                   r["region"], f"{r['revisionism']:.2f}", str(r["bloc"]) if r["bloc"] >= 0 else "")
     console.print(t)
+    inst = Table(title=f"Institutions in {s['year']}: members that year (dated membership)")
+    for col in ("institution", "n", "members"):
+        inst.add_column(col, overflow="fold")
+    for cid, members in s["institutions"].items():
+        inst.add_row(cid, str(len(members)), ", ".join(members))
+    console.print(inst)
     console.print("Sources: " + "; ".join(f"{k}: {v}" for k, v in s["sources"].items()),
                   highlight=False)
     if out is not None:

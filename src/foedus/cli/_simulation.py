@@ -137,6 +137,12 @@ def crisis_cmd(charter_ref: str, aggressor: str, target: str, credibility: float
 
 
 def _model_options(f: Any) -> Any:
+    f = click.option("--record", type=click.Choice(["follow", "fixed"]), default=None,
+                     help="With --year: the state system follows the COW record (default) or "
+                     "keeps the start year.")(f)
+    f = click.option("--anachronism", is_flag=True, default=None,
+                     help="Run a charter on a data world of a year it did not exist in (the "
+                     "output says so); refused by default.")(f)
     f = click.option("--max-crises", type=click.IntRange(min=0), default=None,
                      help="At most this many crises a year (default 3).")(f)
     f = click.option("--activation", type=click.Choice(_ACTIVATIONS), default=None,
@@ -144,8 +150,13 @@ def _model_options(f: Any) -> Any:
     return f
 
 
-def _model_kw(activation: str | None, max_crises: int | None) -> dict[str, Any]:
+def _model_kw(activation: str | None, max_crises: int | None, anachronism: bool | None = None,
+              record: str | None = None) -> dict[str, Any]:
     kw: dict[str, Any] = {}
+    if anachronism:
+        kw["anachronism"] = "allow"
+    if record is not None:
+        kw["record"] = record
     if activation is not None:
         kw["activation"] = activation
     if max_crises is not None:
@@ -165,7 +176,8 @@ def _model_kw(activation: str | None, max_crises: int | None) -> dict[str, Any]:
 @json_option
 @handle_errors
 def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str | None,
-                 max_crises: int | None, world_file: str | None, n_states: int, seed: int,
+                 max_crises: int | None, anachronism: bool | None, record: str | None,
+                 world_file: str | None, n_states: int, seed: int,
                  year: int | None, data_dir: str | None, as_json: bool) -> None:
     """One system over many years: the crisis log, the metrics and the yearly series."""
     from foedus.engine import METRICS, simulate
@@ -176,7 +188,8 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
     seq = np.random.SeedSequence(seed)
     w_seq, _ = split(seq)
     world = load_cli_world(world_file, year, data_dir, n_states, w_seq)
-    res = simulate(charter, world=world, years=years, rng=seq, **_model_kw(activation, max_crises))
+    res = simulate(charter, world=world, years=years, rng=seq,
+                   **_model_kw(activation, max_crises, anachronism, record))
     if out:
         folder = Path(out)
         try:
@@ -198,6 +211,12 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
         return
     console.print(f"[bold]{charter.name}[/] ({charter.id}): {years} years, {world.n} states "
                   f"({world.source}), seed {seed}")
+    for note in res.notes:
+        console.print(f"[yellow]{note}[/]")
+    if len(res.series):
+        console.print(f"Members in the first year: {int(res.series['members'].iloc[0])}; "
+                      f"crises in its scope: {sum(e.in_scope for e in res.events)} of "
+                      f"{len(res.events)}")
     log = Table(title=f"Crises ({len(res.events)})", header_style="bold")
     for col in ("year", "aggressor", "target", "in scope", "decision", "response", "outcome"):
         log.add_column(col, overflow="fold")
@@ -291,8 +310,8 @@ def _summary_tables(comp: Any) -> list[Table]:
 def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, out: str,
                 no_report: bool, workers: int | None, store: str | None, resume: bool,
                 backend: str | None, activation: str | None, max_crises: int | None,
-                world_file: str | None, n_states: int, seed: int, year: int | None,
-                data_dir: str | None, as_json: bool) -> None:
+                anachronism: bool | None, record: str | None, world_file: str | None,
+                n_states: int, seed: int, year: int | None, data_dir: str | None, as_json: bool) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and
@@ -311,7 +330,7 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
             charters, replications=replications, years=years, n_states=n_states, seed=seed,
             world=world, year=year, data_dir=data_dir, store=where, workers=workers,
             progress=not as_json and sys.stderr.isatty(), backend=backend, resume=resume,
-            **_model_kw(activation, max_crises))
+            **_model_kw(activation, max_crises, anachronism, record))
     except KeyboardInterrupt:
         saved = "" if where is None else (f"; finished runs are saved in {where}: continue "
                                           "with the same command and --resume")
@@ -332,10 +351,27 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
                      else ""))
     for t in _summary_tables(comp):
         console.print(t)
+    console.print(_scope_table(comp.settings.get("scope", {})))
+    for problem in comp.settings.get("anachronisms", []):
+        console.print(f"[yellow]anachronism (--anachronism): {problem.split('. Choose')[0]}[/]")
     console.print("[dim]– : not defined (no crisis of that kind in any run). Definitions: "
                   "docs/simulation.md.[/]")
     if path is not None:
         console.print(f"Report: {path}")
+
+
+def _scope_table(scope: dict[str, Any]) -> Table:
+    """Per system: its members in the world and the crises that fell in its scope."""
+    t = Table(title="Scope: members and crises in scope", header_style="bold")
+    for col in ("system", "members", "crises", "in scope", "in scope / run"):
+        t.add_column(col, overflow="fold")
+    for cid, row in scope.items():
+        members = "–" if row.get("members") is None else (
+            f"{row['n_members']}: " + ", ".join(row["members"][:12])
+            + (", ..." if row["n_members"] > 12 else ""))
+        t.add_row(cid, members, str(row["crises"]), str(row["crises_in_scope"]),
+                  str(row["in_scope_per_run"]))
+    return t
 
 
 def register(main: click.Group) -> None:

@@ -12,6 +12,7 @@ from .build import (
     COW_TO_GW_FALLBACK,
     DEFAULT_REVISIONISM,
     DataSet,
+    Record,
     alliance_blocs,
     dataset,
     equirectangular_km,
@@ -21,6 +22,7 @@ from .build import (
     region_of,
     s_scores,
     world_for_year,
+    world_on_record,
     worlds,
 )
 from .files import (
@@ -69,6 +71,7 @@ __all__ = [
     "DataFile",
     "DataSet",
     "MissingDataError",
+    "Record",
     "Source",
     "alliance_blocs",
     "capability_concentration",
@@ -106,6 +109,7 @@ __all__ = [
     "un_members",
     "veto_statistics",
     "world_for_year",
+    "world_on_record",
     "worlds",
 ]
 

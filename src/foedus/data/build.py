@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -663,8 +664,207 @@ def worlds(start: int = 1816, end: int = 2016, *, data_dir: str | Path | None = 
         yield world_for_year(y, data_dir=data_dir, **kwargs)
 
 
-__all__ = ["BLOC_SIMILARITY", "COW_TO_GW_FALLBACK", "DEFAULT_REVISIONISM", "EARTH_RADIUS_KM",
-           "NAM_FOUNDED", "NONALIGNED_RULES", "REVISIONISM_HALF", "REVISIONISM_RANGE",
-           "REVISIONISM_WINDOW", "STANDARD_PARALLEL", "DataSet", "alliance_blocs", "dataset",
-           "equirectangular_km", "great_circle_km", "nonaligned_flags", "portfolio_levels", "region_of",
-           "revisionism_from_counts", "s_scores", "world_for_year", "worlds"]
+__all__ = [
+    "BLOC_SIMILARITY",
+    "COW_TO_GW_FALLBACK",
+    "DEFAULT_REVISIONISM",
+    "EARTH_RADIUS_KM",
+    "NAM_FOUNDED",
+    "NONALIGNED_RULES",
+    "REVISIONISM_HALF",
+    "REVISIONISM_RANGE",
+    "REVISIONISM_WINDOW",
+    "STANDARD_PARALLEL",
+    "DataSet",
+    "Record",
+    "alliance_blocs",
+    "dataset",
+    "equirectangular_km",
+    "great_circle_km",
+    "nonaligned_flags",
+    "portfolio_levels",
+    "region_of",
+    "revisionism_from_counts",
+    "s_scores",
+    "world_for_year",
+    "world_on_record",
+    "worlds",
+]
+
+
+# --- the record along a run -------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """The recorded state system along a run that starts from a data world (docs/world.md).
+
+    ``entry[i]``: the year state ``i`` enters the COW system after the start; ``exit[i]``: the
+    year it leaves it without being conquered (unification, dissolution: an exit while the state
+    fights a COW interstate war counts as conquest and is left to the model). Each year
+    :meth:`apply` brings in the entrants with their entry year's CINC share, removes the exits,
+    and re-reads the era's inputs: ATOP alliances, the affinity over them, COW major powers,
+    revisionism from MIDs, and pulls capability shares towards the recorded CINC shares.
+    """
+
+    ds: DataSet
+    ccodes: NDArray[np.int64]
+    start: int
+    entry: dict[int, int]
+    exit: dict[int, int]
+    weighted_s: bool = True
+    revisionism: str = "mid"
+    last: int = 0
+    log: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for a run's notes."""
+        return (f"state system follows the COW record from {self.start}: {len(self.entry)} "
+                f"entries and {len(self.exit)} non-violent exits scheduled up to {self.last}; "
+                "alliances, affinity, majors and revisionism re-read each year")
+
+    def apply(self, world: World, year: int, pull: float) -> bool:
+        """Bring ``world`` to the record of ``year`` in place; return whether states changed."""
+        if year > self.last:
+            return False
+        lut = self.ccodes
+        changed = False
+        for i, y in self.exit.items():
+            if y == year and world.alive[i]:
+                world.alive[i] = False
+                world.capability[i] = 0.0
+                self.log.append((year, world.codes[i], "left the system (recorded)"))
+                changed = True
+        shares = self.ds.cinc(year, lut)
+        shares = np.where(np.isfinite(shares) & (shares > 0), shares, np.nan)
+        total = float(np.nansum(shares[world.alive])) or 1.0
+        for i, y in self.entry.items():
+            if y == year and not world.alive[i]:
+                world.alive[i] = True
+                cap = shares[i] / total if np.isfinite(shares[i]) else np.nanmin(shares) / total
+                world.capability[i] = float(cap) * float(world.capability[world.alive].sum() or 1)
+                self.log.append((year, world.codes[i], "entered the system (recorded)"))
+                changed = True
+        self._inputs(world, year, shares, pull)
+        return changed
+
+    def _inputs(self, world: World, year: int, shares: NDArray[np.float64], pull: float) -> None:
+        """The era's inputs of ``year``, written into the world's arrays in place."""
+        alive = world.alive.astype(bool)
+        if pull > 0:
+            rec = np.where(alive & np.isfinite(shares), shares, 0.0)
+            if rec.sum() > 0:
+                cap = np.where(alive, world.capability, 0.0)
+                cap = cap / (cap.sum() or 1.0)
+                world.capability[:] = np.where(alive, (1 - pull) * cap + pull * rec / rec.sum(), 0.0)
+        world.alliances[:] = self.ds.alliance_matrix(year, self.ccodes)
+        world.affinity[:] = s_scores(portfolio_levels(world.alliances),
+                                     np.maximum(world.capability, 0.0) + 1e-12
+                                     if self.weighted_s else None)
+        majors = self.ds.major_codes(year)
+        world.major[:] = np.array([int(c) in majors for c in self.ccodes], bool) & alive
+        if self.revisionism == "mid":
+            k, _ = self.ds.revisionist_initiations(year, self.ccodes)
+            if k is not None:
+                world.revisionism[:] = revisionism_from_counts(k)
+
+
+def _conquered(ds: DataSet, ccode: int, year: int) -> bool:
+    """Whether a state leaving the system in ``year`` was then fighting a COW interstate war."""
+    if not ds.has("cow-war"):
+        return False
+    w = ds.wars
+    rows = w[w["ccode"] == ccode]
+    end = rows["endyear1"].fillna(rows["startyear1"])
+    return bool(((rows["startyear1"] <= year) & (end >= year - 1)).any())
+
+
+def world_on_record(world: World, end: int | None = None) -> tuple[World, Record]:
+    """The world of every state in the COW system between ``world.year`` and ``end`` (default:
+    the last year of the state list), with the states of the start year alive as in ``world``
+    and the others waiting to enter on their recorded year, and the :class:`Record` that
+    brings them in. Positions, distances and contiguity of an entrant are those of its entry
+    year; contiguity is the union over the entry years."""
+    if world.source != "cow" or world.year is None:
+        raise FoedusError("world_on_record needs a world built from data (world_for_year)")
+    ds = dataset(world.meta.get("data_dir"))
+    start = int(world.year or 0)
+    last = ds.year_range[1] if end is None else min(int(end), ds.year_range[1])
+    a = ds._state_arrays
+    span = (a["st"] <= last) & (a["en"] >= start)
+    codes_all = np.unique(a["ccode"][span])
+    have = {int(c): i for i, c in enumerate(world.ccodes)}
+    new = np.array([c for c in codes_all if int(c) not in have], np.int64)
+    ccodes = np.concatenate([np.asarray(world.ccodes, np.int64), new])
+    entry, exits = _schedule(ds, ccodes, start, last, world.n)
+    grown = _grow_world(ds, world, new, entry)
+    return grown, Record(ds=ds, ccodes=ccodes, start=start, entry=entry, exit=exits, last=last)
+
+
+def _schedule(ds: DataSet, ccodes: NDArray[np.int64], start: int, last: int,
+              n0: int) -> tuple[dict[int, int], dict[int, int]]:
+    """Entry and non-violent exit years of each state of ``ccodes`` after ``start``."""
+    entry: dict[int, int] = {}
+    exits: dict[int, int] = {}
+    members = {y: set(ds.members(y)["ccode"].astype(int)) for y in range(start, last + 1)}
+    for i, c in enumerate(int(x) for x in ccodes):
+        inside = i < n0
+        for y in range(start + 1, last + 1):
+            now = c in members[y]
+            if now and not inside and i not in entry:
+                entry[i] = y
+            if inside and not now and i not in exits and not _conquered(ds, c, y):
+                exits[i] = y
+                break
+            inside = now
+    return entry, exits
+
+
+def _grow_world(ds: DataSet, world: World, new: NDArray[np.int64],
+                entry: dict[int, int]) -> World:
+    """``world`` with the states ``new`` appended, not alive, placed as in their entry year."""
+    n0, k = world.n, len(new)
+    n = n0 + k
+    ccodes = np.concatenate([np.asarray(world.ccodes, np.int64), new])
+    lat = np.zeros(n)
+    lon = np.zeros(n)
+    latest = np.zeros(n, bool)
+    y0 = int(world.year or 0)
+    ref = [y0] * n0 + [entry.get(n0 + j, y0) for j in range(k)]
+    names_by_code = dict(zip(ds._state_arrays["ccode"].tolist(), ds._state_arrays["name"].tolist(), strict=False))
+    abb_by_code = dict(zip(ds._state_arrays["ccode"].tolist(), ds._state_arrays["abb"].tolist(), strict=False))
+    cont = np.zeros((n, n), bool)
+    for y in sorted(set(ref)):
+        idx = np.flatnonzero(np.array(ref) == y)
+        la, lo, _, lt = ds.capital_coords(y, ccodes[idx])
+        lat[idx], lon[idx], latest[idx] = la, lo, lt
+        ct = ds.contiguity_types(y, ccodes) > 0
+        cont[idx, :] |= ct[idx, :]
+        cont[:, idx] |= ct[:, idx]
+    cont[:n0, :n0] = world.contiguity
+    dist, _ = ds.distances(ccodes, lat, lon, latest)
+    dist[:n0, :n0] = world.distance
+
+    def pad(x: NDArray[Any], fill: Any) -> NDArray[Any]:
+        return np.concatenate([x, np.full(k, fill, x.dtype)])
+
+    def pad2(x: NDArray[Any], fill: Any) -> NDArray[Any]:
+        out = np.full((n, n), fill, x.dtype)
+        out[:n0, :n0] = x
+        return out
+
+    aff = pad2(world.affinity, 0.0)
+    np.fill_diagonal(aff, 1.0)
+    region = np.array([REGIONS.index(region_of(int(c))) for c in ccodes], np.int64)
+    meta = dict(world.meta)
+    meta["record"] = {"start": y0, "pending": [str(abb_by_code[int(c)]) for c in new]}
+    return World(codes=[*world.codes, *(str(abb_by_code[int(c)]) for c in new)],
+                 names=[*world.names, *(str(names_by_code[int(c)]) for c in new)], ccodes=ccodes,
+                 capability=pad(world.capability, 0.0), pos=np.vstack(
+                     [world.pos, equirectangular_km(lat[n0:], lon[n0:])]), region=region,
+                 major=pad(world.major, False), revisionism=pad(world.revisionism,
+                                                                DEFAULT_REVISIONISM),
+                 alive=pad(world.alive.astype(bool), False), nonaligned=pad(world.nonaligned, False),
+                 bloc=pad(world.bloc, -1), distance=dist, contiguity=cont, affinity=aff,
+                 alliances=pad2(world.alliances, 0), year=world.year, source=world.source,
+                 meta=meta)

@@ -34,6 +34,28 @@ def _world_date(charter: Charter, world: World) -> dt.date | None:
     return charter.date
 
 
+def data_year(world: World) -> int | None:
+    """The year of a world built from data (COW), or None for synthetic and other worlds."""
+    return int(world.year) if world.source == "cow" and world.year is not None else None
+
+
+def era_problem(charter: str | Charter, world: World) -> str | None:
+    """Why ``charter`` on ``world`` is an anachronism (a data world of a year the institution
+    or its text did not exist in), or None (synthetic worlds never are)."""
+    year = data_year(world)
+    return None if year is None else load_charter(charter).anachronism(year)
+
+
+def dated_members(charter: Charter, world: World, year: int | None = None) -> BoolArray | None:
+    """The member mask from the charter's dated history for a data world in ``year`` (default:
+    the world's year), or None when the world is not from data or membership is not dated."""
+    y = data_year(world) if year is None else int(year)
+    if y is None or data_year(world) is None:
+        return None
+    got = charter.members_in(list(world.codes), y)
+    return None if got is None else np.asarray(got, bool) & world.alive.astype(bool)
+
+
 @dataclass
 class Institution:
     """A charter in a world. Build one with :meth:`in_world`.
@@ -234,6 +256,9 @@ def _members(ch: Charter, world: World, synthetic: bool, notes: list[str]) -> Bo
     if m == "none":
         return np.zeros(n, bool)
     if not synthetic:
+        dated = dated_members(ch, world)
+        if dated is not None:
+            return dated
         if m == "universal":
             return alive.copy()
         wanted = set(m)
@@ -273,4 +298,4 @@ def _members(ch: Charter, world: World, synthetic: bool, notes: list[str]) -> Bo
     return (world.bloc == ranked[rank - 1]) & alive
 
 
-__all__ = ["Institution"]
+__all__ = ["Institution", "data_year", "dated_members", "era_problem"]

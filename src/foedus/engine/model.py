@@ -43,7 +43,7 @@ from .behaviour import Behaviour, as_behaviour, projected_capability
 from .crisis.run import run_crisis
 from .events import CrisisEvent
 from .forecast import Forecast
-from .institution import Institution
+from .institution import Institution, data_year, dated_members, era_problem
 from .metrics import concentration, polarity, run_metrics
 from .settings import ACTIVATIONS, ModelSettings, as_settings
 
@@ -73,6 +73,7 @@ class RunResult:
     series: pd.DataFrame
     events: list[CrisisEvent]
     settings: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (series as a list of yearly records; NaN as None)."""
@@ -84,7 +85,7 @@ class RunResult:
             return v
 
         return {"charter": self.charter, "seed": self.seed, "years": self.years,
-                "settings": self.settings,
+                "settings": self.settings, "notes": list(self.notes),
                 "metrics": {k: clean(v) for k, v in self.metrics.items()},
                 "series": [{k: clean(v) for k, v in row.items()}
                            for row in self.series.to_dict(orient="records")],
@@ -111,8 +112,10 @@ class Model:
         self.charter = load_charter(charter)
         self.behaviour = as_behaviour(behaviour)
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        self.world = world.copy()
         self.settings: dict[str, Any] = self.config.to_dict()
+        self.notes: list[str] = []
+        self._check_era(world)
+        self.world = self._starting_world(world)
         w = self.world
         w.capability = np.where(w.alive, np.maximum(w.capability, 0.0), 0.0).astype(float)
         self._base_alliances = w.alliances.copy()
@@ -140,6 +143,31 @@ class Model:
         self._top_threat_of = np.full(w.n, -1, np.int64)  # balance of power: top threat of each
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
+        self._withdrew: set[int] = set()  # states that gave notice in the run: the record
+        # does not bring them back
+        self._dated = data_year(w) is not None and self.charter.membership.dated
+
+    def _check_era(self, world: World) -> None:
+        """Refuse a charter on a data world of a year it did not exist in, unless the
+        ``anachronism`` setting allows it; an allowed anachronism is noted in the result."""
+        problem = era_problem(self.charter, world)
+        if problem is None:
+            return
+        if self.config.anachronism != "allow":
+            raise FoedusError(problem)
+        self.notes.append("anachronism: " + problem.split(". Choose")[0])
+
+    def _starting_world(self, world: World) -> World:
+        """A copy of ``world``; on a data world that follows the record, the world of every state
+        the record will bring in (:func:`foedus.data.world_on_record`)."""
+        self._record: Any = None
+        if data_year(world) is None or self.config.record != "follow":
+            return world.copy()
+        from ..data.build import world_on_record
+
+        spanned, self._record = world_on_record(world)
+        self.notes.append(self._record.describe())
+        return spanned
 
     def _project(self, cap: FloatArray, dist: FloatArray) -> FloatArray:
         """Capability ``cap`` projected over ``dist`` km, elementwise (as the engine does)."""
@@ -166,6 +194,8 @@ class Model:
         rec: dict[str, Any] = dict.fromkeys(SERIES_COLUMNS, 0)
         rec["year"] = year
         exits = self._apply_exits(year)
+        self._follow_record(year)
+        self._follow_membership(year)
         self._rotate(year)
         self._grow()
         self.forecast.new_period()
@@ -276,6 +306,52 @@ class Model:
             del self._notice[i]
             self._leave(i)
         return len(due)
+
+    def _follow_membership(self, year: int) -> None:
+        """On a data world, states join and leave the institution on their recorded dates
+        (the charter's dated membership); a state that withdrew in the run stays out."""
+        if not self._dated:
+            return
+        mask = dated_members(self.charter, self.world, year)
+        if mask is None:
+            return
+        inst = self.institution
+        for i in np.flatnonzero(inst.members & ~mask):
+            self._leave(int(i))
+        join = mask & ~inst.members
+        if self._withdrew:
+            join[list(self._withdrew)] = False
+        if join.any():
+            inst.members |= join
+            self._forget()
+
+    def _follow_record(self, year: int) -> None:
+        """On a data world following the record: entries, non-violent exits and the era's inputs
+        of ``year`` (:meth:`foedus.data.Record.apply`)."""
+        if self._record is None:
+            return
+        if self._record.apply(self.world, year, float(self.settings["record_pull"])):
+            self._reseat()
+            self.forecast = Forecast(self.charter, self.world, self.institution, self.behaviour,
+                                     neighbours=int(self.settings["neighbours"]),
+                                     reach_km=float(self.settings["reach_km"]))
+
+    def _reseat(self) -> None:
+        """A permanent seat whose holder has just entered the system is taken up (the Republic
+        of China's seat once TAW enters in 1949)."""
+        w, inst = self.world, self.institution
+        idx = {c: i for i, c in enumerate(w.codes)}
+        for b, codes in inst.seat_codes.items():
+            perm = inst.permanent[b]
+            for k, code in enumerate(codes[:perm.size]):
+                i = idx.get(code, -1)
+                if perm[k] < 0 and i >= 0 and w.alive[i]:
+                    perm[k] = i
+                    seats = inst.seats[b]
+                    if self.charter.body(b).composition == "fixed":
+                        seats = np.where(seats == i, -1, seats)
+                        seats[k] = i
+                        inst.seats[b] = seats
 
     def _leave(self, i: int) -> None:
         """State ``i`` leaves the institution: membership and every seat it held."""
@@ -476,6 +552,7 @@ class Model:
                 i = idx.get(code)
                 if i is not None and self.institution.members[i] and i not in self._notice:
                     self._notice[i] = year + notice
+                    self._withdrew.add(i)
         if not (w.alive[a] and w.alive[t]):
             self._forget()
         return ev
@@ -508,7 +585,7 @@ class Model:
         """The run so far as a :class:`RunResult`."""
         return RunResult(charter=self.charter.id, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
-                         settings=dict(self.settings))
+                         settings=dict(self.settings), notes=list(self.notes))
 
 
 def simulate(charter: str | Charter, *, world: World | None = None, years: int = 50,

@@ -57,6 +57,25 @@ class ModelSettings(Settings):
     doubt: float = param(
         0.2, lo=0.0, hi=1.0, doc="yearly share of states that discount the institution entirely",
         cite="calibration (docs/calibration.md)")
+    anachronism: str = param(
+        "refuse", choices=("refuse", "allow"),
+        doc="a charter on a data world of a year it did not exist in: refuse, or allow (stated)",
+        cite="docs/charters.md, Dated membership")
+    record: str = param(
+        "follow", choices=("follow", "fixed"),
+        doc="data worlds: states enter and leave, alliances, majors and revisionism change as "
+            "recorded (follow), or the start year is kept (fixed)",
+        cite="COW State System Membership 2016; ATOP 5.1; COW MID 4.3 (docs/world.md)")
+    record_pull: float = param(
+        0.2, lo=0.0, hi=1.0,
+        doc="data worlds following the record: yearly pull of capability shares towards the "
+            "recorded CINC shares (0 = endogenous growth only)",
+        cite="COW NMC (Singer, Bremer & Stuckey 1972); docs/world.md")
+    births: float = param(
+        0.0, lo=0.0, hi=1.0,
+        doc="synthetic worlds: yearly chance of a secession (a new state carved from a "
+            "large one); 0 = off",
+        cite="docs/world.md, Births in synthetic worlds (Coggins 2014, Power Politics and State Formation)")
 
 
 def as_settings(settings: ModelSettings | dict[str, Any] | None = None,

@@ -169,11 +169,15 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
     finished store of the same settings is read back as it is. The numbers do not depend on
     ``workers``, ``backend`` (default: processes when more than one worker) or resuming.
     """
-    ids = list(charters) if charters is not None else builtin_charter_ids()
+    config = as_settings(settings, **overrides)
+    era = year if year is not None else (int(world.year) if world is not None and
+                                         world.source == "cow" and world.year else None)
+    ids = list(charters) if charters is not None else _era_charters(era)
     loaded = _check(ids, replications, years, n_states, world)
+    _check_era(loaded, era, config.anachronism == "allow")
     exp = comparison_experiment(
         loaded, replications=replications, years=years, n_states=n_states, seed=seed,
-        behaviour=as_behaviour(behaviour), settings=as_settings(settings, **overrides),
+        behaviour=as_behaviour(behaviour), settings=config,
         world=world, world_params=world_params, year=year)
     n_workers = default_workers() if workers is None else max(1, int(workers))
     chosen = backend or ("processes" if n_workers > 1 else "serial")
@@ -183,7 +187,58 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
         comp = Comparison.from_store(path, names={c.id: c.name for c in loaded}, world=world)
     comp.settings.update(workers=result.workers, backend=chosen, seconds=round(result.seconds, 2),
                          resumed_runs=result.skipped)
+    comp.settings["scope"] = scope_counts(comp, loaded, world if world is not None else (
+        _data_world_for(year, data_dir) if year is not None else None))
+    if era is not None:
+        comp.settings["anachronisms"] = [p for c in loaded if (p := c.anachronism(era))]
     return comp
+
+
+def _era_charters(year: int | None) -> list[str]:
+    """Every built-in charter, or on a data world of ``year`` those that existed then."""
+    ids = builtin_charter_ids()
+    if year is None:
+        return ids
+    return [c for c in ids if load_charter(c).existed_in(int(year))]
+
+
+def _check_era(loaded: list[Charter], year: int | None, allow: bool) -> None:
+    """Refuse charters that did not exist in ``year`` (before any run), unless allowed."""
+    if year is None or allow:
+        return
+    bad = [p for c in loaded if (p := c.anachronism(int(year)))]
+    if bad:
+        raise FoedusError(bad[0] if len(bad) == 1 else
+                          "; ".join(bad[:-1]) + "; and " + bad[-1])
+
+
+def _data_world_for(year: int, data_dir: str | Path | None) -> World:
+    from ..data import world_for_year
+
+    return world_for_year(int(year), data_dir=data_dir)
+
+
+def scope_counts(comp: Comparison, charters: list[Charter],
+                 world: World | None) -> dict[str, dict[str, Any]]:
+    """Per system: its members in the starting world (codes on a data world, a count on a
+    synthetic one: replication 0's world is not kept) and the crises in its scope, in total
+    and per run, so that a system that never saw a crisis is not mistaken for self-help."""
+    from ..engine.institution import Institution
+
+    out: dict[str, dict[str, Any]] = {}
+    ev = comp.events
+    for ch in charters:
+        rows = ev[ev["charter"] == ch.id] if "charter" in ev.columns else ev.iloc[0:0]
+        n_scope = int(rows["in_scope"].sum()) if "in_scope" in rows.columns else 0
+        runs = max(1, int((comp.runs["charter"] == ch.id).sum())) if "charter" in comp.runs \
+            else 1
+        members: Any = None
+        if world is not None and world.source == "cow":
+            members = Institution.in_world(ch, world).member_codes()
+        out[ch.id] = {"members": members, "n_members": None if members is None else len(members),
+                      "crises": len(rows), "crises_in_scope": n_scope,
+                      "in_scope_per_run": round(n_scope / runs, 2)}
+    return out
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -237,8 +238,80 @@ class Body(_Model):
         return [self.holder(s, on) for s in rule.veto]
 
 
+#: How a membership spell ended (``docs/charters.md`` §Dated membership).
+SpellEnd = Literal["withdrawal", "expulsion", "dissolution", "succession", "lapse",
+                   "seat-change", "annexation"]
+#: The first date any foedus data covers (the COW state system begins in 1816).
+FIRST_DATE = dt.date(1816, 1, 1)
+
+
+class Spell(_Model):
+    """One continuous period of membership of one state, with its source.
+
+    ``joined`` is the day membership took effect (accession, admission, entry into force for
+    a founder); ``left`` the day it ended (exclusive), ``None`` while it lasts. A withdrawal
+    under notice is dated when the state ceased to take part (the League's two-year notice of
+    Covenant Art. 1(3) is named in ``note``).
+    """
+
+    state: str = Field(description="COW abbreviation of the member.")
+    joined: dt.date = Field(description="First day of membership (inclusive).")
+    left: dt.date | None = Field(None, description="Day membership ended (exclusive); none if it lasts.")
+    end: SpellEnd | None = Field(None, description="How the spell ended.")
+    source: str = Field(description="Where the dates come from (treaty, resolution, dataset).")
+    note: str = Field("", description="Free text shown with the spell.")
+
+    @field_validator("state")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        return _state_code(v)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Spell:
+        _check_dates(self.state, self.joined, self.left, "joined", "left")
+        if self.left is None and self.end is not None:
+            raise ValueError(f"{self.state}: end = {self.end!r} but no date it left")
+        return self
+
+
+class Suspension(_Model):
+    """A period in which a member keeps its membership but takes no part (CSTO: Armenia 2024)."""
+
+    state: str = Field(description="COW abbreviation of the suspended member.")
+    start: dt.date = Field(description="First day of the suspension.")
+    stop: dt.date | None = Field(None, description="Day it ended (exclusive); none if it lasts.")
+    source: str = Field(description="Where the dates come from.")
+    note: str = Field("", description="Free text.")
+
+    @field_validator("state")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        return _state_code(v)
+
+    @model_validator(mode="after")
+    def _dates(self) -> Suspension:
+        _check_dates(self.state, self.start, self.stop, "start", "stop")
+        return self
+
+
+def _check_dates(state: str, first: dt.date, last: dt.date | None, a: str, b: str) -> None:
+    """A period must lie within the data (1816 to today) and end after it starts."""
+    today = dt.date.today()
+    for name, d in ((a, first), (b, last)):
+        if d is not None and not FIRST_DATE <= d <= today:
+            raise ValueError(f"{state}: {name} {d} lies beyond the data (from {FIRST_DATE} to "
+                             f"today, {today})")
+    if last is not None and last <= first:
+        raise ValueError(f"{state}: {b} {last} is not after {a} {first}")
+
+
+def _in_year(first: dt.date, last: dt.date | None, year: int) -> bool:
+    """Whether ``[first, last)`` meets ``year`` on any day (the COW convention)."""
+    return first.year <= year and (last is None or last > dt.date(year, 1, 1))
+
+
 class Membership(_Model):
-    """Who belongs to the institution."""
+    """Who belongs to the institution, and since when."""
 
     members: Literal["universal", "none"] | list[str] = Field(
         "universal", description='"universal" (every state), "none", or a list of COW codes.')
@@ -250,11 +323,84 @@ class Membership(_Model):
     synthetic_rank: int = Field(1, ge=1, description="Which great power's bloc (1 = strongest).")
     article: str = Field("", description="Article on membership.")
     note: str = Field("", description="Free text: history of the membership, sources.")
+    since: dt.date | None = Field(None, description="The day the institution began to exist "
+                                  "(its constituent treaty in force); a data world of an "
+                                  "earlier year is an anachronism.")
+    until: dt.date | None = Field(None, description="The day it was dissolved (exclusive).")
+    source: str = Field("", description="Source of `since` and `until`.")
+    history: list[Spell] = Field(default_factory=list, description="Dated membership: one spell "
+                                 "per state and period. A universal institution lists only the "
+                                 "states whose membership differs from 'every state in the "
+                                 "system from `since`' (late admissions, withdrawals).")
+    suspensions: list[Suspension] = Field(default_factory=list,
+                                          description="Periods a member took no part.")
+    unlisted: Literal["member", "non-member"] = Field(
+        "member", description='With a history, whether a state of the system that the history '
+        'does not list is a member of a universal institution ("member": the UN) or not '
+        '("non-member": the League, whose members are all listed).')
+    never: list[str] = Field(default_factory=list, description="States of the system never "
+                             "members of a universal institution (the USA and the League).")
+    never_source: str = Field("", description="Source for `never`.")
 
-    @field_validator("members")
+    @field_validator("members", "never")
     @classmethod
     def _members(cls, v: Any) -> Any:
         return [_state_code(s) for s in v] if isinstance(v, list) else v
+
+    @model_validator(mode="after")
+    def _history(self) -> Membership:
+        if self.since is not None:
+            _check_dates("the institution", self.since, self.until, "since", "until")
+        by_state: dict[str, list[tuple[int, Spell]]] = {}
+        for k, sp in enumerate(self.history):
+            by_state.setdefault(sp.state, []).append((k, sp))
+        for state, spells in by_state.items():
+            spells.sort(key=lambda x: x[1].joined)
+            for (_, a), (k, b) in itertools.pairwise(spells):
+                if a.left is None or a.left > b.joined:
+                    raise ValueError(f"history[{k}]: {state}'s spell from {b.joined} overlaps "
+                                     f"its spell from {a.joined} (to {a.left or 'today'})")
+            if state in self.never:
+                raise ValueError(f"never: {state} is listed as never a member but has a spell "
+                                 "in history")
+        return self
+
+    @property
+    def dated(self) -> bool:
+        """Whether membership is dated (a history, a start, or never-members)."""
+        return bool(self.history or self.since or self.never)
+
+    def member_in(self, state: str, year: int) -> bool:
+        """Whether ``state`` took part in the institution on some day of ``year`` (the COW
+        convention; a suspension covering 1 July excludes it). Undated memberships answer
+        from ``members``."""
+        if self.since is not None and not _in_year(self.since, self.until, year):
+            return False
+        if self.until is not None and year > self.until.year:
+            return False
+        mid = dt.date(year, 7, 1)
+        if any(s.state == state and s.start <= mid and (s.stop is None or mid < s.stop)
+               for s in self.suspensions):
+            return False
+        if state in self.never:
+            return False
+        spells = [sp for sp in self.history if sp.state == state]
+        if spells:
+            return any(_in_year(sp.joined, sp.left, year) for sp in spells)
+        if self.members == "universal":
+            return self.unlisted == "member"
+        return False if self.history else isinstance(self.members, list) and state in self.members
+
+    def changes(self, year: int) -> list[tuple[str, str, Spell | Suspension]]:
+        """The dated events of ``year``: (state, "joined" | "left" | "suspended", record)."""
+        out: list[tuple[str, str, Spell | Suspension]] = []
+        for sp in self.history:
+            if sp.joined.year == year:
+                out.append((sp.state, "joined", sp))
+            if sp.left is not None and sp.left.year == year:
+                out.append((sp.state, "left", sp))
+        out += [(s.state, "suspended", s) for s in self.suspensions if s.start.year == year]
+        return out
 
 
 class Scope(_Model):
@@ -372,6 +518,9 @@ class Charter(_Model):
     year: int = Field(description="Year of the text encoded.")
     date: dt.date | None = Field(None, description="Default date for seat holders.")
     citation: str = Field(description="The treaty or resolution encoded.")
+    in_force: dt.date | None = Field(None, description="The day this text entered into force "
+                                     "(un-1965: the 1965 amendments); a data world of an earlier "
+                                     "year is an anachronism.")
     sources: list[str] = Field(default_factory=list, description="Scholarly and documentary sources.")
     base: str | None = Field(None, description="Id of the charter this one reforms (for reform "
                              "variants); set from `extends` when that is given.")
@@ -456,6 +605,43 @@ class Charter(_Model):
             if f.body == body_id:
                 return f
         return None
+
+    def existed_in(self, year: int) -> bool:
+        """Whether the institution existed in ``year`` and its text was in force then (a reform
+        is bounded only by its institution's life: it is a what-if on the era's charter)."""
+        m = self.membership
+        if m.since is not None and not _in_year(m.since, m.until, year):
+            return False
+        return self.reform or self.in_force is None or self.in_force.year <= year
+
+    def anachronism(self, year: int) -> str | None:
+        """Why running this charter on the world of ``year`` is an anachronism, or None."""
+        if self.existed_in(year):
+            return None
+        m = self.membership
+        if m.since is not None and year < m.since.year:
+            why = f"{self.name} began on {m.since} ({m.source or self.citation})"
+        elif m.until is not None and not _in_year(m.since or FIRST_DATE, m.until, year):
+            why = f"{self.name} was dissolved on {m.until} ({m.source or self.citation})"
+        else:
+            why = f"this text of {self.name} entered into force on {self.in_force}"
+        return (f"charter {self.id!r} did not exist in {year}: {why}. Choose a charter of the "
+                f"era (`foedus world --year {year}` lists them), or pass --anachronism "
+                '(anachronism="allow") to run it anyway; the output then says so')
+
+    def members_in(self, codes: list[str], year: int) -> list[bool] | None:
+        """Membership of each of ``codes`` in ``year`` from the dated history; None when the
+        charter's membership is not dated. A year outside the institution's life (an
+        anachronism run) uses the nearest year of its life."""
+        m = self.membership
+        if not m.dated:
+            return None
+        y = year
+        if m.since is not None and y < m.since.year:
+            y = m.since.year
+        if m.until is not None and y > m.until.year:
+            y = m.until.year - (1 if m.until.month == 1 and m.until.day == 1 else 0)
+        return [m.member_in(c, y) for c in codes]
 
     def is_member(self, state: str) -> bool:
         """Whether ``state`` is a member (universal membership includes everyone)."""
@@ -673,8 +859,38 @@ def builtin_charters() -> list[Charter]:
     return [load_charter(c) for c in builtin_charter_ids()]
 
 
-__all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "Base", "Bindingness", "Body", "Charter", "ConveneRoute",
-           "DecisionRule", "Exclusion", "Exit", "Fallback", "Kind", "Measure", "Membership", "Scope",
-           "SeatHolder", "SelfDefence", "StateCode", "Step", "builtin_charter_ids", "builtin_charters",
-           "charter_from_dict", "charter_toml", "family_root", "load_charter", "merge_overrides",
-           "parse_fraction", "reform_onto", "resolve_extends"]
+__all__ = [
+    "BINDINGNESS_WEIGHT",
+    "FIRST_DATE",
+    "QUESTIONS",
+    "Base",
+    "Bindingness",
+    "Body",
+    "Charter",
+    "ConveneRoute",
+    "DecisionRule",
+    "Exclusion",
+    "Exit",
+    "Fallback",
+    "Kind",
+    "Measure",
+    "Membership",
+    "Scope",
+    "SeatHolder",
+    "SelfDefence",
+    "Spell",
+    "SpellEnd",
+    "StateCode",
+    "Step",
+    "Suspension",
+    "builtin_charter_ids",
+    "builtin_charters",
+    "charter_from_dict",
+    "charter_toml",
+    "family_root",
+    "load_charter",
+    "merge_overrides",
+    "parse_fraction",
+    "reform_onto",
+    "resolve_extends",
+]
