@@ -70,23 +70,21 @@ def _order_systems(df: pd.DataFrame, systems: Sequence[str]) -> pd.DataFrame:
 
 
 def results_summary(store: StoreRef, *, metrics: Sequence[str] | None = None,
-            level: float = 0.95) -> pd.DataFrame:
-    """Mean, standard deviation and ``level`` confidence interval (Student t) of every metric
-    by design point and system, over replications. NaN values (a rate with nothing to rate)
-    are left out and ``n`` counts the rest.
+                    level: float = 0.95) -> pd.DataFrame:
+    """Mean, standard deviation and ``level`` confidence interval of every metric by design
+    point and system, over replications, each metric by its interval method
+    (:func:`foedus.experiments.intervals.method_for`: BCa bootstrap, Wilson for rates that are
+    0 or 1 in every run; never outside the metric's domain). NaN values (a rate with nothing
+    to rate) are left out and ``n`` counts the rest.
 
     Columns: ``point``, the parameters, ``system``, ``metric``, ``n``, ``mean``, ``std``,
-    ``ci_low``, ``ci_high``.
+    ``ci_low``, ``ci_high``, ``method``.
     """
-    from scipy import stats
-
     with _open(store) as st:
-        agg = st.con.execute(
-            "SELECT m.point, m.system, m.metric, count(m.value) AS n, avg(m.value) AS mean, "
-            "stddev_samp(m.value) AS std FROM metrics m "
+        long = st.con.execute(
+            "SELECT m.point, m.system, m.metric, m.value FROM metrics m "
             "JOIN runs r USING (point, replication, system) "
-            "WHERE r.status = 'done' AND NOT isnan(m.value) "
-            "GROUP BY m.point, m.system, m.metric").df()
+            "WHERE r.status = 'done' AND NOT isnan(m.value)").df()
         all_metrics = [r[0] for r in st.con.execute("SELECT DISTINCT metric FROM metrics").fetchall()]
         design = st.design()
         systems = (st.experiment_row() or {}).get("systems", [])
@@ -96,21 +94,36 @@ def results_summary(store: StoreRef, *, metrics: Sequence[str] | None = None,
             from .._errors import UnknownNameError
 
             raise UnknownNameError("metric in this store", unknown[0], all_metrics)
-        agg = agg[agg["metric"].isin(list(metrics))]
-    n = agg["n"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), np.nan)
-        half = t * agg["std"].to_numpy(dtype=float) / np.sqrt(n)
-    agg["ci_low"] = agg["mean"] - half
-    agg["ci_high"] = agg["mean"] + half
-    agg["n"] = agg["n"].astype("int64")
+        long = long[long["metric"].isin(list(metrics))]
+    agg = _interval_rows(long, level)
     order = _metric_order(all_metrics)
     agg["_m"] = agg["metric"].map({m: k for k, m in enumerate(order)})
     agg = _order_systems(agg.sort_values("_m", kind="stable"), systems)
     agg = agg.merge(design, on="point", how="left").drop(columns="_m")
     cols = ["point", *design.columns[1:], "system", "metric", "n", "mean", "std", "ci_low",
-            "ci_high"]
+            "ci_high", "method"]
     return agg[cols].reset_index(drop=True)
+
+
+def _interval_rows(long: pd.DataFrame, level: float) -> pd.DataFrame:
+    """One row per (point, system, metric) of ``long`` values with n, mean, std and the
+    metric's interval (vectorised per metric)."""
+    from .intervals import domain_of, intervals, method_for
+
+    rows: list[dict[str, Any]] = []
+    for metric, sub in long.groupby("metric", sort=False):
+        groups = [(key, g["value"].to_numpy(dtype=float))
+                  for key, g in sub.groupby(["point", "system"], sort=True)]
+        ivs = intervals([v for _, v in groups], method_for(str(metric)),
+                        domain_of(str(metric)), level)
+        for ((point, system), v), iv in zip(groups, ivs, strict=True):
+            rows.append({"point": point, "system": system, "metric": metric, "n": iv.n,
+                         "mean": iv.mean, "std": float(v.std(ddof=1)) if v.size > 1 else np.nan,
+                         "ci_low": iv.low, "ci_high": iv.high, "method": iv.method})
+    cols = ["point", "system", "metric", "n", "mean", "std", "ci_low", "ci_high", "method"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["n"] = out["n"].astype("int64")
+    return out
 
 
 def export_results(store: StoreRef, format: str = "parquet", out: str | Path | None = None) -> list[Path]:
