@@ -28,6 +28,7 @@ from .compare import (
     summary_table,
 )
 from .designs import DESIGNS, FullFactorial, LatinHypercube, NoDesign, Sobol
+from .discovery import Box, Discovery, cart, prim
 from .executors import BACKENDS, SerialExecutor, default_workers, open_executor
 from .experiment import (
     Experiment,
@@ -56,7 +57,9 @@ __all__ = [
     "SCHEMA_VERSION",
     "SUMMARY_COLUMNS",
     "TABLES",
+    "Box",
     "Comparison",
+    "Discovery",
     "Experiment",
     "FullFactorial",
     "Interval",
@@ -71,6 +74,7 @@ __all__ = [
     "bibtex",
     "builtin_experiment_ids",
     "builtin_experiments",
+    "cart",
     "charter_articles",
     "citations",
     "compare",
@@ -86,6 +90,7 @@ __all__ = [
     "method_for",
     "open_executor",
     "paired_contrast",
+    "prim",
     "provenance",
     "results_report",
     "results_summary",

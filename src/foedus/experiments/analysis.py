@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import math
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -213,9 +214,12 @@ def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> p
                 res = salib_sobol.analyze(problem, used, calc_second_order=second,
                                           seed=exp.seed % 2**32)
             for k, p in enumerate(problem["names"]):
-                rows.append({**base, "parameter": p, "S1": float(res["S1"][k]),
-                             "S1_conf": float(res["S1_conf"][k]), "ST": float(res["ST"][k]),
-                             "ST_conf": float(res["ST_conf"][k]), "note": note})
+                s1, s1c = float(res["S1"][k]), float(res["S1_conf"][k])
+                st_, stc = float(res["ST"][k]), float(res["ST_conf"][k])
+                flags = "; ".join(f for f in (sobol_flag("S1", s1, s1c), sobol_flag("ST", st_, stc),
+                                               note) if f)
+                rows.append({**base, "parameter": p, "S1": s1, "S1_conf": s1c, "ST": st_,
+                             "ST_conf": stc, "note": flags})
             if second:
                 names = problem["names"]
                 for a in range(d):
@@ -227,6 +231,24 @@ def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> p
     if second:
         cols += ["S2", "S2_conf"]
     return pd.DataFrame(rows, columns=[*cols, "samples", "note"])
+
+
+#: A Sobol index whose confidence half-width exceeds this is flagged as imprecise.
+WIDE_SOBOL = 0.2
+
+
+def sobol_flag(name: str, value: float, conf: float) -> str:
+    """A warning for a Sobol index that cannot be read as a share of variance: outside [0, 1]
+    beyond its confidence half-width (too few samples, or a metric dominated by noise), or
+    known only within a wide interval; empty when it is fine."""
+    if not (math.isfinite(value) and math.isfinite(conf)):
+        return ""
+    if value - conf > 1 or value + conf < 0:
+        return (f"{name} = {value:.3g} ± {conf:.2g} lies outside [0, 1]: too few base samples or "
+                "a noisy metric; do not read it as a share of variance")
+    if conf > WIDE_SOBOL:
+        return f"{name} imprecise (± {conf:.2g}): more base samples needed"
+    return ""
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -408,5 +430,5 @@ def _cell(mean: float, low: float, high: float) -> str:
     return f"{mean:.3g} [{low:.3g}, {high:.3g}]"
 
 
-__all__ = ["EXPORT_FORMATS", "StoreRef", "export_results", "results_report", "results_summary",
-           "results_table", "sobol_indices"]
+__all__ = ["EXPORT_FORMATS", "WIDE_SOBOL", "StoreRef", "export_results", "results_report",
+           "results_summary", "results_table", "sobol_flag", "sobol_indices"]
