@@ -243,12 +243,15 @@ def export_cmd(store: Path, fmt: str, out: Path | None, as_json: bool) -> None:
 @click.argument("store", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory (default: <store>-report next to the store).")
+@click.option("--prim", "prim_conditions", multiple=True, metavar="METRIC>VALUE",
+              help="Add PRIM boxes for this condition, e.g. 'response_rate<0.3' (repeatable).")
 @handle_errors
-def report_cmd(store: Path, out: Path | None) -> None:
-    """An HTML report with plots of each metric against each parameter, by system."""
-    from foedus.experiments import results_report
+def report_cmd(store: Path, out: Path | None, prim_conditions: tuple[str, ...]) -> None:
+    """An HTML report: provenance, plots of each metric against each parameter by system, the
+    summary, paired differences between systems, Sobol indices, PRIM boxes, errors."""
+    from foedus.report import results_report
 
-    console.print(f"Report written to {results_report(store, out)}")
+    console.print(f"Report written to {results_report(store, out, prim_conditions=list(prim_conditions))}")
 
 
 @results_group.command("sobol")

@@ -11,7 +11,6 @@ from .._public import publish
 from .analysis import (
     EXPORT_FORMATS,
     export_results,
-    results_report,
     results_summary,
     results_table,
     sobol_indices,
@@ -92,7 +91,6 @@ __all__ = [
     "paired_contrast",
     "prim",
     "provenance",
-    "results_report",
     "results_summary",
     "results_table",
     "run_one",
