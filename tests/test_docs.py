@@ -93,7 +93,8 @@ def test_python_examples_in_the_docs_run(doc: str, k: int, code: str, tmp_path: 
 
 
 def _python_blocks(path: Path) -> list[str]:
-    return re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+    """The ```python and ```py blocks of a tutorial, in order (one session)."""
+    return re.findall(r"```py(?:thon)?\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
 
 
 def test_the_tutorial_runs() -> None:
