@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import foedus
 from foedus import generate_world
 from foedus.cli import main
 from foedus.engine.metrics import METRICS
@@ -77,8 +78,10 @@ def test_compare_json_and_report(runner: CliRunner, tmp_path: Path,
                              "--json"])
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert list(d) == ["self-help", "un-1965"]
-    assert set(d["un-1965"]["response_rate"]) >= {"mean", "ci_low", "ci_high"}
+    assert list(d["results"]) == ["self-help", "un-1965"]
+    assert set(d["results"]["un-1965"]["response_rate"]) >= {"mean", "ci_low", "ci_high", "method"}
+    assert d["provenance"]["foedus_version"] == foedus.__version__
+    assert d["intervals"]["response_rate"]["method"] == "bca-wilson"
     assert Path("foedus-report/report.html").exists()
 
 

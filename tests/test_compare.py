@@ -37,7 +37,8 @@ def test_tables_are_tidy(comp: Comparison) -> None:
     assert len(comp.runs) == 9
     assert list(comp.runs.columns) == ["charter", "replication", *METRICS]
     assert len(comp.table) == 3 * len(METRICS)
-    assert list(comp.table.columns) == ["charter", "metric", "mean", "ci_low", "ci_high", "n"]
+    assert list(comp.table.columns) == ["charter", "metric", "mean", "ci_low", "ci_high", "n",
+                                        "method"]
     assert set(comp.series["charter"]) == set(comp.charters)
     assert len(comp.series) == 9 * 6
 

@@ -90,3 +90,25 @@ def test_python_examples_in_the_docs_run(doc: str, k: int, code: str, tmp_path: 
     res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
                          text=True, timeout=600)
     assert res.returncode == 0, f"{doc}, python block {k + 1} fails:\n{res.stderr[-2000:]}"
+
+
+def _python_blocks(path: Path) -> list[str]:
+    """The ```python and ```py blocks of a tutorial, in order (one session)."""
+    return re.findall(r"```py(?:thon)?\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_the_tutorial_runs() -> None:
+    namespace: dict[str, object] = {}
+    blocks = _python_blocks(REPO / "docs" / "tutorial.md")
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/tutorial.md", "exec"), namespace)
+
+
+def test_the_docs_site_builds_strictly(tmp_path: Path) -> None:
+    pytest.importorskip("mkdocs")
+    pytest.importorskip("mkdocstrings")
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                        str(tmp_path / "site")], cwd=REPO, capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -35,14 +35,13 @@ from .experiments import (
     compare,
     export_results,
     load_experiment,
-    results_report,
     results_summary,
     results_table,
     sobol_indices,
     sweep,
 )
 from .history import Case, Prediction, Replay, builtin_case_ids, load_case, parse_change, predict, replay
-from .report import write_report
+from .report import results_report, write_report
 from .rules import (
     Charter,
     Decision,

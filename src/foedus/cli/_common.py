@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,9 +16,19 @@ from foedus import FoedusError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Piped output (CI logs, files) gets a wide fixed width so tables stay readable.
-console = Console(width=None if sys.stdout.isatty() else 130)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 130)
+
+
+def output_width(is_terminal: bool) -> int | None:
+    """The width of readable output: a terminal's own; piped output (CI logs, files) honours
+    ``COLUMNS`` and otherwise gets a wide fixed 130 so tables stay readable."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return None if is_terminal else 130
+
+
+console = Console(width=output_width(sys.stdout.isatty()))
+err_console = Console(stderr=True, width=output_width(sys.stderr.isatty()))
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print a JSON document instead of readable output.")

@@ -186,11 +186,13 @@ def summary_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
         row = st.experiment_row() or {}
         counts = st.counts()
     console.print(f"[bold]{row.get('name', '?')}[/]: {counts.get('done', 0)} runs done, "
-                  f"{counts.get('error', 0)} errors; mean [95% CI] over replications")
+                  f"{counts.get('error', 0)} errors; mean [95% interval] over replications "
+                  "(BCa bootstrap; Wilson for rates at 0 or 1; † fewer than 5 runs)")
     if df.empty:
         console.print("no finished runs yet")
         return
-    keys = [c for c in df.columns if c not in ("metric", "n", "mean", "std", "ci_low", "ci_high")]
+    keys = [c for c in df.columns if c not in ("metric", "n", "mean", "std", "ci_low", "ci_high",
+                                               "method")]
     if df["point"].nunique() == 1:
         keys.remove("point")
     metrics = list(dict.fromkeys(df["metric"]))
@@ -207,8 +209,10 @@ def summary_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
         for g in groups:
             vals = []
             for m in part:
-                mean, lo, hi, _ = cells.get((g, m), (float("nan"),) * 4)
-                vals.append(_fmt(mean) if lo != lo else f"{_fmt(mean)} [{_fmt(lo)}, {_fmt(hi)}]")
+                mean, lo, hi, n = cells.get((g, m), (float("nan"),) * 4)
+                few = " †" if mean == mean and n < 5 else ""
+                vals.append((_fmt(mean) if lo != lo else f"{_fmt(mean)} [{_fmt(lo)}, {_fmt(hi)}]")
+                            + few)
             table.add_row(*[_fmt(v) if isinstance(v, float) else str(v) for v in g], *vals)
         console.print(table)
     if hidden:
@@ -239,12 +243,15 @@ def export_cmd(store: Path, fmt: str, out: Path | None, as_json: bool) -> None:
 @click.argument("store", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory (default: <store>-report next to the store).")
+@click.option("--prim", "prim_conditions", multiple=True, metavar="METRIC>VALUE",
+              help="Add PRIM boxes for this condition, e.g. 'response_rate<0.3' (repeatable).")
 @handle_errors
-def report_cmd(store: Path, out: Path | None) -> None:
-    """An HTML report with plots of each metric against each parameter, by system."""
-    from foedus.experiments import results_report
+def report_cmd(store: Path, out: Path | None, prim_conditions: tuple[str, ...]) -> None:
+    """An HTML report: provenance, plots of each metric against each parameter by system, the
+    summary, paired differences between systems, Sobol indices, PRIM boxes, errors."""
+    from foedus.report import results_report
 
-    console.print(f"Report written to {results_report(store, out)}")
+    console.print(f"Report written to {results_report(store, out, prim_conditions=list(prim_conditions))}")
 
 
 @results_group.command("sobol")
@@ -260,6 +267,11 @@ def sobol_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         emit_json(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
         return
+    flagged = int(df["note"].str.contains("outside|imprecise", regex=True).sum())
+    if flagged:
+        err_console.print(f"[bold red]warning[/]: {flagged} indices lie outside [0, 1] beyond "
+                          "their confidence or are imprecise (see note); add base samples "
+                          "before reading them")
     table = Table(title="Sobol indices (95% confidence half-widths)")
     for col in ("system", "metric", "parameter", "S1", "ST", "note"):
         table.add_column(col, justify="right" if col in ("S1", "ST") else "left",
@@ -276,9 +288,129 @@ def sobol_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
     console.print(table)
 
 
+def _discovery_options(f: Any) -> Any:
+    for opt in reversed([
+        click.argument("store", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("--metric", required=True, help="The outcome metric."),
+        click.option("--above", type=float, default=None,
+                     help="Cases of interest: runs where the metric exceeds this value."),
+        click.option("--below", type=float, default=None,
+                     help="Cases of interest: runs where the metric is below this value."),
+        click.option("--system", default=None,
+                     help="The system whose runs are the cases (default: the first)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _print_discovery(found: Any) -> None:
+    console.print(f"[bold]{found.method.upper()}[/] on {found.system}: {found.condition} in "
+                  f"{found.of_interest} of {found.cases} runs (base rate "
+                  f"{found.base_rate:.2f})" + (f"; {found.undefined} runs without a value left "
+                                                f"out" if found.undefined else ""))
+    table = Table(title="Boxes: where the condition holds")
+    for col in ("box", "rule", "coverage", "density", "mass", "runs"):
+        table.add_column(col, justify="left" if col == "rule" else "right", overflow="fold")
+    for k, b in enumerate(found.boxes, 1):
+        table.add_row(str(k), b.describe(), f"{b.coverage:.2f}", f"{b.density:.2f}",
+                      f"{b.mass:.2f}", str(b.n))
+    console.print(table)
+    console.print("[dim]coverage: share of the cases of interest inside the box; density: share "
+                  "of the box's runs that are of interest; mass: share of all runs inside.[/]")
+
+
+@results_group.command("prim")
+@_discovery_options
+@click.option("--alpha", type=float, default=0.05, show_default=True,
+              help="Share of the box's runs peeled at each step.")
+@click.option("--mass-min", type=float, default=0.05, show_default=True,
+              help="Stop peeling below this share of all runs.")
+@click.option("--min-coverage", type=float, default=0.5, show_default=True,
+              help="The box reported: the densest with at least this coverage.")
+@click.option("--boxes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Boxes to find (covering: the runs of each box are removed for the next).")
+@click.option("--trajectory", is_flag=True, help="Also print the peeling trajectory.")
+@json_option
+@handle_errors
+def prim_cmd(store: Path, metric: str, above: float | None, below: float | None,
+             system: str | None, alpha: float, mass_min: float, min_coverage: float, boxes: int,
+             trajectory: bool, as_json: bool) -> None:
+    """Scenario discovery with PRIM: the parameter boxes where a metric crosses a threshold.
+
+    Example: foedus results prim veto.duckdb --metric response_rate --below 0.3
+    """
+    from foedus.experiments import prim
+
+    found = prim(store, metric, above=above, below=below, system=system, alpha=alpha,
+                 mass_min=mass_min, min_coverage=min_coverage, boxes=boxes)
+    if as_json:
+        emit_json(found.to_dict())
+        return
+    _print_discovery(found)
+    if trajectory:
+        t = Table(title="Peeling trajectory")
+        for col in found.trajectory.columns:
+            t.add_column(col, justify="right", overflow="fold")
+        for r in found.trajectory.itertuples(index=False):
+            t.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in r])
+        console.print(t)
+
+
+@results_group.command("cart")
+@_discovery_options
+@click.option("--depth", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Maximum depth of the tree.")
+@json_option
+@handle_errors
+def cart_cmd(store: Path, metric: str, above: float | None, below: float | None,
+             system: str | None, depth: int, as_json: bool) -> None:
+    """Scenario discovery with a classification tree (CART; needs scikit-learn)."""
+    from foedus.experiments import cart
+
+    found = cart(store, metric, above=above, below=below, system=system, max_depth=depth)
+    if as_json:
+        emit_json(found.to_dict())
+        return
+    _print_discovery(found)
+
+
+@click.command("cite")
+@click.option("--year", type=int, default=None,
+              help="Cite the datasets of a world built from data for this year.")
+@click.option("--store", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Cite what a results store (a comparison or a sweep) was computed from.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data directory for --year (default: $FOEDUS_DATA_DIR or the cache).")
+@click.option("--bibtex", is_flag=True, help="Print BibTeX entries instead of references.")
+@json_option
+@handle_errors
+def cite_cmd(year: int | None, store: Path | None, data_dir: Path | None, bibtex: bool,
+             as_json: bool) -> None:
+    """The citations of a run: foedus, each dataset used and the papers behind the model.
+
+    Without options: foedus and the model's mechanisms. With --year (or --store of a
+    comparison or sweep on a data year): also every dataset the world was built from.
+    """
+    from foedus.experiments import ResultStore, citations, provenance
+    from foedus.experiments import bibtex as to_bibtex
+
+    if store is not None:
+        with ResultStore(store, read_only=True) as st:
+            exp = st.experiment()
+        year = exp.scenario.year if year is None else year
+    prov = provenance(seed=0, charters=[], year=year, data_dir=data_dir)
+    if as_json:
+        emit_json(citations(prov))
+    elif bibtex:
+        click.echo(to_bibtex(prov), nl=False)
+    else:
+        for key, text in citations(prov).items():
+            click.echo(f"[{key}] {text}")
+
+
 def register(main: click.Group) -> None:
     """Add the experiment commands to the ``foedus`` group."""
-    for cmd in (sweep_cmd, experiments_cmd, results_group):
+    for cmd in (sweep_cmd, experiments_cmd, results_group, cite_cmd):
         main.add_command(cmd)
 
 

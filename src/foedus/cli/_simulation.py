@@ -258,29 +258,65 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
 # --- compare ---------------------------------------------------------------------------------
 
 
-def _summary_tables(comp: Any) -> list[Table]:
+def _cell(mu: Any, lo: Any, hi: Any, n: Any) -> str:
+    """A mean with its interval below it; a dagger when fewer than 5 runs define it."""
+    cell = _num(mu)
+    if math.isfinite(float(lo)) and math.isfinite(float(hi)):
+        cell += f"\n[dim][{_num(lo)}, {_num(hi)}][/]"
+    if cell != "–" and int(n) < foedus.experiments.FEW_RUNS:
+        cell += " †"
+    return cell
+
+
+def _grouped_tables(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]],
+                    charters: list[str], title: str = "") -> list[Table]:
     from foedus.report import GROUPS, LABELS
 
-    stats = {(str(c), str(m)): (mu, lo, hi) for c, m, mu, lo, hi in zip(
-        comp.table["charter"], comp.table["metric"], comp.table["mean"], comp.table["ci_low"],
-        comp.table["ci_high"], strict=True)}
     tables = []
     for group, metrics in GROUPS.items():
-        t = Table(title=group, header_style="bold", show_lines=False, title_justify="left")
+        t = Table(title=f"{title}{group}", header_style="bold", show_lines=False,
+                  title_justify="left")
         t.add_column("system", no_wrap=True)
         for m in metrics:
             t.add_column(LABELS.get(m, m), justify="right", overflow="fold")
-        for c in comp.charters:
-            cells = []
-            for m in metrics:
-                mu, lo, hi = stats.get((c, m), (math.nan, math.nan, math.nan))
-                cell = _num(mu)
-                if math.isfinite(float(lo)) and math.isfinite(float(hi)):
-                    cell += f"\n[dim][{_num(lo)}, {_num(hi)}][/]"
-                cells.append(cell)
-            t.add_row(c, *cells)
+        for c in charters:
+            t.add_row(c, *[_cell(*stats.get((c, m), (math.nan, math.nan, math.nan, 0)))
+                           for m in metrics])
         tables.append(t)
     return tables
+
+
+def _summary_tables(comp: Any) -> list[Table]:
+    tab = comp.table
+    stats = {(str(c), str(m)): (mu, lo, hi, n) for c, m, mu, lo, hi, n in zip(
+        tab["charter"], tab["metric"], tab["mean"], tab["ci_low"], tab["ci_high"], tab["n"],
+        strict=True)}
+    return _grouped_tables(stats, comp.charters)
+
+
+def _contrast_tables(contrasts: Any, baseline: str) -> list[Table]:
+    stats = {(str(c), str(m)): (d, lo, hi, n) for c, m, d, lo, hi, n in zip(
+        contrasts["charter"], contrasts["metric"], contrasts["difference"], contrasts["ci_low"],
+        contrasts["ci_high"], contrasts["n"], strict=True)}
+    charters = list(dict.fromkeys(contrasts["charter"]))
+    return _grouped_tables(stats, charters, title=f"Difference from {baseline}: ")
+
+
+def _interval_note(comp: Any, paired: bool = False) -> str:
+    from foedus.experiments import METHODS
+
+    used = [*dict.fromkeys(comp.table["method"]), *(["paired-bca"] if paired else [])]
+    return ("Intervals (95%): " + "; ".join(f"{m}: {METHODS[m]}" for m in used if m in METHODS)
+            + f". † fewer than {foedus.experiments.FEW_RUNS} runs define the value.")
+
+
+def _check_baseline(baseline: str | None, charters: list[str] | None) -> None:
+    """Refuse an unknown --baseline before anything runs."""
+    if baseline is None:
+        return
+    ids = [foedus.load_charter(c).id for c in (charters or foedus.builtin_charter_ids())]
+    if baseline not in ids:
+        raise foedus.UnknownNameError("baseline system", baseline, ids)
 
 
 @click.command("compare")
@@ -303,15 +339,19 @@ def _summary_tables(comp: Any) -> list[Table]:
                    "not re-run.")
 @click.option("--backend", type=click.Choice(list(foedus.experiments.BACKENDS)), default=None,
               help="Where runs are computed (default: processes, or serial with one worker).")
+@click.option("--baseline", default=None, metavar="ID",
+              help="Also report each system's paired difference from this system (same worlds: "
+                   "common random numbers).")
 @_model_options
 @_world_options
 @json_option
 @handle_errors
 def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, out: str,
                 no_report: bool, workers: int | None, store: str | None, resume: bool,
-                backend: str | None, activation: str | None, max_crises: int | None,
-                anachronism: bool | None, record: str | None, world_file: str | None,
-                n_states: int, seed: int, year: int | None, data_dir: str | None, as_json: bool) -> None:
+                backend: str | None, baseline: str | None, activation: str | None,
+                max_crises: int | None, anachronism: bool | None, record: str | None,
+                world_file: str | None, n_states: int, seed: int, year: int | None,
+                data_dir: str | None, as_json: bool) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and
@@ -323,6 +363,7 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
     charters = split_list(charter_refs) or None
     if data_dir is not None and year is None:
         raise FoedusError("--data-dir only applies with --year")
+    _check_baseline(baseline, charters)
     world = foedus.load_world(world_file) if world_file else None
     where = store or (None if no_report else str(Path(out) / "results.duckdb"))
     try:
@@ -336,26 +377,31 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
                                           "with the same command and --resume")
         fail(f"interrupted{saved}", code=130)
         return
-    path = None if no_report else foedus.write_report(comp, out)
+    contrasts = comp.contrasts(baseline) if baseline is not None else None
+    path = None if no_report else foedus.write_report(comp, out, baseline=baseline)
     if as_json:
-        emit_json(comp.to_dict())
+        emit_json(comp.document(baseline))
         if path is not None:
             err_console.print(f"report: {path}")
         return
     s = comp.settings
     console.print(f"[bold]foedus compare[/]: {len(comp.charters)} systems x {s['replications']} "
                   f"replications, {s['years']} years, {s['n_states']} states ({s['world']}), "
-                  f"seed {s['seed']}; common random numbers; mean and [95% CI]; "
+                  f"seed {s['seed']}; common random numbers; mean and [95% interval]; "
                   f"{s['seconds']} s on {s['workers']} worker(s)"
                   + (f", {s['resumed_runs']} runs read back from the store" if s['resumed_runs']
                      else ""))
     for t in _summary_tables(comp):
         console.print(t)
+    if contrasts is not None:
+        for t in _contrast_tables(contrasts, str(baseline)):
+            console.print(t)
     console.print(_scope_table(comp.settings.get("scope", {})))
     for problem in comp.settings.get("anachronisms", []):
         console.print(f"[yellow]anachronism (--anachronism): {problem.split('. Choose')[0]}[/]")
-    console.print("[dim]– : not defined (no crisis of that kind in any run). Definitions: "
-                  "docs/simulation.md.[/]")
+    note = _interval_note(comp, contrasts is not None)
+    console.print(f"[dim]– : not defined (no crisis of that kind in any run). {note}"
+                  " Definitions: docs/simulation.md.[/]")
     if path is not None:
         console.print(f"Report: {path}")
 

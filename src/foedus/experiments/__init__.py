@@ -11,13 +11,23 @@ from .._public import publish
 from .analysis import (
     EXPORT_FORMATS,
     export_results,
-    results_report,
     results_summary,
     results_table,
     sobol_indices,
 )
-from .compare import EVENT_COLUMNS, Comparison, compare, comparison_experiment, summary_table
+from .compare import (
+    CONTRAST_COLUMNS,
+    EVENT_COLUMNS,
+    SUMMARY_COLUMNS,
+    Comparison,
+    compare,
+    comparison_experiment,
+    contrast_table,
+    contrasts_to_dict,
+    summary_table,
+)
 from .designs import DESIGNS, FullFactorial, LatinHypercube, NoDesign, Sobol
+from .discovery import Box, Discovery, cart, prim
 from .executors import BACKENDS, SerialExecutor, default_workers, open_executor
 from .experiment import (
     Experiment,
@@ -27,16 +37,68 @@ from .experiment import (
     experiment_from_dict,
     load_experiment,
 )
+from .intervals import FEW_RUNS, METHODS, Interval, interval, method_for, paired_contrast, wilson
+from .provenance import FOEDUS_CITATION, bibtex, charter_articles, citations, provenance
 from .records import CRISIS_LOG
 from .runner import RunTask, SweepResult, make_tasks, run_one, sweep, task_world
 from .store import SCHEMA_VERSION, TABLES, ResultStore
 
-__all__ = ["BACKENDS", "CRISIS_LOG", "DESIGNS", "EVENT_COLUMNS", "EXPORT_FORMATS",
-           "SCHEMA_VERSION", "TABLES", "Comparison", "Experiment", "FullFactorial",
-           "LatinHypercube", "NoDesign", "ResultStore", "RunTask", "Scenario", "SerialExecutor",
-           "Sobol", "SweepResult", "builtin_experiment_ids", "builtin_experiments", "compare",
-           "comparison_experiment", "default_workers", "experiment_from_dict", "export_results",
-           "load_experiment", "make_tasks", "open_executor", "results_report", "results_summary",
-           "results_table", "run_one", "sobol_indices", "summary_table", "sweep", "task_world"]
+__all__ = [
+    "BACKENDS",
+    "CONTRAST_COLUMNS",
+    "CRISIS_LOG",
+    "DESIGNS",
+    "EVENT_COLUMNS",
+    "EXPORT_FORMATS",
+    "FEW_RUNS",
+    "FOEDUS_CITATION",
+    "METHODS",
+    "SCHEMA_VERSION",
+    "SUMMARY_COLUMNS",
+    "TABLES",
+    "Box",
+    "Comparison",
+    "Discovery",
+    "Experiment",
+    "FullFactorial",
+    "Interval",
+    "LatinHypercube",
+    "NoDesign",
+    "ResultStore",
+    "RunTask",
+    "Scenario",
+    "SerialExecutor",
+    "Sobol",
+    "SweepResult",
+    "bibtex",
+    "builtin_experiment_ids",
+    "builtin_experiments",
+    "cart",
+    "charter_articles",
+    "citations",
+    "compare",
+    "comparison_experiment",
+    "contrast_table",
+    "contrasts_to_dict",
+    "default_workers",
+    "experiment_from_dict",
+    "export_results",
+    "interval",
+    "load_experiment",
+    "make_tasks",
+    "method_for",
+    "open_executor",
+    "paired_contrast",
+    "prim",
+    "provenance",
+    "results_summary",
+    "results_table",
+    "run_one",
+    "sobol_indices",
+    "summary_table",
+    "sweep",
+    "task_world",
+    "wilson",
+]
 
 publish(__name__, globals(), __all__)

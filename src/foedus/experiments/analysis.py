@@ -1,5 +1,5 @@
-"""Analysis of a results store: summaries with confidence intervals, export, Sobol indices
-(SALib) and an HTML report with plots (matplotlib, Agg).
+"""Analysis of a results store: summaries with each metric's interval, export and Sobol indices
+(SALib); the HTML report of a store is :func:`foedus.report.results_report`.
 
 Every function takes a store path (or an open :class:`~foedus._store.ResultStore`).
 """
@@ -7,7 +7,7 @@ Every function takes a store path (or an open :class:`~foedus._store.ResultStore
 from __future__ import annotations
 
 import contextlib
-import html
+import math
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -70,23 +70,21 @@ def _order_systems(df: pd.DataFrame, systems: Sequence[str]) -> pd.DataFrame:
 
 
 def results_summary(store: StoreRef, *, metrics: Sequence[str] | None = None,
-            level: float = 0.95) -> pd.DataFrame:
-    """Mean, standard deviation and ``level`` confidence interval (Student t) of every metric
-    by design point and system, over replications. NaN values (a rate with nothing to rate)
-    are left out and ``n`` counts the rest.
+                    level: float = 0.95) -> pd.DataFrame:
+    """Mean, standard deviation and ``level`` confidence interval of every metric by design
+    point and system, over replications, each metric by its interval method
+    (:func:`foedus.experiments.intervals.method_for`: BCa bootstrap, Wilson for rates that are
+    0 or 1 in every run; never outside the metric's domain). NaN values (a rate with nothing
+    to rate) are left out and ``n`` counts the rest.
 
     Columns: ``point``, the parameters, ``system``, ``metric``, ``n``, ``mean``, ``std``,
-    ``ci_low``, ``ci_high``.
+    ``ci_low``, ``ci_high``, ``method``.
     """
-    from scipy import stats
-
     with _open(store) as st:
-        agg = st.con.execute(
-            "SELECT m.point, m.system, m.metric, count(m.value) AS n, avg(m.value) AS mean, "
-            "stddev_samp(m.value) AS std FROM metrics m "
+        long = st.con.execute(
+            "SELECT m.point, m.system, m.metric, m.value FROM metrics m "
             "JOIN runs r USING (point, replication, system) "
-            "WHERE r.status = 'done' AND NOT isnan(m.value) "
-            "GROUP BY m.point, m.system, m.metric").df()
+            "WHERE r.status = 'done' AND NOT isnan(m.value)").df()
         all_metrics = [r[0] for r in st.con.execute("SELECT DISTINCT metric FROM metrics").fetchall()]
         design = st.design()
         systems = (st.experiment_row() or {}).get("systems", [])
@@ -96,21 +94,36 @@ def results_summary(store: StoreRef, *, metrics: Sequence[str] | None = None,
             from .._errors import UnknownNameError
 
             raise UnknownNameError("metric in this store", unknown[0], all_metrics)
-        agg = agg[agg["metric"].isin(list(metrics))]
-    n = agg["n"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), np.nan)
-        half = t * agg["std"].to_numpy(dtype=float) / np.sqrt(n)
-    agg["ci_low"] = agg["mean"] - half
-    agg["ci_high"] = agg["mean"] + half
-    agg["n"] = agg["n"].astype("int64")
+        long = long[long["metric"].isin(list(metrics))]
+    agg = _interval_rows(long, level)
     order = _metric_order(all_metrics)
     agg["_m"] = agg["metric"].map({m: k for k, m in enumerate(order)})
     agg = _order_systems(agg.sort_values("_m", kind="stable"), systems)
     agg = agg.merge(design, on="point", how="left").drop(columns="_m")
     cols = ["point", *design.columns[1:], "system", "metric", "n", "mean", "std", "ci_low",
-            "ci_high"]
+            "ci_high", "method"]
     return agg[cols].reset_index(drop=True)
+
+
+def _interval_rows(long: pd.DataFrame, level: float) -> pd.DataFrame:
+    """One row per (point, system, metric) of ``long`` values with n, mean, std and the
+    metric's interval (vectorised per metric)."""
+    from .intervals import domain_of, intervals, method_for
+
+    rows: list[dict[str, Any]] = []
+    for metric, sub in long.groupby("metric", sort=False):
+        groups = [(key, g["value"].to_numpy(dtype=float))
+                  for key, g in sub.groupby(["point", "system"], sort=True)]
+        ivs = intervals([v for _, v in groups], method_for(str(metric)),
+                        domain_of(str(metric)), level)
+        for ((point, system), v), iv in zip(groups, ivs, strict=True):
+            rows.append({"point": point, "system": system, "metric": metric, "n": iv.n,
+                         "mean": iv.mean, "std": float(v.std(ddof=1)) if v.size > 1 else np.nan,
+                         "ci_low": iv.low, "ci_high": iv.high, "method": iv.method})
+    cols = ["point", "system", "metric", "n", "mean", "std", "ci_low", "ci_high", "method"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["n"] = out["n"].astype("int64")
+    return out
 
 
 def export_results(store: StoreRef, format: str = "parquet", out: str | Path | None = None) -> list[Path]:
@@ -200,9 +213,12 @@ def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> p
                 res = salib_sobol.analyze(problem, used, calc_second_order=second,
                                           seed=exp.seed % 2**32)
             for k, p in enumerate(problem["names"]):
-                rows.append({**base, "parameter": p, "S1": float(res["S1"][k]),
-                             "S1_conf": float(res["S1_conf"][k]), "ST": float(res["ST"][k]),
-                             "ST_conf": float(res["ST_conf"][k]), "note": note})
+                s1, s1c = float(res["S1"][k]), float(res["S1_conf"][k])
+                st_, stc = float(res["ST"][k]), float(res["ST_conf"][k])
+                flags = "; ".join(f for f in (sobol_flag("S1", s1, s1c), sobol_flag("ST", st_, stc),
+                                               note) if f)
+                rows.append({**base, "parameter": p, "S1": s1, "S1_conf": s1c, "ST": st_,
+                             "ST_conf": stc, "note": flags})
             if second:
                 names = problem["names"]
                 for a in range(d):
@@ -216,184 +232,23 @@ def sobol_indices(store: StoreRef, *, metrics: Sequence[str] | None = None) -> p
     return pd.DataFrame(rows, columns=[*cols, "samples", "note"])
 
 
-# --- report -------------------------------------------------------------------------------------
+#: A Sobol index whose confidence half-width exceeds this is flagged as imprecise.
+WIDE_SOBOL = 0.2
 
 
-def _ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
-    """Mean and half-width of the ``level`` t-interval of the finite values."""
-    from ..engine.metrics import mean_ci
-
-    mean, low, _, _ = mean_ci(values, level)
-    return mean, mean - low
-
-
-def _grid(n: int) -> tuple[int, int]:
-    cols = min(4, n)
-    return (n + cols - 1) // cols, cols
-
-
-def _plot_parameter(runs: pd.DataFrame, param: str, metrics: list[str], systems: list[str],
-                    path: Path) -> None:
-    """Metric against ``param`` (mean and 95% CI over runs), one line per system."""
-    from matplotlib.figure import Figure
-
-    values = runs[param]
-    numeric = pd.api.types.is_numeric_dtype(values)
-    distinct = values.nunique()
-    if numeric and distinct > 12:  # continuous design: bin into deciles of the parameter
-        bins = pd.qcut(values, q=min(10, distinct), duplicates="drop")
-        x_of = runs.groupby(bins, observed=True)[param].mean()
-        key = bins.map(x_of).astype(float)
-    else:
-        key = values
-    rows, cols = _grid(len(metrics))
-    fig = Figure(figsize=(4.2 * cols, 3.2 * rows), layout="constrained")
-    for k, metric in enumerate(metrics):
-        ax = fig.add_subplot(rows, cols, k + 1)
-        for system in systems:
-            sel = runs["system"] == system
-            groups = runs[sel].groupby(key[sel], sort=True)[metric]
-            xs, ms, hs = [], [], []
-            for x, g in groups:
-                m, h = _ci(g.to_numpy(dtype=float))
-                xs.append(x)
-                ms.append(m)
-                hs.append(h)
-            if not xs:
-                continue
-            pos = xs if numeric else list(range(len(xs)))
-            ax.errorbar(pos, ms, yerr=np.nan_to_num(hs), marker="o", ms=3, capsize=2,
-                        label=system)
-            if not numeric:
-                ax.set_xticks(range(len(xs)), [str(x) for x in xs])
-        ax.set_title(metric, fontsize=9)
-        ax.set_xlabel(param, fontsize=8)
-        ax.tick_params(labelsize=7)
-    if metrics:
-        fig.axes[0].legend(fontsize=7)
-    fig.savefig(path, dpi=90)
+def sobol_flag(name: str, value: float, conf: float) -> str:
+    """A warning for a Sobol index that cannot be read as a share of variance: outside [0, 1]
+    beyond its confidence half-width (too few samples, or a metric dominated by noise), or
+    known only within a wide interval; empty when it is fine."""
+    if not (math.isfinite(value) and math.isfinite(conf)):
+        return ""
+    if value - conf > 1 or value + conf < 0:
+        return (f"{name} = {value:.3g} ± {conf:.2g} lies outside [0, 1]: too few base samples or "
+                "a noisy metric; do not read it as a share of variance")
+    if conf > WIDE_SOBOL:
+        return f"{name} imprecise (± {conf:.2g}): more base samples needed"
+    return ""
 
 
-def _plot_systems(runs: pd.DataFrame, metrics: list[str], systems: list[str], path: Path) -> None:
-    """Mean and 95% CI of every metric by system (designs with one point)."""
-    from matplotlib.figure import Figure
-
-    rows, cols = _grid(len(metrics))
-    fig = Figure(figsize=(4.2 * cols, 3.0 * rows), layout="constrained")
-    for k, metric in enumerate(metrics):
-        ax = fig.add_subplot(rows, cols, k + 1)
-        stats = [_ci(runs.loc[runs["system"] == s, metric].to_numpy(dtype=float)) for s in systems]
-        ax.bar(range(len(systems)), [m for m, _ in stats],
-               yerr=np.nan_to_num([h for _, h in stats]), capsize=3, color="#4c72b0")
-        ax.set_xticks(range(len(systems)), systems, rotation=30, ha="right", fontsize=7)
-        ax.set_title(metric, fontsize=9)
-        ax.tick_params(labelsize=7)
-    fig.savefig(path, dpi=90)
-
-
-def results_report(store: StoreRef, out: str | Path | None = None) -> Path:
-    """An HTML report with PNG plots (metric against each parameter, by system), the summary
-    table, Sobol indices for Sobol designs and the errors. Returns ``out/index.html``."""
-    with _open(store) as st:
-        row = st.experiment_row()
-        if row is None:
-            raise FoedusError(f"{st.path} holds no experiment")
-        out_dir = Path(out) if out is not None else st.path.with_name(f"{st.path.stem}-report")
-        runs = results_table(st)
-        summ = results_summary(st)
-        errors = st.con.execute("SELECT point, replication, system, error FROM runs "
-                                "WHERE status = 'error' ORDER BY point, replication, system").df()
-        counts = st.counts()
-        sobol: pd.DataFrame | str | None = None
-        if row["design"] == "sobol" and not runs.empty:
-            try:
-                sobol = sobol_indices(st)
-            except FoedusError as exc:
-                sobol = str(exc)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    systems: list[str] = row["systems"]
-    params: list[str] = row["parameters"]
-    metrics = [c for c in runs.columns if c not in ("point", "replication", "system", *params)]
-    labels = _system_labels(runs, systems)
-    figures: list[tuple[str, str]] = []
-    if metrics and not runs.empty:
-        if params:
-            for k, p in enumerate(params):
-                name = f"parameter-{k + 1}.png"
-                _plot_parameter(runs, p, metrics, labels, out_dir / name)
-                figures.append((name, f"Metrics against {p} (mean and 95% CI over runs)"))
-        else:
-            _plot_systems(runs, metrics, labels, out_dir / "systems.png")
-            figures.append(("systems.png", "Metrics by system (mean and 95% CI over runs)"))
-    page = _html(row, counts, summ, figures, sobol, errors)
-    index = out_dir / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
-
-
-def _system_labels(runs: pd.DataFrame, systems: list[str]) -> list[str]:
-    present = set(runs["system"]) if not runs.empty else set()
-    return [s for s in systems if s in present] or sorted(present)
-
-
-def _html(row: dict[str, Any], counts: dict[str, int], summ: pd.DataFrame,
-          figures: list[tuple[str, str]], sobol: pd.DataFrame | str | None,
-          errors: pd.DataFrame) -> str:
-    e = html.escape
-    d = row["definition"]
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>foedus experiment {e(row['name'])}</title>",
-        "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;"
-        "padding:2px 6px;text-align:right}th{background:#eee}img{max-width:100%}"
-        "pre{background:#f6f6f6;padding:.5em;overflow-x:auto;font-size:11px}</style></head><body>",
-        f"<h1>Experiment {e(row['name'])}</h1>",
-        f"<p>{e(row['description'] or '')}</p>",
-        f"<p><em>{e(row['citation'] or '')}</em></p>" if row["citation"] else "",
-        "<ul>",
-        f"<li>systems: {e(', '.join(row['systems']))}</li>",
-        f"<li>design: {e(row['design'])} ({row['n_points']} points; parameters: "
-        f"{e(', '.join(row['parameters']) or 'none')})</li>",
-        f"<li>replications: {row['replications']}; horizon: {d.get('years')} years; "
-        f"root seed: {row['root_seed']}</li>",
-        f"<li>runs: {counts.get('done', 0)} done, {counts.get('error', 0)} errors</li>",
-        f"<li>created: {e(str(row['created']))}; foedus {e(str(row['foedus_version']))}; "
-        f"definition hash {e(row['hash'][:12])}</li>",
-        "</ul>",
-    ]
-    for name, caption in figures:
-        parts.append(f"<h2>{e(caption)}</h2><img src='{e(name)}' alt='{e(caption)}'>")
-    if isinstance(sobol, pd.DataFrame):
-        parts.append("<h2>Sobol indices (SALib; first order S1 and total ST, 95% conf.)</h2>")
-        parts.append(sobol.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="–"))
-    elif isinstance(sobol, str):
-        parts.append(f"<h2>Sobol indices</h2><p>{e(sobol)}</p>")
-    if not summ.empty:
-        parts.append("<h2>Summary: mean [95% CI] by design point and system</h2>")
-        cell = summ.assign(value=[_cell(m, lo, hi) for m, lo, hi in
-                                  zip(summ["mean"], summ["ci_low"], summ["ci_high"], strict=True)])
-        keys = [c for c in summ.columns if c not in ("metric", "n", "mean", "std", "ci_low",
-                                                       "ci_high")]
-        wide = cell.pivot_table(index=keys, columns="metric", values="value", aggfunc="first",
-                                sort=False)
-        parts.append(wide.to_html())
-    if not errors.empty:
-        parts.append(f"<h2>Errors ({len(errors)} runs)</h2>")
-        for rec in errors.head(20).itertuples():
-            parts.append(f"<p>point {rec.point}, replication {rec.replication}, system "
-                         f"{e(str(rec.system))}</p><pre>{e(str(rec.error))}</pre>")
-    parts.append("</body></html>")
-    return "\n".join(p for p in parts if p)
-
-
-def _cell(mean: float, low: float, high: float) -> str:
-    if np.isnan(mean):
-        return "–"
-    if np.isnan(low):
-        return f"{mean:.3g}"
-    return f"{mean:.3g} [{low:.3g}, {high:.3g}]"
-
-
-__all__ = ["EXPORT_FORMATS", "StoreRef", "export_results", "results_report", "results_summary",
-           "results_table", "sobol_indices"]
+__all__ = ["EXPORT_FORMATS", "WIDE_SOBOL", "StoreRef", "export_results", "results_summary",
+           "results_table", "sobol_flag", "sobol_indices"]

@@ -1,4 +1,4 @@
-"""``foedus compare``: every system on the same worlds, with means and 95% confidence intervals.
+"""``foedus compare``: every system on the same worlds, with means, 95% intervals and contrasts.
 
 A comparison is an experiment with one design point: :func:`compare` builds it and runs it
 through the same runner and results store as :func:`foedus.sweep`, then reads the store back
@@ -6,8 +6,10 @@ into a :class:`Comparison`. Replication ``r`` draws its randomness from ``SeedSe
 spawn_key=(0, r))``: child 0 generates the world, child 1 drives the run. Every charter sees the
 same world and the same run seed for the same ``r`` (common random numbers), so differences
 between systems are not differences between worlds. Results are tidy tables: one row per run
-(``Comparison.runs``), one row per charter and metric with the mean and t-interval
-(``Comparison.table``).
+(``Comparison.runs``), one row per charter and metric with the mean and the interval of the
+metric's method (``Comparison.table``; :mod:`foedus.experiments.intervals`), and the paired
+differences from a baseline system (:meth:`Comparison.contrasts`). ``Comparison.provenance``
+says what the numbers were computed from.
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ import pandas as pd
 
 from .._errors import FoedusError
 from ..engine.behaviour import Behaviour, as_behaviour
-from ..engine.metrics import METRICS, mean_ci
+from ..engine.metrics import METRICS
 from ..engine.model import SERIES_COLUMNS
 from ..engine.settings import ModelSettings, as_settings
 from ..rules.charter import Charter, builtin_charter_ids, load_charter
 from ..world.world import World
 from .executors import default_workers
 from .experiment import Experiment
+from .intervals import FEW_RUNS, METHODS, domain_of, intervals, method_for, paired_contrasts
+from .provenance import provenance as make_provenance
 from .runner import SweepResult, sweep
 from .store import ResultStore
 
@@ -45,9 +49,12 @@ class Comparison:
     """Results of :func:`compare`.
 
     ``runs``: one row per (charter, replication) with every metric as a column; ``table``: one
-    row per (charter, metric) with ``mean``, ``ci_low``, ``ci_high`` (95% t-interval) and ``n``
-    (runs with a value); ``series``: the yearly series of every run; ``events``: a compact
-    log of every crisis; ``settings``: what was run (for the methods paragraph).
+    row per (charter, metric) with ``mean``, ``ci_low``, ``ci_high`` (95% interval by the
+    metric's ``method``, :mod:`foedus.experiments.intervals`) and ``n`` (runs with a value);
+    ``series``: the yearly series of every run; ``events``: a compact log of every crisis;
+    ``settings``: what was run (for the methods paragraph); ``provenance``: the foedus
+    version, the seed, the world's source with its datasets and the charters with their
+    articles (:func:`foedus.experiments.provenance.provenance`).
     """
 
     charters: list[str]
@@ -57,15 +64,35 @@ class Comparison:
     events: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, dict[str, dict[str, float | None]]]:
-        """Charter id -> metric -> ``{mean, ci_low, ci_high, n}`` (NaN as None)."""
-        out: dict[str, dict[str, dict[str, float | None]]] = {c: {} for c in self.charters}
-        for row in self.table.itertuples(index=False):
-            out[str(row.charter)][str(row.metric)] = {
-                "mean": _num(row.mean), "ci_low": _num(row.ci_low), "ci_high": _num(row.ci_high),
-                "n": _num(row.n)}
+    def to_dict(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Charter id -> metric -> ``{mean, ci_low, ci_high, n, method, few_runs}`` (NaN as
+        None)."""
+        out: dict[str, dict[str, dict[str, Any]]] = {c: {} for c in self.charters}
+        for row in self.table.to_dict(orient="records"):
+            out[str(row["charter"])][str(row["metric"])] = {
+                "mean": _num(row["mean"]), "ci_low": _num(row["ci_low"]),
+                "ci_high": _num(row["ci_high"]), "n": _num(row["n"]), "method": str(row["method"]),
+                "few_runs": int(row["n"]) < FEW_RUNS}
         return out
+
+    def contrasts(self, baseline: str, level: float = 0.95) -> pd.DataFrame:
+        """Each system's paired difference from ``baseline`` per metric (:func:`contrast_table`)."""
+        return contrast_table(self.runs, self.charters, baseline, level)
+
+    def document(self, baseline: str | None = None) -> dict[str, Any]:
+        """The JSON document of ``foedus compare --json``: provenance, the interval method of
+        each metric, the results (:meth:`to_dict`) and, with a ``baseline``, the contrasts."""
+        doc: dict[str, Any] = {
+            "provenance": self.provenance, "settings": self.settings,
+            "intervals": {m: {"method": method_for(m), "text": METHODS[method_for(m)]}
+                          for m in METRICS if m in self.runs.columns},
+            "results": self.to_dict()}
+        if baseline is not None:
+            doc["baseline"] = baseline
+            doc["contrasts"] = contrasts_to_dict(self.contrasts(baseline))
+        return doc
 
     def wide(self, stat: str = "mean") -> pd.DataFrame:
         """Charters as rows, metrics as columns, one statistic (``mean``, ``ci_low``...)."""
@@ -74,10 +101,12 @@ class Comparison:
 
     @classmethod
     def from_store(cls, path: str | Path, names: dict[str, str] | None = None,
-                   world: World | None = None) -> Comparison:
+                   world: World | None = None,
+                   data_dir: str | Path | None = None) -> Comparison:
         """Read a comparison back from its results store (``OUT/results.duckdb``); ``names``
-        gives the systems' full names, ``world`` the world it started from, if one was given."""
-        return _comparison_from_store(path, names, world)
+        gives the systems' full names, ``world`` the world it started from, if one was given,
+        ``data_dir`` where the data of a data year are (for the datasets' citations)."""
+        return _comparison_from_store(path, names, world, data_dir)
 
 
 def _num(v: Any) -> float | None:
@@ -85,17 +114,73 @@ def _num(v: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
+#: Columns of :func:`summary_table`.
+SUMMARY_COLUMNS = ("charter", "metric", "mean", "ci_low", "ci_high", "n", "method")
+#: Columns of :func:`contrast_table`.
+CONTRAST_COLUMNS = ("charter", "baseline", "metric", "difference", "ci_low", "ci_high", "n",
+                    "method")
+
+
 def summary_table(runs: pd.DataFrame, charters: Sequence[str], level: float = 0.95) -> pd.DataFrame:
-    """Mean and t-interval of each metric per charter from a runs table (NaN-aware)."""
-    rows = []
+    """Mean and ``level`` interval of each metric per charter from a runs table (NaN-aware);
+    each metric's interval by its method (:func:`foedus.experiments.intervals.method_for`)."""
+    rows: list[dict[str, Any]] = []
     metrics = [m for m in METRICS if m in runs.columns]
-    for c in charters:
-        sub = runs[runs["charter"] == c]
-        for m in metrics:
-            mean, lo, hi, k = mean_ci(sub[m].to_numpy(dtype=float), level)
-            rows.append({"charter": c, "metric": m, "mean": mean, "ci_low": lo, "ci_high": hi,
-                         "n": k})
-    return pd.DataFrame(rows, columns=["charter", "metric", "mean", "ci_low", "ci_high", "n"])
+    by_charter = {c: runs[runs["charter"] == c] for c in charters}
+    for m in metrics:
+        ivs = intervals([by_charter[c][m].to_numpy(dtype=float) for c in charters],
+                        method_for(m), domain_of(m), level)
+        rows.extend({"charter": c, "metric": m, "mean": iv.mean, "ci_low": iv.low,
+                     "ci_high": iv.high, "n": iv.n, "method": iv.method}
+                    for c, iv in zip(charters, ivs, strict=True))
+    order = {m: k for k, m in enumerate(metrics)}
+    out = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    rank = {c: k for k, c in enumerate(charters)}
+    return (out.sort_values(["charter", "metric"], key=lambda col: col.map(
+        rank if col.name == "charter" else order), kind="stable").reset_index(drop=True))
+
+
+def contrast_table(runs: pd.DataFrame, charters: Sequence[str], baseline: str,
+                   level: float = 0.95) -> pd.DataFrame:
+    """Paired differences from ``baseline`` under common random numbers.
+
+    For each charter other than ``baseline`` and each metric: the mean over replications of
+    ``value(charter, r) - value(baseline, r)`` (replications where both are defined) and its
+    paired BCa bootstrap interval (:func:`foedus.experiments.intervals.paired_contrasts`).
+    """
+    if baseline not in charters:
+        from .._errors import UnknownNameError
+
+        raise UnknownNameError("baseline system", baseline, list(charters))
+    metrics = [m for m in METRICS if m in runs.columns]
+    wide = {c: runs[runs["charter"] == c].set_index("replication").sort_index()
+            for c in charters}
+    base = wide[baseline]
+    others = [c for c in charters if c != baseline]
+    rows: list[dict[str, Any]] = []
+    for m in metrics:
+        pairs = []
+        for c in others:
+            reps = base.index.intersection(wide[c].index)
+            pairs.append((wide[c].loc[reps, m].to_numpy(float), base.loc[reps, m].to_numpy(float)))
+        for c, iv in zip(others, paired_contrasts(pairs, m, level), strict=True):
+            rows.append({"charter": c, "baseline": baseline, "metric": m, "difference": iv.mean,
+                         "ci_low": iv.low, "ci_high": iv.high, "n": iv.n, "method": iv.method})
+    out = pd.DataFrame(rows, columns=list(CONTRAST_COLUMNS))
+    rank = {c: k for k, c in enumerate(others)}
+    return out.sort_values("charter", key=lambda col: col.map(rank), kind="stable").reset_index(
+        drop=True)
+
+
+def contrasts_to_dict(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]]]:
+    """Charter -> metric -> ``{difference, ci_low, ci_high, n, method, few_runs}``."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in table.to_dict(orient="records"):
+        out.setdefault(str(row["charter"]), {})[str(row["metric"])] = {
+            "difference": _num(row["difference"]), "ci_low": _num(row["ci_low"]),
+            "ci_high": _num(row["ci_high"]), "n": int(row["n"]), "method": str(row["method"]),
+            "few_runs": int(row["n"]) < FEW_RUNS}
+    return out
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -184,13 +269,15 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
     with _store_path(store) as path:
         result = _run(exp, path, resume=resume, backend=chosen, workers=n_workers,
                       scheduler=scheduler, data_dir=data_dir, progress=progress)
-        comp = Comparison.from_store(path, names={c.id: c.name for c in loaded}, world=world)
+        comp = Comparison.from_store(path, names={c.id: c.name for c in loaded}, world=world,
+                                     data_dir=data_dir)
     comp.settings.update(workers=result.workers, backend=chosen, seconds=round(result.seconds, 2),
                          resumed_runs=result.skipped)
     comp.settings["scope"] = scope_counts(comp, loaded, world if world is not None else (
         _data_world_for(year, data_dir) if year is not None else None))
     if era is not None:
         comp.settings["anachronisms"] = [p for c in loaded if (p := c.anachronism(era))]
+    comp.provenance["settings"] = comp.settings
     return comp
 
 
@@ -371,7 +458,8 @@ def _settings(exp: Experiment, world: World | None) -> dict[str, Any]:
 
 
 def _comparison_from_store(path: str | Path, names: dict[str, str] | None = None,
-                           world: World | None = None) -> Comparison:
+                           world: World | None = None,
+                           data_dir: str | Path | None = None) -> Comparison:
     with ResultStore(path, read_only=True) as st:
         row = st.experiment_row()
         if row is None:
@@ -382,10 +470,20 @@ def _comparison_from_store(path: str | Path, names: dict[str, str] | None = None
         runs = _runs_table(st, order)
         series = _series_table(st, order)
         events = _events_table(st, order)
+    settings = _settings(exp, world)
+    prov = make_provenance(seed=exp.seed, charters=exp.charters().values(),
+                           year=exp.scenario.year, world=world,
+                           world_params=settings["world_params"], n_states=settings["n_states"],
+                           data_dir=data_dir, settings=settings)
+    if prov["world"]["kind"] == "data":
+        settings["world"] = prov["world"]["text"]
+    settings["datasets"] = prov["world"].get("datasets", {})
+    settings["foedus_version"] = prov["foedus_version"]
     return Comparison(charters=systems, runs=runs, table=summary_table(runs, systems),
-                      series=series, events=events, settings=_settings(exp, world),
-                      names=dict(names or {c: c for c in systems}))
+                      series=series, events=events, settings=settings,
+                      names=dict(names or {c: c for c in systems}), provenance=prov)
 
 
-__all__ = ["EVENT_COLUMNS", "STORE_NAME", "Comparison", "compare", "comparison_experiment",
+__all__ = ["CONTRAST_COLUMNS", "EVENT_COLUMNS", "STORE_NAME", "SUMMARY_COLUMNS", "Comparison",
+           "compare", "comparison_experiment", "contrast_table", "contrasts_to_dict",
            "summary_table"]

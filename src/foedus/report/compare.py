@@ -2,12 +2,17 @@
 
 :func:`write_report` writes into a folder:
 
-- ``report.html`` — the page a researcher would put next to a paper draft: a methods
-  paragraph (settings, seed, replications, citations), the metrics with 95% confidence
-  intervals, error-bar plots of the key metrics by system, credibility and aggression over time
-  and the size of coalitions (the plots are embedded, so the page travels alone);
-- ``runs.csv`` (one row per run), ``summary.csv`` (mean and CI per system and metric),
-  ``series.csv`` (the yearly series of every run), ``events.csv`` (every crisis);
+- ``report.html`` — the page a researcher would put next to a paper draft, rendered from the
+  Jinja2 template ``templates/compare.html.j2``: a methods paragraph (settings, seed,
+  replications, the world's source and datasets, the interval methods), the metrics with 95%
+  intervals by each metric's method (:mod:`foedus.experiments.intervals`), paired differences
+  from a baseline with a forest plot, error-bar plots of the key metrics by system,
+  credibility and aggression over time, the size of coalitions, the behavioural parameters
+  with their sources and the charters with their articles (the plots are embedded, so the
+  page travels alone);
+- ``runs.csv`` (one row per run), ``summary.csv`` (mean, interval, n and method per system and
+  metric), ``contrasts.csv`` (with a baseline), ``series.csv`` (the yearly series of every
+  run), ``events.csv`` (every crisis), ``provenance.json``;
 - the plots as PNG files.
 
 Plots use matplotlib's Agg backend (no display needed).
@@ -15,8 +20,7 @@ Plots use matplotlib's Agg backend (no display needed).
 
 from __future__ import annotations
 
-import base64
-import html
+import json
 import math
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,7 +29,11 @@ import numpy as np
 import pandas as pd
 
 from .._errors import FoedusError
-from ..engine.metrics import KEY_METRICS, METRICS
+from ..engine.behaviour import Behaviour
+from ..engine.metrics import GROUPS, KEY_METRICS, LABELS, METRICS, REGISTRY
+from ..experiments.intervals import FEW_RUNS, METHODS, domain_of, intervals, method_for
+from ..experiments.provenance import MECHANISMS
+from .render import figure, render
 
 
 class ComparisonResults(Protocol):
@@ -39,59 +47,14 @@ class ComparisonResults(Protocol):
     events: pd.DataFrame
     settings: dict[str, Any]
     names: dict[str, str]
+    provenance: dict[str, Any]
 
-#: Groups of metrics in the report's tables.
-GROUPS: dict[str, tuple[str, ...]] = {
-    "Aggression and deterrence": ("attempts_per_100", "deterred_per_100",
-                                  "aggressor_success_rate", "state_deaths",
-                                  "capability_destroyed"),
-    "The institution at work": ("determination_rate", "vetoed_determinations", "ufp_sessions",
-                                "selective_security_gap", "final_credibility",
-                                "mean_credibility"),
-    "The response": ("response_rate", "effective_response_rate", "coalition_size",
-                     "free_riding_rate", "burden_concentration"),
-    "The distribution of power": ("concentration", "polarity"),
-}
+    def contrasts(self, baseline: str, level: float = 0.95) -> pd.DataFrame:
+        """Paired differences from ``baseline`` (one row per charter and metric)."""
+        ...
 
-LABELS: dict[str, str] = {
-    "attempts_per_100": "Aggression attempts per 100 state-years",
-    "deterred_per_100": "Deterred attempts per 100 state-years",
-    "determination_rate": "Determination rate",
-    "response_rate": "Response rate",
-    "effective_response_rate": "Effective response rate",
-    "aggressor_success_rate": "Aggressor success rate",
-    "state_deaths": "State deaths per run",
-    "coalition_size": "Coalition size (states per crisis)",
-    "free_riding_rate": "Free-riding rate",
-    "burden_concentration": "Burden concentration (HHI)",
-    "vetoed_determinations": "Vetoed decisions per run",
-    "ufp_sessions": "Uniting-for-Peace sessions per run",
-    "selective_security_gap": "Selective-security gap",
-    "capability_destroyed": "Capability destroyed (share of world)",
-    "concentration": "Capability concentration (CON)",
-    "polarity": "Polarity (poles)",
-    "final_credibility": "Final credibility",
-    "mean_credibility": "Mean credibility",
-}
-
-CITATIONS = [
-    "Bueno de Mesquita, B. (1981). The War Trap. Yale University Press.",
-    "Boulding, K. E. (1962). Conflict and Defense. Harper.",
-    "Claude, I. L. (1962). Power and International Relations. Random House.",
-    "Diekmann, A. (1985). Volunteer's dilemma. Journal of Conflict Resolution 29(4): 605-610.",
-    "Duffy, G. (1992). Concurrent interstate conflict simulations: testing the effects of the "
-    "serial assumption. Mathematical and Computer Modelling 16(8-9): 241-270.",
-    "Huberman, B. A. & Glance, N. S. (1993). Evolutionary games and computer simulations. "
-    "PNAS 90(16): 7716-7718.",
-    "Jervis, R. (1976). Perception and Misperception in International Politics. Princeton UP.",
-    "Lemke, D. & Reed, W. (2001). The relevance of politically relevant dyads. Journal of "
-    "Conflict Resolution 45(1): 126-144.",
-    "Olson, M. & Zeckhauser, R. (1966). An economic theory of alliances. Review of Economics "
-    "and Statistics 48(3): 266-279.",
-    "Singer, J. D., Bremer, S. & Stuckey, J. (1972). Capability distribution, uncertainty, and "
-    "major power war, 1820-1965. In Russett (ed.), Peace, War, and Numbers.",
-    "Walt, S. M. (1987). The Origins of Alliances. Cornell University Press.",
-]
+#: The references of every report: the papers behind the model's mechanisms.
+CITATIONS = list(MECHANISMS.values())
 
 
 def _plt() -> Any:
@@ -105,21 +68,20 @@ def _plt() -> Any:
     return plt
 
 
-def _fmt(v: float, metric: str) -> str:
+def _fmt(v: float | None, metric: str) -> str:
     if v is None or not math.isfinite(float(v)):
         return "–"
-    v = float(v)
-    if metric in ("state_deaths", "vetoed_determinations", "ufp_sessions", "polarity",
-                  "coalition_size", "attempts_per_100", "deterred_per_100"):
-        return f"{v:.2f}"
-    return f"{v:.3f}"
+    kind = REGISTRY[metric].kind if metric in REGISTRY else "index"
+    return f"{float(v):.2f}" if kind in ("count", "per-100-state-years", "mean-per-crisis") \
+        else f"{float(v):.3f}"
 
 
 # --- plots ------------------------------------------------------------------------------------
 
 
 def plot_key_metrics(comp: ComparisonResults, path: Path, metrics: tuple[str, ...] = KEY_METRICS) -> Path:
-    """Dot-and-whisker plots (mean and 95% CI) of the key metrics by system."""
+    """Dot-and-whisker plots (mean and 95% interval, each metric by its method) of the key
+    metrics by system; a rate's axis stays within [0, 1]."""
     plt = _plt()
     systems = comp.charters
     cols = 2
@@ -149,18 +111,29 @@ def plot_key_metrics(comp: ComparisonResults, path: Path, metrics: tuple[str, ..
         ax.set_axisbelow(True)
         if metric == "selective_security_gap":
             ax.axvline(0.0, color="#999999", lw=0.8)
+        lo_d, hi_d = domain_of(metric)
+        if math.isfinite(lo_d) and math.isfinite(hi_d):
+            pad = 0.03 * (hi_d - lo_d)
+            ax.set_xlim(lo_d - pad, hi_d + pad)
     for k in range(len(metrics), rows * cols):
         axes[k // cols][k % cols].axis("off")
-    fig.suptitle("Outcomes by security system: mean and 95% confidence interval over "
-                 f"{comp.settings.get('replications', '?')} replications", y=1.0)
+    fig.suptitle("Outcomes by security system: mean and 95% interval (bootstrap; Wilson for "
+                 f"rates at 0 or 1) over {comp.settings.get('replications', '?')} replications",
+                 y=1.0)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
     return path
 
 
+#: Series column -> the metric whose interval method and domain its yearly band uses.
+SERIES_METRIC = {"credibility": "final_credibility", "attempts": "attempts_per_100",
+                 "deterred": "deterred_per_100"}
+
+
 def _yearly(comp: ComparisonResults, column: str, per_state: bool = False) -> pd.DataFrame:
-    """Mean over replications per system and year, with a 95% normal band."""
+    """Mean over replications per system and year, with a 95% band by the method of the
+    metric the series measures (:data:`SERIES_METRIC`): the same method as the tables."""
     s = comp.series
     if s.empty or column not in s.columns:
         return pd.DataFrame(columns=["charter", "year", "mean", "lo", "hi"])
@@ -168,10 +141,15 @@ def _yearly(comp: ComparisonResults, column: str, per_state: bool = False) -> pd
     if per_state:
         vals = 100.0 * vals / s["alive"].where(s["alive"] > 0)
     df = s[["charter", "year"]].assign(v=vals)
-    out = df.groupby(["charter", "year"])["v"].agg(["mean", "std", "count"]).reset_index()
-    half = 1.96 * out["std"] / np.sqrt(out["count"].clip(lower=1))
-    out["lo"] = out["mean"] - half.fillna(0.0)
-    out["hi"] = out["mean"] + half.fillna(0.0)
+    groups = list(df.groupby(["charter", "year"], sort=True)["v"])
+    metric = SERIES_METRIC.get(column, column)
+    ivs = intervals([g.to_numpy(dtype=float) for _, g in groups], method_for(metric),
+                    domain_of(metric))
+    out = pd.DataFrame({"charter": [k[0] for k, _ in groups], "year": [k[1] for k, _ in groups],
+                        "mean": [iv.mean for iv in ivs], "lo": [iv.low for iv in ivs],
+                        "hi": [iv.high for iv in ivs]})
+    out["lo"] = out["lo"].fillna(out["mean"])
+    out["hi"] = out["hi"].fillna(out["mean"])
     return out
 
 
@@ -276,35 +254,126 @@ def _pct(v: float) -> str:
 # --- html ----------------------------------------------------------------------------------
 
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+def plot_contrasts(contrasts: pd.DataFrame, baseline: str, path: Path,
+                   metrics: tuple[str, ...] = KEY_METRICS) -> Path:
+    """Forest plot: each system's paired difference from ``baseline`` (mean and paired
+    interval over replications) for the key metrics, with 0 marked."""
+    plt = _plt()
+    systems = list(dict.fromkeys(contrasts["charter"]))
+    cols = 2
+    rows = math.ceil(len(metrics) / cols)
+    height = max(2.4, 0.28 * len(systems) + 1.0)
+    fig, axes = plt.subplots(rows, cols, figsize=(12, height * rows), squeeze=False)
+    y = np.arange(len(systems))
+    for k, metric in enumerate(metrics):
+        ax = axes[k // cols][k % cols]
+        sub = contrasts[contrasts["metric"] == metric].set_index("charter").reindex(systems)
+        d = sub["difference"].to_numpy(float)
+        lo = sub["ci_low"].to_numpy(float)
+        hi = sub["ci_high"].to_numpy(float)
+        ok = np.isfinite(d)
+        clear = ok & ((np.nan_to_num(lo) > 0) | (np.nan_to_num(hi) < 0))
+        err = [np.where(np.isfinite(lo), d - lo, 0.0), np.where(np.isfinite(hi), hi - d, 0.0)]
+        for mask, colour in ((ok & ~clear, "#8c8c8c"), (clear, "#b2182b")):
+            ax.errorbar(d[mask], y[mask], xerr=[err[0][mask], err[1][mask]], fmt="o",
+                        color=colour, elinewidth=1.6, capsize=3, markersize=5)
+        ax.axvline(0.0, color="#444444", lw=0.8)
+        ax.set_yticks(y)
+        ax.set_yticklabels(systems if k % cols == 0 else [""] * len(systems))
+        ax.invert_yaxis()
+        ax.set_title(f"{LABELS.get(metric, metric)}: difference")
+        ax.grid(axis="x", color="#dddddd")
+        ax.set_axisbelow(True)
+    for k in range(len(metrics), rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    fig.suptitle(f"Paired differences from {baseline} (same worlds; red: interval excludes 0)",
+                 y=1.0)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
 
 
-def _table(comp: ComparisonResults, metrics: tuple[str, ...]) -> str:
-    head = "".join(f'<th title="{html.escape(METRICS.get(m, ""))}">{html.escape(LABELS.get(m, m))}'
-                   "</th>" for m in metrics)
+# --- the page ----------------------------------------------------------------------------------
+
+
+def _stats(table: pd.DataFrame, value: str) -> dict[tuple[str, str], tuple[float, float, float, int]]:
+    return {(str(c), str(m)): (float(v), float(lo), float(hi), int(n))
+            for c, m, v, lo, hi, n in zip(table["charter"], table["metric"],
+                                          table[value].to_numpy(float),
+                                          table["ci_low"].to_numpy(float),
+                                          table["ci_high"].to_numpy(float), table["n"],
+                                          strict=True)}
+
+
+def _grid(stats: dict[tuple[str, str], tuple[float, float, float, int]], systems: list[str],
+          names: dict[str, str], metrics: tuple[str, ...]) -> dict[str, Any]:
+    """A table for the ``grid`` macro: columns (label, definition) and rows of cells."""
+    columns = [{"label": LABELS.get(m, m), "definition": METRICS.get(m, "")} for m in metrics]
     rows = []
-    tab = comp.table
-    stats: dict[tuple[str, str], tuple[float, float, float]] = {
-        (str(c), str(m)): (float(mu), float(lo), float(hi))
-        for c, m, mu, lo, hi in zip(tab["charter"], tab["metric"], tab["mean"].to_numpy(float),
-                                    tab["ci_low"].to_numpy(float), tab["ci_high"].to_numpy(float),
-                                    strict=True)}
-    for c in comp.charters:
+    for c in systems:
         cells = []
         for m in metrics:
-            if (c, m) not in stats:
-                cells.append("<td>–</td>")
-                continue
-            mean, lo, hi = stats[(c, m)]
-            ci = (f'<span class="ci">[{_fmt(lo, m)}, {_fmt(hi, m)}]</span>'
-                  if math.isfinite(lo) and math.isfinite(hi) else "")
-            cells.append(f"<td>{_fmt(mean, m)} {ci}</td>")
-        name = html.escape(comp.names.get(c, c))
-        rows.append(f'<tr><th class="sys" title="{name}">{html.escape(c)}</th>{"".join(cells)}</tr>')
-    return (f'<table><thead><tr><th>system</th>{head}</tr></thead><tbody>{"".join(rows)}'
-            "</tbody></table>")
+            v, lo, hi, n = stats.get((c, m), (math.nan, math.nan, math.nan, 0))
+            ci = (f"[{_fmt(lo, m)}, {_fmt(hi, m)}]" if math.isfinite(lo) and math.isfinite(hi)
+                  else "")
+            cells.append({"value": _fmt(v, m), "ci": ci,
+                          "few": math.isfinite(v) and n < FEW_RUNS})
+        rows.append({"id": c, "name": names.get(c, c), "cells": cells})
+    return {"columns": columns, "rows": rows}
+
+
+def _tables(table: pd.DataFrame, value: str, systems: list[str],
+            names: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    stats = _stats(table, value)
+    return [(group, _grid(stats, systems, names, metrics)) for group, metrics in GROUPS.items()]
+
+
+def _interval_methods(table: pd.DataFrame, paired: bool) -> list[dict[str, str]]:
+    """Each interval method used, with the metrics it applies to."""
+    by: dict[str, list[str]] = {}
+    for m in dict.fromkeys(table["metric"]):
+        by.setdefault(method_for(str(m)), []).append(str(m))
+    out = [{"name": k, "metrics": ", ".join(v), "text": METHODS[k]} for k, v in by.items()]
+    if paired:
+        out.append({"name": "paired-bca", "metrics": "every difference from the baseline",
+                    "text": METHODS["paired-bca"]})
+    return out
+
+
+def _behaviour_rows(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The behavioural parameters used, with range, meaning and source."""
+    return [{"name": r["name"], "value": values.get(r["name"], r["default"]),
+             "range": r["range"], "meaning": r["doc"], "source": r["cite"] or "modelling choice"}
+            for r in Behaviour.describe()]
+
+
+def _definitions() -> list[dict[str, str]]:
+    return [{"name": n, "label": m.label, "definition": m.definition, "citation": m.citation,
+             "method": method_for(n)} for n, m in REGISTRY.items()]
+
+
+def _world_text(comp: ComparisonResults) -> str:
+    world = (comp.provenance or {}).get("world", {})
+    if world.get("kind") == "data":
+        return str(world.get("text"))
+    s = comp.settings
+    return f"{s.get('n_states')} states ({s.get('world')})"
+
+
+def _world_sentence(comp: ComparisonResults) -> tuple[str, str]:
+    """How the world is described in the methods: (the world, what child 0 did)."""
+    s = comp.settings
+    world = (comp.provenance or {}).get("world", {})
+    if world.get("kind") == "data":
+        return (f"the state system built from data for year {world.get('year')} (Correlates of "
+                f"War and ATOP; datasets: {', '.join(world.get('datasets', {})) or 'see below'})",
+                "was unused for the world (every replication started from the same data-built "
+                "world)")
+    if world.get("kind") == "given":
+        return (f"a given world ({world.get('source')}) of {world.get('n_states')} states",
+                "was unused for the world (every replication started from the given world)")
+    return (f"a {s.get('world')} world of {s.get('n_states')} states", "generated the world")
 
 
 def methods_text(comp: ComparisonResults) -> str:
@@ -312,18 +381,18 @@ def methods_text(comp: ComparisonResults) -> str:
     s = comp.settings
     model = s.get("model", {})
     beh = s.get("behaviour", {})
-    from ..engine.behaviour import Behaviour
-
     changed = {k: v for k, v in beh.items() if Behaviour.parameters().get(k) != v}
-    beh_text = ("default behavioural parameters" if not changed else
+    beh_text = ("default behavioural parameters (each with its source below)" if not changed else
                 "behavioural parameters as default except " +
                 ", ".join(f"{k} = {v}" for k, v in sorted(changed.items())))
+    world, child0 = _world_sentence(comp)
+    version = (comp.provenance or {}).get("foedus_version", s.get("foedus_version", "?"))
     return (
-        f"We compared {len(comp.charters)} security systems ({', '.join(comp.charters)}) on "
-        f"{s.get('replications')} replications of a {s.get('world')} world of "
-        f"{s.get('n_states')} states over {s.get('years')} years (root seed {s.get('seed')}). "
-        "Replication r drew its randomness from SeedSequence(seed, spawn_key=(0, r)): child 0 "
-        "generated the world and child 1 drove the run, so every system saw the same world and "
+        f"We compared {len(comp.charters)} security systems ({', '.join(comp.charters)}) with "
+        f"foedus {version} on {s.get('replications')} replications of {world} over "
+        f"{s.get('years')} years (root seed {s.get('seed')}). "
+        f"Replication r drew its randomness from SeedSequence(seed, spawn_key=(0, r)): child 0 "
+        f"{child0} and child 1 drove the run, so every system saw the same world and "
         "the same random stream in the same replication (common random numbers). Each year "
         "capabilities grew with lognormal noise (sd "
         f"{model.get('growth_sd')}); every state weighed attacking each politically relevant "
@@ -336,42 +405,20 @@ def methods_text(comp: ComparisonResults) -> str:
         f"{model.get('doubt')}). An attempt counts as deterred when the same calculation "
         "without the institution would have led to an attack. At most "
         f"{model.get('max_crises')} crises a year were resolved in {model.get('activation')} "
-        "activation order (Duffy 1992; Huberman & Glance 1993), each through the charter's procedure: "
-        "attribution, votes under the charter's decision rules, response, war (a contest "
-        "success function) and aftermath. The model used "
-        f"{beh_text}. Means are reported with 95% t-intervals over replications; rates without "
-        "a denominator in a run (no crisis of that kind) are left out of that metric's mean, "
-        "and the table's n column in summary.csv counts the runs that had a value. "
+        "activation order (Duffy 1992; Huberman & Glance 1993), each through the charter's "
+        "procedure: attribution, votes under the charter's decision rules, response, war (a "
+        "contest success function) and aftermath. The model used "
+        f"{beh_text}. Means over replications are reported with 95% intervals by each "
+        "metric's method: the BCa bootstrap of the mean (Efron 1987), and for rates that were 0 "
+        "(or 1) in every run the Wilson score interval (Wilson 1927); no interval leaves its "
+        "metric's domain. Differences between systems are paired by replication. Rates "
+        "without a denominator in a run (no crisis of that kind) are left out of that metric's "
+        "mean, and the n column of summary.csv counts the runs that had a value. "
         f"The comparison ran on {s.get('workers')} worker process(es) in {s.get('seconds')} s.")
 
 
-_CSS = """
-body{font-family:Georgia,'Times New Roman',serif;max-width:1180px;margin:2em auto;padding:0 1em;
-color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid
-#ccc}h3{font-size:1.05em}
-table{border-collapse:collapse;font-family:Helvetica,Arial,sans-serif;font-size:12px;margin:.6em 0
-1.2em;display:block;overflow-x:auto}
-th,td{border:1px solid #ddd;padding:4px 6px;text-align:right;white-space:nowrap}
-thead th{background:#f2f5f9;text-align:center;white-space:normal;max-width:150px}
-th.sys{text-align:left;background:#fafafa}.ci{color:#666;font-size:11px}
-img{max-width:100%;margin:.5em 0 1em}p.note{color:#555;font-size:.92em}
-dl{font-family:Helvetica,Arial,sans-serif;font-size:13px}dt{font-weight:bold;margin-top:.4em}
-dd{margin-left:1.2em}
-"""
-
-
-def write_report(comp: ComparisonResults, out: str | Path) -> Path:
-    """Write CSV files, PNG plots and ``report.html`` into ``out``; return the HTML path."""
-    folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FoedusError(f"cannot create the report folder {folder}: {exc}") from None
-    comp.runs.to_csv(folder / "runs.csv", index=False)
-    comp.table.to_csv(folder / "summary.csv", index=False)
-    comp.series.to_csv(folder / "series.csv", index=False)
-    comp.events.to_csv(folder / "events.csv", index=False)
+def _figures(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | None,
+             baseline: str | None) -> dict[str, dict[str, str]]:
     key = plot_key_metrics(comp, folder / "key_metrics.png")
     cred = plot_over_time(comp, folder / "credibility.png", {"credibility": "credibility"},
                           "The institution's credibility over time (mean and 95% band over "
@@ -382,35 +429,60 @@ def write_report(comp: ComparisonResults, out: str | Path) -> Path:
                           "(mean and 95% band, 5-year moving average)", "per 100 states",
                           per_state=True, smooth=5, limits=(0.0, None))
     coal = plot_coalitions(comp, folder / "coalitions.png")
-    s = comp.settings
-    sections = "".join(f"<h3>{html.escape(g)}</h3>{_table(comp, ms)}" for g, ms in GROUPS.items())
-    defs = "".join(f"<dt>{html.escape(LABELS.get(m, m))} <code>{m}</code></dt>"
-                   f"<dd>{html.escape(d)}</dd>" for m, d in METRICS.items())
-    cites = "".join(f"<li>{html.escape(c)}</li>" for c in CITATIONS)
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>foedus: comparison of security systems</title>
-<style>{_CSS}</style></head><body>
-<h1>Collective security compared</h1>
-<p class="note">foedus compare — {len(comp.charters)} systems, {s.get('replications')} replications,
-{s.get('years')} years, {s.get('n_states')} states, seed {s.get('seed')}.</p>
-<h2>Methods</h2><p>{html.escape(methods_text(comp))}</p>
-<h2>Key outcomes by system</h2>{_img(key, "key metrics by system")}
-<h2>All metrics (mean [95% CI])</h2>{sections}
-<p class="note">– : not defined (no run had a denominator, e.g. no crisis within the
-institution's scope); an interval is missing when only one run had a value.</p>
-<h2>Credibility over time</h2>{_img(cred, "credibility over time")}
-<h2>Aggression over time</h2>{_img(aggr, "aggression over time")}
-<h2>Coalitions</h2>{_img(coal, "coalition sizes")}
-<h2>Definitions</h2><dl>{defs}</dl>
-<h2>References</h2><ul>{cites}</ul>
-<p class="note">Files: runs.csv (one row per run), summary.csv (mean, CI and n per system and
-metric), series.csv (yearly series of every run), events.csv (every crisis).</p>
-</body></html>
-"""
+    figs = {"key": figure(key, "key metrics by system"),
+            "credibility": figure(cred, "credibility over time"),
+            "aggression": figure(aggr, "aggression over time"),
+            "coalitions": figure(coal, "coalition sizes")}
+    if contrasts is not None and baseline is not None:
+        forest = plot_contrasts(contrasts, baseline, folder / "contrasts.png")
+        figs["forest"] = figure(forest, f"paired differences from {baseline}")
+    return figs
+
+
+def _write_tables(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | None) -> None:
+    comp.runs.to_csv(folder / "runs.csv", index=False)
+    comp.table.to_csv(folder / "summary.csv", index=False)
+    comp.series.to_csv(folder / "series.csv", index=False)
+    comp.events.to_csv(folder / "events.csv", index=False)
+    if contrasts is not None:
+        contrasts.to_csv(folder / "contrasts.csv", index=False)
+    (folder / "provenance.json").write_text(
+        json.dumps(comp.provenance, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+
+
+def write_report(comp: ComparisonResults, out: str | Path, baseline: str | None = None) -> Path:
+    """Write CSV files, PNG plots, ``provenance.json`` and ``report.html`` into ``out``; with
+    a ``baseline`` system also the paired differences from it (``contrasts.csv``, a forest
+    plot and tables). Returns the HTML path."""
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FoedusError(f"cannot create the report folder {folder}: {exc}") from None
+    contrasts = comp.contrasts(baseline) if baseline is not None else None
+    _write_tables(comp, folder, contrasts)
+    prov = comp.provenance or {}
+    datasets = prov.get("world", {}).get("datasets", {}) or {}
+    others = [c for c in comp.charters if c != baseline]
+    page = render(
+        "compare.html.j2", prov={"foedus_version": comp.settings.get("foedus_version", "?"),
+                                 "charters": [], "world": {}, **prov},
+        s=comp.settings, n_systems=len(comp.charters), world_text=_world_text(comp),
+        methods=methods_text(comp), datasets=datasets,
+        interval_methods=_interval_methods(comp.table, contrasts is not None),
+        few_runs=FEW_RUNS, few_count=int(((comp.table["n"] < FEW_RUNS)
+                                          & comp.table["mean"].notna()).sum()),
+        figures=_figures(comp, folder, contrasts, baseline), baseline=baseline,
+        contrasts=(_tables(contrasts, "difference", others, comp.names)
+                   if contrasts is not None else []),
+        tables=_tables(comp.table, "mean", comp.charters, comp.names),
+        behaviour=_behaviour_rows(comp.settings.get("behaviour", {})),
+        definitions=_definitions(), references=[*datasets.values(), *CITATIONS])
     path = folder / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
 
 
-__all__ = ["CITATIONS", "GROUPS", "LABELS", "ComparisonResults", "methods_text", "plot_coalitions",
-           "plot_key_metrics", "plot_over_time", "write_report"]
+__all__ = ["CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults", "methods_text",
+           "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
+           "write_report"]
