@@ -219,7 +219,8 @@ def _print_decision(k: int, r: DecisionReplay, counterfactual: bool) -> None:
 
 def _print_event(e: EventJudgement) -> None:
     when = _date(e.date) + (f" – {_date(e.end)}" if e.end else "")
-    console.print(f"\n • [bold]{when} — {escape(e.label)}[/] ({e.kind})")
+    kind = f" ({e.kind})" if e.label != e.kind else ""
+    console.print(f"\n • [bold]{when} — {escape(e.label)}[/]{kind}")
     console.print(f"   {escape(e.title)}")
     console.print(f"   Engages: {escape(e.engages)}"
                   + (f"  [dim](on record: {escape(e.article_on_record)})[/]"

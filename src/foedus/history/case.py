@@ -22,8 +22,8 @@ from pydantic import (
 from .._errors import UnknownNameError
 from ..rules.charter import Bindingness, Charter, load_charter
 from ..rules.voting import Vote
-from .schema_base import CaseModel, States, _state_keys
 from .events import CaseEvent
+from .schema_base import CaseModel, States, _state_keys
 
 # ---------------------------------------------------------------------------------------------
 # Schema

@@ -262,6 +262,7 @@ def _judge_force(case: Case, charter: Charter, e: CaseEvent) -> EventJudgement:
         sd_engages, sd_required = _rule(charter, "self-defence")
         j.findings.append(f"claimed as {e.justification.replace('-', ' ')}: judged under "
                           f"{sd_engages} ({sd_required})")
+        j.findings.append(_reports_line(case, e))
         j.verdict = (f"use of force not authorised under Art. 42; it stands or falls with the "
                      f"self-defence claim ({sd_engages})" if fam == "un" else
                      f"not authorised; claimed as self-defence under {sd_engages}")
@@ -279,6 +280,15 @@ def _judge_force(case: Case, charter: Charter, e: CaseEvent) -> EventJudgement:
     return j
 
 
+def _reports_line(case: Case, e: CaseEvent) -> str:
+    reports = [x for x in case.events if x.kind == "self-defence-report"
+               and set(x.actors) & set(e.actors)]
+    if not reports:
+        return "report to the Council: none in the record"
+    return "report to the Council: " + ", ".join(
+        f"{r.report or r.label} ({_date(r.reported or r.date)})" for r in reports)
+
+
 def _judge_self_defence(case: Case, charter: Charter, e: CaseEvent) -> EventJudgement:
     engages, required = _rule(charter, "self-defence")
     j = _new(e, engages, required)
@@ -288,11 +298,11 @@ def _judge_self_defence(case: Case, charter: Charter, e: CaseEvent) -> EventJudg
     if family(charter) != "un":
         j.verdict = f"no Art. 51 in {charter.id}: {required}"
         return j
-    ok = True
+    missing: list[str] = []
     if e.armed_attack:
         j.findings.append(f"armed attack: {e.armed_attack}")
     else:
-        ok = False
+        missing.append("an armed attack")
         j.findings.append("armed attack: none stated in the record")
     reports = [x for x in case.events if x.kind == "self-defence-report"
                and set(x.actors) & set(e.actors)]
@@ -304,7 +314,7 @@ def _judge_self_defence(case: Case, charter: Charter, e: CaseEvent) -> EventJudg
         j.findings.append(f"reported to the Council: {r.report or r.label}"
                           + (f" on {_date(r.reported or r.date)}"))
     else:
-        ok = False
+        missing.append("a report to the Council")
         j.findings.append("reported to the Council: no report in the record")
     taken = _adopted(case, e.date, ("sanctions", "force", "provisional-measures"))
     if taken:
@@ -315,8 +325,9 @@ def _judge_self_defence(case: Case, charter: Charter, e: CaseEvent) -> EventJudg
         j.findings.append(f"until the Council acts: no Council measures in the record by "
                           f"{_date(e.date)}")
     j.verdict = ("the conditions on the record are met as claimed (the Council does not "
-                 "judge the claim here)" if ok else
-                 "a condition of Art. 51 is missing from the record")
+                 "judge the claim here)" if not missing else
+                 f"the Art. 51 conditions are not met on the record: {' and '.join(missing)} "
+                 "missing")
     return j
 
 
@@ -335,8 +346,8 @@ def _judge_silence(case: Case, charter: Charter, e: CaseEvent) -> EventJudgement
     if fb is not None:
         j.findings.append(f"{fb.name} ({fb.article}) is the charter's fallback, but it is "
                           "convened after a veto or by a request, not by silence alone")
-    j.verdict = (f"no {body.name} decision: the obligation it engages "
-                 f"({engages}) went unexercised")
+    j.verdict = (f"no {body.name} decision in the period: the responsibility it engages "
+                 f"({engages}) was not exercised by a decision")
     return j
 
 
