@@ -64,6 +64,9 @@ def charter_on_day(charter: Charter, case: Case, decision: CaseDecision) -> Char
                 update["seat_holders"] = []
             if cb.elected is not None:
                 update["elected"] = len(cb.elected)
+            elif cb.size is not None:  # the number of seats, elected members not named
+                perm = cb.permanent if cb.permanent is not None else b.permanent
+                update["elected"] = max(0, cb.size - len(perm))
         if cb is not None and cb.members is not None:
             members = list(cb.members)
         if b.id == decision.body and decision.seated and b.composition == "fixed":
@@ -167,8 +170,10 @@ def _unaccounted(case: Case, charter: Charter, decision: CaseDecision, ballot: B
         ballot.unknown = [s for s in holders if s not in ballot.votes]
         ballot.unknown_count = len(ballot.unknown)
         return
+    if b.composition == "fixed":
+        b = charter_on_day(charter, case, decision).body(decision.body)
     size: int | None = len(holders) if holders is not None else (
-        b.seats + len(decision.seated) if b.composition == "fixed"
+        b.seats if b.composition == "fixed"
         else _seats_of(case, charter, decision))
     ballot.unknown_count = None if size is None else max(0, size - n)
 
@@ -240,9 +245,11 @@ def _check_bodies(case: Case, charter: Charter) -> Problems:
             problems.append((f"{path}.id", _no_body(charter, cb.id)))
             continue
         b = charter.body(cb.id)
-        if b.composition == "fixed" and (cb.members is not None or cb.size is not None):
+        if b.composition == "fixed" and (cb.members is not None or (
+                cb.size is not None and cb.elected is not None)):
             problems.append((path, f"body {cb.id!r} has fixed seats: give permanent and "
-                             "elected, not members or size"))
+                             "elected (or size, when the elected members are not known by "
+                             "name), not members"))
         if b.composition == "all-members" and (cb.permanent is not None
                                                or cb.elected is not None):
             problems.append((path, f"body {cb.id!r} is an all-members body: give members or "
@@ -327,13 +334,13 @@ def _check_tally(d: CaseDecision, ballot: Ballot, path: str) -> Problems:
 
 def _check_seats(case: Case, charter: Charter, d: CaseDecision, ballot: Ballot,
                  path: str) -> Problems:
-    b = charter.body(d.body)
+    b = charter_on_day(charter, case, d).body(d.body)
     n_anon = sum(ballot.counts.values())
     n_votes = len(ballot.votes) + n_anon
     holders = seat_holders(case, charter, d)
     problems: Problems = []
     if b.composition == "fixed":
-        seats = len(holders) if holders is not None else b.seats + len(d.seated)
+        seats = len(holders) if holders is not None else b.seats
         if holders is not None:
             stray = [s for s in ballot.votes if s not in holders]
             if stray:

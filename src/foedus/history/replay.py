@@ -433,7 +433,9 @@ def _with_unknowns(c: Case, charter: Charter, d: CaseDecision, ballot: Ballot,
     parts = " and ".join(ballot.unknown_kinds)
     who = (f" ({', '.join(ballot.unknown)})" if ballot.unknown else "")
     n = ballot.unknown_count
-    head = (f"the {parts} part of the tally {d.tally} is unknown; "
+    noun = "parts" if len(ballot.unknown_kinds) > 1 else "part"
+    verb = "are" if len(ballot.unknown_kinds) > 1 else "is"
+    head = (f"the {parts} {noun} of the tally {d.tally} {verb} unknown; "
             + (f"{n} vote(s) not accounted for{who}" if n is not None
                else "the size of the body is not known"))
     outs = {kind: evaluate_ballot(c, charter, d, b).outcome for kind, b in completions(ballot)}
