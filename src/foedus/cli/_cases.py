@@ -14,6 +14,7 @@ from foedus.history import (
     CLASSES,
     Case,
     DecisionReplay,
+    EventJudgement,
     Prediction,
     Replay,
     builtin_cases,
@@ -36,7 +37,7 @@ def _date(d: Any) -> str:
 
 
 def _outcome(text: str) -> str:
-    colour = "green" if text == "adopted" else "red"
+    colour = {"adopted": "green", "undetermined": "yellow"}.get(text, "red")
     return f"[bold {colour}]{text.upper()}[/]"
 
 
@@ -178,7 +179,8 @@ def _votes_line(r: DecisionReplay) -> str:
 def _print_decision(k: int, r: DecisionReplay, counterfactual: bool) -> None:
     status = {"as-recorded": "", "flipped": " [bold yellow]FLIPS[/]",
               "unnecessary": " [bold cyan]UNNECESSARY[/]", "unreached": " [bold cyan]NOT "
-              "REACHED AS RECORDED[/]", "disagrees": " [bold red]DISAGREES[/]"}[r.status]
+              "REACHED AS RECORDED[/]", "disagrees": " [bold red]DISAGREES[/]",
+              "undetermined": " [bold yellow]UNDETERMINED[/]"}[r.status]
     console.print(f"\n[bold]{k}. {_date(r.date)} — {escape(r.document)}[/] — "
                   f"{escape(r.body_name)}, {r.question}{status}")
     console.print(f"   {escape(r.title)}")
@@ -190,8 +192,10 @@ def _print_decision(k: int, r: DecisionReplay, counterfactual: bool) -> None:
     for s, why in r.attendance.items():
         console.print(f"   [dim]{s} absent by the attendance record: {escape(why)}[/]")
     console.print(f"   Rule: {escape(r.rule)} — {escape(r.article)}")
-    console.print(f"   Computed: {_outcome(r.computed)} — {escape(r.decision.reason)}")
-    mark = ("[green]✓ agrees with the record[/]" if r.computed == r.recorded
+    console.print(f"   Computed: {_outcome(r.computed)} — "
+                  + escape(r.unknown if r.unknown else r.decision.reason))
+    mark = ("[yellow]? not scored: part of the tally unknown[/]" if not r.determined
+            else "[green]✓ agrees with the record[/]" if r.computed == r.recorded
             else "[yellow]differs from the record[/]" if counterfactual
             else "[red]✗ DISAGREES with the record[/]")
     vetoes = (f" (vetoed by {', '.join(r.recorded_vetoed_by)})" if r.recorded_vetoed_by
@@ -213,6 +217,26 @@ def _print_decision(k: int, r: DecisionReplay, counterfactual: bool) -> None:
         console.print(f"   [dim]Sources: {escape(', '.join(r.sources))}[/]")
 
 
+def _print_event(e: EventJudgement) -> None:
+    when = _date(e.date) + (f" – {_date(e.end)}" if e.end else "")
+    kind = f" ({e.kind})" if e.label != e.kind else ""
+    console.print(f"\n • [bold]{when} — {escape(e.label)}[/]{kind}")
+    console.print(f"   {escape(e.title)}")
+    console.print(f"   Engages: {escape(e.engages)}"
+                  + (f"  [dim](on record: {escape(e.article_on_record)})[/]"
+                     if e.article_on_record else ""))
+    console.print(f"   Required: {escape(e.required)}")
+    for f in e.findings:
+        console.print(f"   - {escape(f)}")
+    console.print(f"   [bold]Judged[/]: {escape(e.verdict)}")
+    if e.notes:
+        console.print(f"   [dim]Note: {escape(e.notes)}[/]")
+    if e.uncertain:
+        console.print(f"   [dim]{escape(e.uncertain)}[/]")
+    if e.sources:
+        console.print(f"   [dim]Sources: {escape(', '.join(e.sources))}[/]")
+
+
 def _print_replay(rp: Replay) -> None:
     c = rp.case
     console.print(f"[bold]{escape(c.title)}[/]  ({c.id}, {c.period})")
@@ -228,6 +252,11 @@ def _print_replay(rp: Replay) -> None:
         console.print(f"  {escape(line)}")
     for k, r in enumerate(rp.decisions, 1):
         _print_decision(k, r, rp.counterfactual)
+    if rp.events:
+        console.print("\n[bold]Events that were not votes[/], judged under "
+                      f"{escape(rp.charter)}")
+        for e in rp.events:
+            _print_event(e)
     if c.followed:
         console.print("\n[bold]What followed[/]")
         for f in c.followed:
@@ -247,7 +276,13 @@ def _print_replay(rp: Replay) -> None:
             if ids:
                 console.print(f"  {words}: {', '.join(ids)}")
     elif rp.all_agree:
-        console.print(f"[bold green]All {total} computed outcomes equal the record.[/]")
+        open_ = [r.id for r in rp.decisions if not r.determined]
+        if open_:
+            console.print(f"[bold green]All {total - len(open_)} computed outcomes equal the "
+                          f"record[/]; {len(open_)} undetermined (part of the tally unknown, "
+                          f"not scored): {', '.join(open_)}")
+        else:
+            console.print(f"[bold green]All {total} computed outcomes equal the record.[/]")
     else:
         bad = rp.disagreements
         console.print(f"[bold red]{len(bad)} of {total} computed outcomes disagree with the "

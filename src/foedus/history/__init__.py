@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from .._public import publish
 from .case import ALIGNMENTS, Case, CaseDecision, parse_tally
+from .events import EVENT_KINDS, CaseEvent, Pledged
+from .judge import EventJudgement, judge_events
 from .library import builtin_case_ids, builtin_cases, case_from_dict, load_case
 from .predict import (
     CLASSES,
@@ -23,17 +25,21 @@ from .predict import (
     predict_all,
     scores_by_group,
 )
-from .record import check_case
+from .record import check_case, parse_tally_parts
 from .replay import DecisionReplay, Replay, VoteChange, WhatIf, load_what_if, parse_change, replay
 
 __all__ = [
     "ALIGNMENTS",
     "CLASSES",
+    "EVENT_KINDS",
     "AbstentionModel",
     "Case",
     "CaseDecision",
+    "CaseEvent",
     "DecisionPrediction",
     "DecisionReplay",
+    "EventJudgement",
+    "Pledged",
     "Prediction",
     "Replay",
     "VoteChange",
@@ -45,10 +51,12 @@ __all__ = [
     "check_case",
     "class_scores",
     "confusion",
+    "judge_events",
     "load_case",
     "load_what_if",
     "parse_change",
     "parse_tally",
+    "parse_tally_parts",
     "predict",
     "predict_all",
     "replay",

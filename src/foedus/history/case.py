@@ -11,12 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     field_validator,
@@ -24,8 +21,9 @@ from pydantic import (
 
 from .._errors import UnknownNameError
 from ..rules.charter import Bindingness, Charter, load_charter
-from ..rules.states import is_state, resolve_state
 from ..rules.voting import Vote
+from .events import CaseEvent
+from .schema_base import CaseModel, States, _state_keys
 
 # ---------------------------------------------------------------------------------------------
 # Schema
@@ -51,41 +49,6 @@ VOTE_WORDS: dict[str, Vote] = {
     "np": Vote.ABSENT, "not-participating": Vote.ABSENT,
 }
 _TALLY = re.compile(r"^\s*(\d+)\s*[-–—]\s*(\d+)(?:\s*[-–—]\s*(\d+))?\s*$")
-
-
-def _state_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list | tuple):
-        raise ValueError(f"expected a list of states, got {value!r}")
-    out: list[str] = []
-    for s in value:
-        if not isinstance(s, str) or not is_state(s):
-            raise ValueError(f"unknown state {s!r} (use a COW abbreviation such as USA, RUS, "
-                             "UKG, or an alias; see `foedus states`)")
-        code = resolve_state(s)
-        if code in out:
-            raise ValueError(f"{code} is listed twice")
-        out.append(code)
-    return out
-
-
-States = Annotated[list[str], BeforeValidator(_state_list)]
-
-
-def _state_keys(v: Any) -> Any:
-    if not isinstance(v, dict):
-        return v
-    out: dict[str, Any] = {}
-    for k, val in v.items():
-        if not is_state(k):
-            raise ValueError(f"unknown state {k!r} (use a COW abbreviation; see `foedus states`)")
-        out[resolve_state(k)] = val
-    return out
-
-
-class CaseModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Source(CaseModel):
@@ -227,6 +190,8 @@ class Case(CaseModel):
     attendance: list[Attendance] = Field(default_factory=list)
     decisions: list[CaseDecision] = Field(min_length=1)
     followed: list[Followed] = Field(default_factory=list)
+    events: list[CaseEvent] = Field(default_factory=list, description="Events that were not "
+                                    "votes (drafts withdrawn, force, self-defence, silence).")
     alignments: dict[str, Alignment] = Field(default_factory=dict, description="Each voter's "
                                              "coarse alignment with the parties (for predict).")
     alignment_note: str = Field("", description="How the alignments were coded, with sources.")

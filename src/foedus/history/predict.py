@@ -254,7 +254,8 @@ def _predict_decision(c: Case, d: CaseDecision, rho: float, beh: Any, model: Abs
                           cast[k] == ballot.votes[s].value) for k, s in enumerate(voters)]
     pred = Ballot({v.state: Vote(v.predicted) for v in vps}, dict(ballot.counts), [])
     acc = sum(v.correct for v in vps) / len(vps) if vps else None
-    why = ("" if vps and not ballot.counts else
+    why = ("" if vps and not ballot.counts and not ballot.unknown_kinds else
+           "part of the tally is unknown (not predicted)" if vps and ballot.unknown_kinds else
            "part of the tally is anonymous (copied, not predicted)" if vps else
            "no named votes to predict")
     if why:

@@ -8,6 +8,7 @@ the holders of the permanent seats on the day) into the ballot the evaluator rea
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,32 @@ from typing import Any
 from .._errors import FoedusError, UnknownNameError
 from ..rules.charter import Body, Charter
 from ..rules.voting import Decision, Vote, evaluate_vote
-from .case import Case, CaseDecision, parse_tally
+from .case import Case, CaseDecision
+from .judge import check_events
+
+_TALLY_PARTS = re.compile(r"^\s*(\d+|\?)\s*[-–—]\s*(\d+|\?)(?:\s*[-–—]\s*(\d+|\?))?\s*$")
+KINDS = ("yes", "no", "abstain")
+
+
+def parse_tally_parts(text: str) -> tuple[int | None, int | None, int | None]:
+    """``"48–11–?"`` -> (48, 11, None): a ``?`` part is unknown; ``"9–0–1"`` -> (9, 0, 1)."""
+    m = _TALLY_PARTS.match(text)
+    if not m:
+        raise ValueError(f"tally {text!r} is not of the form for–against–abstain (e.g. 9–0–1, "
+                         "or 48–11–? with a part unknown)")
+    parts = [m.group(1), m.group(2), m.group(3) or "0"]
+    return tuple(None if x == "?" else int(x) for x in parts)  # type: ignore[return-value]
+
+
+def unknown_kinds(decision: CaseDecision) -> tuple[str, ...]:
+    """The parts of ``decision``'s recorded tally that are unknown (``?``): yes, no, abstain."""
+    if decision.tally is None:
+        return ()
+    try:
+        parts = parse_tally_parts(decision.tally)
+    except ValueError:
+        return ()
+    return tuple(k for k, n in zip(KINDS, parts, strict=True) if n is None)
 
 
 def _seat_map(body: Body, on: dt.date) -> dict[str, str]:
@@ -38,6 +64,9 @@ def charter_on_day(charter: Charter, case: Case, decision: CaseDecision) -> Char
                 update["seat_holders"] = []
             if cb.elected is not None:
                 update["elected"] = len(cb.elected)
+            elif cb.size is not None:  # the number of seats, elected members not named
+                perm = cb.permanent if cb.permanent is not None else b.permanent
+                update["elected"] = max(0, cb.size - len(perm))
         if cb is not None and cb.members is not None:
             members = list(cb.members)
         if b.id == decision.body and decision.seated and b.composition == "fixed":
@@ -84,6 +113,9 @@ class Ballot:
     counts: dict[str, int]
     not_participating: list[str] = field(default_factory=list)
     defaulted: dict[str, str] = field(default_factory=dict)  # state -> why (attendance)
+    unknown_kinds: tuple[str, ...] = ()  # parts of the tally recorded as "?"
+    unknown: list[str] = field(default_factory=list)  # seat holders whose vote is unknown
+    unknown_count: int | None = 0  # votes not accounted for (None: the body's size unknown)
 
     def named(self, kind: Vote) -> list[str]:
         return [s for s, v in self.votes.items() if v is kind]
@@ -121,7 +153,52 @@ def recorded_ballot(case: Case, charter: Charter, decision: CaseDecision) -> Bal
                 if a.status == "not-participating":
                     np_.append(code)
     counts = {k: v for k, v in decision.counts.model_dump().items() if v}
-    return Ballot(votes, counts, np_, defaulted)
+    ballot = Ballot(votes, counts, np_, defaulted)
+    kinds = unknown_kinds(decision)
+    if kinds:
+        ballot.unknown_kinds = kinds
+        _unaccounted(case, charter, decision, ballot)
+    return ballot
+
+
+def _unaccounted(case: Case, charter: Charter, decision: CaseDecision, ballot: Ballot) -> None:
+    """Fill in the seats or members whose vote the tally leaves unknown."""
+    holders = seat_holders(case, charter, decision)
+    n = len(ballot.votes) + sum(ballot.counts.values())
+    b = charter.body(decision.body)
+    if b.composition == "fixed" and holders is not None and not ballot.counts:
+        ballot.unknown = [s for s in holders if s not in ballot.votes]
+        ballot.unknown_count = len(ballot.unknown)
+        return
+    if b.composition == "fixed":
+        b = charter_on_day(charter, case, decision).body(decision.body)
+    size: int | None = len(holders) if holders is not None else (
+        b.seats if b.composition == "fixed"
+        else _seats_of(case, charter, decision))
+    ballot.unknown_count = None if size is None else max(0, size - n)
+
+
+def completions(ballot: Ballot) -> list[tuple[str, Ballot]]:
+    """The recorded ballot completed each way the unknown part of its tally allows.
+
+    Every vote not accounted for goes, all together, to one unknown part of the tally or to
+    absence: the extreme cases of a rule in which more yes votes never hurt and more no
+    votes never help. Empty when the size of the body is not known.
+    """
+    if ballot.unknown_count is None:
+        return []
+    words = {"yes": Vote.YES, "no": Vote.NO, "abstain": Vote.ABSTAIN, "absent": Vote.ABSENT}
+    out = []
+    for kind in (*ballot.unknown_kinds, "absent"):
+        votes = dict(ballot.votes)
+        counts = dict(ballot.counts)
+        if ballot.unknown:
+            votes.update({s: words[kind] for s in ballot.unknown})
+        elif ballot.unknown_count:
+            counts[kind] = counts.get(kind, 0) + ballot.unknown_count
+        out.append((kind, Ballot(votes, counts, list(ballot.not_participating),
+                                 dict(ballot.defaulted))))
+    return out
 
 
 Problems = list[tuple[str, str]]
@@ -132,6 +209,9 @@ def check_case(case: Case, charter: Charter) -> Problems:
     problems: Problems = []
     if len({s.id for s in case.sources}) != len(case.sources):
         problems.append(("sources", "two sources share an id"))
+    outcomes = {d.id: d.outcome for d in case.decisions}
+    outcomes.update({d.draft: d.outcome for d in case.decisions if d.draft})
+    problems += check_events(case, charter, outcomes)
     problems += _check_bodies(case, charter)
     problems += _check_attendance(case, charter)
     for i, f in enumerate(case.followed):
@@ -165,9 +245,11 @@ def _check_bodies(case: Case, charter: Charter) -> Problems:
             problems.append((f"{path}.id", _no_body(charter, cb.id)))
             continue
         b = charter.body(cb.id)
-        if b.composition == "fixed" and (cb.members is not None or cb.size is not None):
+        if b.composition == "fixed" and (cb.members is not None or (
+                cb.size is not None and cb.elected is not None)):
             problems.append((path, f"body {cb.id!r} has fixed seats: give permanent and "
-                             "elected, not members or size"))
+                             "elected (or size, when the elected members are not known by "
+                             "name), not members"))
         if b.composition == "all-members" and (cb.permanent is not None
                                                or cb.elected is not None):
             problems.append((path, f"body {cb.id!r} is an all-members body: give members or "
@@ -233,10 +315,16 @@ def _check_tally(d: CaseDecision, ballot: Ballot, path: str) -> Problems:
     if d.tally is None:
         return []
     try:
-        want = parse_tally(d.tally)
+        parts = parse_tally_parts(d.tally)
     except ValueError as exc:
         return [(f"{path}.tally", str(exc))]
     got = ballot.tally()
+    if None in parts:
+        bad = [f"{k} {w} recorded, {g} given" for k, w, g in zip(KINDS, parts, got, strict=True)
+               if w is not None and w != g]
+        return [(f"{path}.tally", f"the known parts of tally {d.tally} do not match the votes "
+                 f"given ({'; '.join(bad)})")] if bad else []
+    want = tuple(x or 0 for x in parts)
     if got == want:
         return []
     return [(f"{path}.tally", "recorded tally {} does not match the votes given ({}: yes {}, "
@@ -246,20 +334,20 @@ def _check_tally(d: CaseDecision, ballot: Ballot, path: str) -> Problems:
 
 def _check_seats(case: Case, charter: Charter, d: CaseDecision, ballot: Ballot,
                  path: str) -> Problems:
-    b = charter.body(d.body)
+    b = charter_on_day(charter, case, d).body(d.body)
     n_anon = sum(ballot.counts.values())
     n_votes = len(ballot.votes) + n_anon
     holders = seat_holders(case, charter, d)
     problems: Problems = []
     if b.composition == "fixed":
-        seats = len(holders) if holders is not None else b.seats + len(d.seated)
+        seats = len(holders) if holders is not None else b.seats
         if holders is not None:
             stray = [s for s in ballot.votes if s not in holders]
             if stray:
                 problems.append((path, f"{', '.join(stray)} did not hold a seat on the "
                                  f"{b.name} on {d.date} (seats: {', '.join(holders)})"))
             missing = [s for s in holders if s not in ballot.votes]
-            if len(missing) > n_anon:
+            if len(missing) > n_anon and not ballot.unknown_kinds:
                 problems.append((path, f"no vote recorded for {', '.join(missing)} (list "
                                  "them as absent or not_participating if they did not vote)"))
         if n_votes > seats:
@@ -327,9 +415,12 @@ __all__ = [
     "Problems",
     "charter_on_day",
     "check_case",
+    "completions",
     "evaluate_ballot",
+    "parse_tally_parts",
     "problems_for",
     "recorded_ballot",
     "seat_holders",
     "seat_name_on_day",
+    "unknown_kinds",
 ]

@@ -23,8 +23,17 @@ from ..rules.describe import describe_rule
 from ..rules.states import resolve_state
 from ..rules.voting import Decision, Vote
 from .case import VOTE_WORDS, Case, CaseDecision, CaseModel
+from .judge import EventJudgement, judge_events
 from .library import load_case
-from .record import Ballot, charter_on_day, evaluate_ballot, recorded_ballot, seat_holders, seat_name_on_day
+from .record import (
+    Ballot,
+    charter_on_day,
+    completions,
+    evaluate_ballot,
+    recorded_ballot,
+    seat_holders,
+    seat_name_on_day,
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +118,7 @@ def _apply(case: Case, charter: Charter, decision: CaseDecision, ballot: Ballot,
         if c.decision not in ("*", decision.id, decision.draft or decision.id):
             continue
         code = seat_name_on_day(c.state, charter, decision)
-        if code not in votes:
+        if code not in votes and code not in ballot.unknown:
             holders = seat_holders(case, charter, decision)
             b = charter.body(decision.body)
             if c.decision == "*":
@@ -124,7 +133,11 @@ def _apply(case: Case, charter: Charter, decision: CaseDecision, ballot: Ballot,
         votes[code] = c.vote
         if code in np_:
             np_.remove(code)
-    return Ballot(votes, dict(ballot.counts), np_, dict(ballot.defaulted)), applied
+    out = Ballot(votes, dict(ballot.counts), np_, dict(ballot.defaulted), ballot.unknown_kinds,
+                 [s for s in ballot.unknown if s not in votes], ballot.unknown_count)
+    if ballot.unknown:
+        out.unknown_count = len(out.unknown)
+    return out, applied
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,7 +179,13 @@ class DecisionReplay:
     baseline: str | None = None      # outcome with the recorded votes under the case's charter
     flipped: bool = False            # computed outcome differs from the record
     status: str = "as-recorded"      # as-recorded | flipped | unnecessary | unreached | disagrees
-    next: list[str] = field(default_factory=list)
+    next: list[str] = field(default_factory=list)  # | undetermined
+    unknown: str = ""                # the unknown part of the tally, and what it leaves open
+
+    @property
+    def determined(self) -> bool:
+        """Whether the computed outcome is settled (no unknown part of the tally decides it)."""
+        return self.computed != "undetermined"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary."""
@@ -184,6 +203,7 @@ class DecisionReplay:
             "attendance": self.attendance,
             "baseline": self.baseline, "flipped": self.flipped, "status": self.status,
             "next": self.next, "decision": self.decision.to_dict(),
+            "unknown": self.unknown, "determined": self.determined,
         }
 
 
@@ -198,6 +218,7 @@ class Replay:
     changes: list[str]
     decisions: list[DecisionReplay]
     notes: list[str] = field(default_factory=list)
+    events: list[EventJudgement] = field(default_factory=list)
 
     @property
     def all_agree(self) -> bool:
@@ -223,6 +244,7 @@ class Replay:
             "case_charter": c.charter, "counterfactual": self.counterfactual,
             "changes": self.changes, "all_agree": self.all_agree, "flipped": self.flipped,
             "notes": self.notes, "decisions": [d.to_dict() for d in self.decisions],
+            "events": [e.to_dict() for e in self.events],
             "followed": [f.model_dump(mode="json") for f in c.followed],
         }
 
@@ -289,7 +311,9 @@ def replay(case: str | Path | Case, *, changes: Iterable[str | VoteChange] | Non
         r.next = _next_steps(c, new if counterfactual else base, d, r, by_id, counterfactual)
         results.append(r)
         by_id[d.id] = r
-    return Replay(c, new.id, new.name, counterfactual, [str(p) for p in parsed], results, notes)
+    rules = new if counterfactual else base
+    return Replay(c, new.id, new.name, counterfactual, [str(p) for p in parsed], results, notes,
+                  judge_events(c, rules))
 
 
 def _check_change_ids(c: Case, parsed: Sequence[VoteChange]) -> None:
@@ -373,23 +397,54 @@ def _replay_decision(c: Case, base: Charter, rule_charter: Charter, d: CaseDecis
     else:
         cf_ballot, applied, dec = ballot, [], base_dec
     rule, article = _rule_text(charter_on_day(rule_charter, c, d), d)
-    agree, disagreement = _agreement(d, dec)
+    computed, unknown = _with_unknowns(c, rule_charter, d, cf_ballot, dec)
+    agree, disagreement = _agreement(d, dec) if computed != "undetermined" else (True, None)
     r = DecisionReplay(
         id=d.id, document=d.document, date=d.date, body=d.body,
         body_name=rule_charter.body(d.body).name, question=d.question, title=d.title,
         votes={s: v.value for s, v in cf_ballot.votes.items()}, counts=dict(cf_ballot.counts),
         not_participating=list(cf_ballot.not_participating), rule=rule, article=article,
-        recorded_article=d.article, decision=dec, computed=dec.outcome, recorded=d.outcome,
+        recorded_article=d.article, decision=dec, computed=computed, recorded=d.outcome,
         recorded_tally=d.tally, recorded_vetoed_by=d.vetoed_by, agree=agree,
         disagreement=disagreement, decided=d.decided, measure=d.measure,
         bindingness=d.bindingness, notes=d.notes, uncertain=d.uncertain,
         sources=list(d.sources), changes=applied,
         attendance={s: why for s, why in cf_ballot.defaulted.items()
                     if cf_ballot.votes.get(s) is Vote.ABSENT},
-        baseline=base_dec.outcome, flipped=counterfactual and dec.outcome != d.outcome)
+        baseline=base_dec.outcome, unknown=unknown,
+        flipped=counterfactual and computed not in (d.outcome, "undetermined"))
     r.status = ("flipped" if r.flipped else "as-recorded") if counterfactual else (
         "as-recorded" if agree else "disagrees")
+    if computed == "undetermined":
+        r.status = "undetermined"
     return r
+
+
+def _with_unknowns(c: Case, charter: Charter, d: CaseDecision, ballot: Ballot,
+                   dec: Decision) -> tuple[str, str]:
+    """The outcome given the unknown part of the tally, and a line saying what it leaves open.
+
+    With no unknown part, the evaluator's outcome. Otherwise the outcome if every completion
+    of the tally (:func:`foedus.history.record.completions`) gives the same one, else
+    ``"undetermined"``: such a decision is shown, not scored.
+    """
+    if not ballot.unknown_kinds:
+        return dec.outcome, ""
+    parts = " and ".join(ballot.unknown_kinds)
+    who = (f" ({', '.join(ballot.unknown)})" if ballot.unknown else "")
+    n = ballot.unknown_count
+    noun = "parts" if len(ballot.unknown_kinds) > 1 else "part"
+    verb = "are" if len(ballot.unknown_kinds) > 1 else "is"
+    head = (f"the {parts} {noun} of the tally {d.tally} {verb} unknown; "
+            + (f"{n} vote(s) not accounted for{who}" if n is not None
+               else "the size of the body is not known"))
+    outs = {kind: evaluate_ballot(c, charter, d, b).outcome for kind, b in completions(ballot)}
+    if outs and len(set(outs.values())) == 1:
+        return next(iter(outs.values())), f"{head}: {next(iter(outs.values()))} however they voted"
+    if not outs:
+        return "undetermined", f"{head}: the outcome cannot be computed (not scored)"
+    how = ", ".join(f"{o} if {k}" for k, o in outs.items())
+    return "undetermined", f"{head}: the outcome depends on them ({how}); not scored"
 
 
 def _agreement(d: CaseDecision, dec: Decision) -> tuple[bool, str | None]:
@@ -444,7 +499,7 @@ def _next_steps(case: Case, charter: Charter, d: CaseDecision, r: DecisionReplay
                        "outcome shown is computed with this decision's recorded votes)")
             if counterfactual and r.status != "unnecessary":
                 r.status = "unreached"
-    if not dec.adopted and dec.vetoed_by:
+    if r.determined and not dec.adopted and dec.vetoed_by:
         if dec.fallback is not None:
             out.append(dec.fallback.reason)
         else:
