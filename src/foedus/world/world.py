@@ -80,8 +80,14 @@ class World:
 
         if is_state(code) and resolve_state(code) in self.codes:
             return self.codes.index(resolve_state(code))
-        from .._errors import UnknownNameError
+        from .._errors import FoedusError, UnknownNameError
 
+        if self.source == "synthetic":
+            first, last = (self.codes[0], self.codes[-1]) if self.codes else ("S01", "S01")
+            raise FoedusError(
+                f"unknown state {code!r} in this synthetic world: its {self.n} states are named "
+                f"{first}…{last}. Give --year YEAR (e.g. --year 2022) to use the states of that "
+                f"year by their COW codes, or name synthetic states (e.g. --aggressor {first})")
         raise UnknownNameError("state in this world", code, self.codes)
 
     def region_name(self, i: int) -> str:
