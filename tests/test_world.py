@@ -79,10 +79,6 @@ def test_tiny_and_degenerate_worlds() -> None:
 
 
 def test_an_unknown_state_in_a_synthetic_world_suggests_a_data_year() -> None:
-    import pytest
-
-    from foedus import FoedusError
-
-    w = generate_world(12, rng=1)
-    with pytest.raises(FoedusError, match=r"synthetic world: its 12 states are named S01…S12.*--year"):
+    w = foedus.generate_world(12, rng=1)
+    with pytest.raises(foedus.FoedusError, match=r"synthetic world: its 12 states are named S01…S12.*--year"):
         w.index("RUS")
