@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from .._errors import UnknownNameError
+from .._toml import StrictModel, year_problem
 from ..rules.charter import Bindingness, Charter, load_charter
 from ..rules.states import is_state, resolve_state
 from ..rules.voting import Vote
@@ -84,7 +85,7 @@ def _state_keys(v: Any) -> Any:
     return out
 
 
-class CaseModel(BaseModel):
+class CaseModel(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -243,6 +244,17 @@ class Case(CaseModel):
     @classmethod
     def _keys(cls, v: Any) -> Any:
         return _state_keys(v)
+
+    @field_validator("years")
+    @classmethod
+    def _year_bound(cls, v: list[int]) -> list[int]:
+        for year in v:
+            msg = year_problem(year)
+            if msg:
+                raise ValueError(msg)
+        if len(v) == 2 and v[1] < v[0]:
+            raise ValueError(f"the last year {v[1]} is before the first {v[0]}")
+        return v
 
     @field_validator("fear")
     @classmethod
