@@ -88,7 +88,7 @@ def byte_mutations(kind: str, raw: bytes, rng: random.Random, size: int, suffix:
                    ) -> list[Case]:
     """Empty, truncated, byte-flipped, garbage-prefixed copies of ``raw``."""
     out = [Case(kind, "empty", b"", True, suffix)]
-    for k in range(3 * size):
+    for _ in range(3 * size):
         frac = rng.uniform(0.05, 0.98)
         out.append(Case(kind, f"truncate {frac:.2f}", raw[:int(len(raw) * frac)], False, suffix))
     for k in range(4 * size):
@@ -120,7 +120,7 @@ def toml_mutations(kind: str, raw: bytes, rng: random.Random, size: int) -> list
     lines = raw.split(b"\n")
     matches = [m for m in _ASSIGN.finditer(raw) if not m.group(4).startswith((b"[", b"{"))
                or m.group(4).rstrip().endswith((b"]", b"}"))]
-    for k in range(6 * size):
+    for _ in range(6 * size):
         m = rng.choice(matches)
         value = m.group(4).split(b"#")[0].strip()
         if _is_number(value):
@@ -132,9 +132,9 @@ def toml_mutations(kind: str, raw: bytes, rng: random.Random, size: int) -> list
             new, refuse = rng.choice(_OTHERS), False
         text = raw[:m.start(4)] + new + raw[m.end(4):]
         out.append(Case(kind, f"{m.group(2).decode()} = {new[:20].decode()}", text, refuse))
-    for k in range(2 * size):
+    for _ in range(2 * size):
         i = rng.randrange(len(lines))
-        dup = lines[:i + 1] + [lines[i]] + lines[i + 1:]
+        dup = [*lines[:i + 1], lines[i], *lines[i + 1:]]
         out.append(Case(kind, f"line {i} twice", b"\n".join(dup)))
         drop = lines[:i] + lines[i + 1:]
         out.append(Case(kind, f"line {i} dropped", b"\n".join(drop)))
@@ -306,7 +306,7 @@ def _csv_cases(rng: random.Random, size: int) -> list[Case]:
         cells = lines[1].split(b",")
         for bad in (b"nan", b"1e300", b"-1", b"x", b""):
             i = rng.randrange(len(cells))
-            row = b",".join(cells[:i] + [bad] + cells[i + 1:])
+            row = b",".join([*cells[:i], bad, *cells[i + 1:]])
             out.append(Case(kind, f"cell {i} = {bad.decode()!r}", lines[0] + row + b"".join(
                 lines[2:120]), False, ".csv"))
     return out
@@ -470,7 +470,7 @@ def classify(case: Case, use: Callable[[Path], None], folder: Path) -> tuple[str
         text = str(exc)
         named = str(path) in text or path.name in text
         return ("clear" if named else "wrong-name"), text[:300]
-    except BaseException as exc:  # noqa: BLE001 - every other exception is a finding
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise
         return "traceback", "".join(traceback.format_exception_only(exc)).strip()[:300]

@@ -425,5 +425,15 @@ def builtin_experiments() -> list[Experiment]:
     return [load_experiment(e) for e in builtin_experiment_ids()]
 
 
-__all__ = ["MAX_POINTS", "MAX_RUNS", "Experiment", "Scenario", "n_design_points", "builtin_experiment_ids", "builtin_experiments",
-           "experiment_from_dict", "load_experiment", "world_digest"]
+__all__ = [
+    "MAX_POINTS",
+    "MAX_RUNS",
+    "Experiment",
+    "Scenario",
+    "builtin_experiment_ids",
+    "builtin_experiments",
+    "experiment_from_dict",
+    "load_experiment",
+    "n_design_points",
+    "world_digest",
+]

@@ -267,5 +267,6 @@ def _meta_problems(meta: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-__all__ = ["CONSULTATION", "DEFENCE", "FORMAT_VERSION", "MAX_STATES", "NEUTRALITY", "NONAGGRESSION", "OBLIGATIONS", "OFFENCE",
+__all__ = ["CONSULTATION", "DEFENCE", "FORMAT_VERSION", "MAX_CAPABILITY", "MAX_KM", "MAX_STATES",
+           "MAX_WORLD_BYTES", "NEUTRALITY", "NONAGGRESSION", "OBLIGATIONS", "OFFENCE", "YEAR_RANGE",
            "World", "load_world"]
