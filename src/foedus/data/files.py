@@ -304,6 +304,7 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
     return records
 
 
-__all__ = ["MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_DEPTH", "ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "ChecksumError", "FileStatus", "MissingDataError",
-           "Opener", "checksum_status", "data_dir", "fetch", "find_file", "how_to_get", "import_data",
-           "require_file", "sha256_file", "source", "status"]
+__all__ = ["ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_DEPTH",
+           "ChecksumError", "FileStatus", "MissingDataError", "Opener", "checksum_status",
+           "data_dir", "fetch", "find_file", "how_to_get", "import_data", "require_file",
+           "sha256_file", "source", "status"]

@@ -380,11 +380,11 @@ def check_derived_world(world: object, year: int, files: dict[str, str | Path]) 
     ``"contiguity"`` -> path) do not cover that year. Call it at the end of ``world_for_year``."""
     problems: list[tuple[str, str]] = []
     n = len(getattr(world, "codes", []))
-    if n and not np.asarray(getattr(world, "major")).any():
+    if n and not np.asarray(world.major).any():
         problems.append(("major", f"the {year} world has no major power: "
                                   f"{files.get('majors', 'the majors file')} has no spell "
                                   f"covering {year}"))
-    if n > 1 and not np.asarray(getattr(world, "contiguity")).any():
+    if n > 1 and not np.asarray(world.contiguity).any():
         problems.append(("contiguity", f"the {year} world has no contiguous pair: "
                                        f"{files.get('contiguity', 'the contiguity file')} has "
                                        f"no row for {year}"))
@@ -393,7 +393,8 @@ def check_derived_world(world: object, year: int, files: dict[str, str | Path]) 
         raise InputError(where, problems)
 
 
-__all__ = ["COVERAGE", "LOADERS", "check_coverage", "check_derived_world", "check_year_covered", "NA_CODES", "OBLIGATION_COLUMNS", "VETO_MEMBERS", "load_atop_dyads",
-           "load_atop_members", "load_capdist", "load_capitals", "load_contiguity", "load_majors",
-           "load_mid_disputes", "load_mid_participants", "load_nmc", "load_states", "load_vetoes",
-           "load_wars", "read_attrs", "read_table"]
+__all__ = ["COVERAGE", "LOADERS", "NA_CODES", "OBLIGATION_COLUMNS", "VETO_MEMBERS",
+           "check_coverage", "check_derived_world", "check_year_covered", "load_atop_dyads",
+           "load_atop_members", "load_capdist", "load_capitals", "load_contiguity",
+           "load_majors", "load_mid_disputes", "load_mid_participants", "load_nmc",
+           "load_states", "load_vetoes", "load_wars", "read_attrs", "read_table"]

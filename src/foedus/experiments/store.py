@@ -32,7 +32,6 @@ from .._version import __version__
 from .records import CRISIS_LOG
 
 if TYPE_CHECKING:
-    import duckdb
     import pyarrow as pa
 
     from .experiment import Experiment
