@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import BaseModel, Strict, ValidationError
 
 from ._errors import InputError, UnknownNameError
 
@@ -39,25 +39,20 @@ _STRICT = {bool: "true or false", int: "a whole number", float: "a number",
 
 class StrictModel(BaseModel):
     """Base of the schemas of user files: booleans must be TOML booleans (``"yes"`` or ``1``
-    is not ``true``) and numbers must be TOML numbers (``"12"`` is not 12)."""
+    is not ``true``) and numbers must be TOML numbers (``"12"`` is not 12): the fields typed
+    ``bool``, ``int`` or ``float`` (or those or None) are validated strictly."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _strict_types(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        for name, info in cls.model_fields.items():
-            what = _STRICT.get(info.annotation)  # type: ignore[call-overload]
-            if what is None or name not in data or data[name] is None:
-                continue
-            value = data[name]
-            ok = (isinstance(value, bool) if what == "true or false"
-                  else isinstance(value, int | float) and not isinstance(value, bool))
-            if ok and what == "a whole number" and isinstance(value, float):
-                ok = value.is_integer()
-            if not ok:
-                raise ValueError(f"{name}: must be {what}, got {value!r}")
-        return data
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        changed = False
+        for info in cls.model_fields.values():
+            if info.annotation in _STRICT and not any(isinstance(m, Strict)
+                                                      for m in info.metadata):
+                info.metadata.append(Strict())
+                changed = True
+        if changed:
+            cls.model_rebuild(force=True)
 
 
 def year_problem(value: int) -> str | None:

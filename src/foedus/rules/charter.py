@@ -397,6 +397,21 @@ class Charter(_Model):
         return v
 
     @model_validator(mode="after")
+    def _size_bound(self) -> Charter:
+        """Membership and seats within :data:`foedus.rules.power.MAX_SEATS`."""
+        from .power import MAX_SEATS
+
+        members = self.membership.members
+        sizes = [("membership.size", self.membership.size or 0),
+                 ("membership.members", len(members) if isinstance(members, list) else 0)]
+        sizes += [(f"bodies.{b.id}", len(b.permanent) + b.elected) for b in self.bodies]
+        for where, size in sizes:
+            if size > MAX_SEATS:
+                raise ValueError(f"{where}: {size:,} is over the bound of {MAX_SEATS:,} members "
+                                 "or seats (see docs/limits.md)")
+        return self
+
+    @model_validator(mode="after")
     def _unique_members(self) -> Charter:
         """A state listed twice as a member (or twice as a permanent seat) is an error."""
         lists = [("membership.members", self.membership.members)]
