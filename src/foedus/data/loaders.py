@@ -12,12 +12,16 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._errors import InputError
 from .sources import SOURCES
+
+if TYPE_CHECKING:
+    from ..world.world import World
 
 #: COW missing-value codes: -9 missing/unknown, -8 not applicable.
 NA_CODES = (-9, -8)
@@ -374,12 +378,12 @@ def check_year_covered(df: pd.DataFrame, path: str | Path, year: int, first_col:
                                                  f"{year} needs it (is the file complete?)")])
 
 
-def check_derived_world(world: object, year: int, files: dict[str, str | Path]) -> None:
+def check_derived_world(world: World, year: int, files: dict[str, str | Path]) -> None:
     """Refuse a world built from data for ``year`` that has no major power, or (with more than
     one state) no contiguity at all: the files it came from (``files``: ``"majors"``,
     ``"contiguity"`` -> path) do not cover that year. Call it at the end of ``world_for_year``."""
     problems: list[tuple[str, str]] = []
-    n = len(getattr(world, "codes", []))
+    n = world.n
     if n and not np.asarray(world.major).any():
         problems.append(("major", f"the {year} world has no major power: "
                                   f"{files.get('majors', 'the majors file')} has no spell "

@@ -285,12 +285,22 @@ class _Pool:
     is broken then)."""
 
     def __init__(self, backend: str, workers: int | None, scheduler: str | None) -> None:
-        self.args = (backend, workers, scheduler)
+        self.args: tuple[str, int | None, str | None] | None = (backend, workers, scheduler)
         self.stack = contextlib.ExitStack()
         self.executor: Executor = SerialExecutor()
         self.n = 1
 
+    @classmethod
+    def of(cls, executor: Executor, n: int) -> _Pool:
+        """An executor opened elsewhere (a broken one is not opened again)."""
+        pool = cls("serial", None, None)
+        pool.args, pool.executor, pool.n = None, executor, n
+        return pool
+
     def open(self) -> int:
+        if self.args is None:
+            raise FoedusError("a worker process died and the executor given cannot be opened "
+                              "again; every finished run is saved: continue with --resume")
         self.executor, self.n = self.stack.enter_context(open_executor(*self.args))
         return self.n
 
