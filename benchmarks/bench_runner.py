@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from foedus.experiments.experiment import Experiment, experiment_from_dict
-from foedus.experiments.runner import _run_chunks, make_tasks, open_executor, run_one, sweep
+from foedus.experiments.runner import _Pool, _run_chunks, make_tasks, open_executor, run_one, sweep
 from foedus.experiments.store import ResultStore
 from foedus.seeding import replication_seeds
 
@@ -157,7 +157,8 @@ def warm_compare(workers: int, exp: Experiment, tmp: Path) -> dict[str, tuple[fl
                 start = time.perf_counter()
                 with ResultStore(tmp / f"warm-{b}-{time.monotonic_ns()}.duckdb") as st:
                     st.start(exp, resume=False, points=exp.design_points())
-                    _run_chunks(ex, tasks, run_one, n, None, functools.partial(_record, st))
+                    _run_chunks(_Pool.of(ex, n), iter(tasks), len(tasks), run_one, None,
+                                functools.partial(_record, st))
                 best_time[b] = min(best_time[b], time.perf_counter() - start)
     return {b: (started[b], best_time[b]) for b in backends}
 

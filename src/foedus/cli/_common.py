@@ -73,8 +73,16 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+DEBUG_VAR = "FOEDUS_DEBUG"
+
+
 def handle_errors(func: F) -> F:
-    """Turn foedus errors into a clear message on stderr and exit status 2 (no traceback)."""
+    """Turn foedus errors into a clear message on stderr and exit status 2 (no traceback).
+
+    Any other exception is a bug in foedus: it gets one line saying so, exit status 2, and its
+    traceback only with ``FOEDUS_DEBUG=1``. End of input (``EOFError``) is an error too, not
+    click's ``Aborted!``.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -82,5 +90,21 @@ def handle_errors(func: F) -> F:
             return func(*args, **kwargs)
         except FoedusError as exc:
             fail(f"error: {exc}")
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
+                KeyboardInterrupt, SystemExit):
+            raise
+        except MemoryError:
+            fail("error: out of memory; see docs/limits.md for the bounds and how to run "
+                 "larger work")
+        except EOFError as exc:
+            fail(f"error: unexpected end of input ({exc or 'empty file'})")
+        except Exception as exc:
+            import os
+
+            if os.environ.get(DEBUG_VAR):
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            fail(f"error: internal error ({type(exc).__name__}: {first}); this is a bug in "
+                 f"foedus, please report it (set {DEBUG_VAR}=1 to see the traceback)")
 
     return wrapper  # type: ignore[return-value]

@@ -650,11 +650,15 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
                        f"from {NAM_FOUNDED} (Non-Aligned Movement, Belgrade 1961)"),
         "un_members": un_members_for(year, codes, ccodes) if year >= 1945 else [],
     }
-    return World(codes=codes, names=names, ccodes=ccodes, capability=cap.astype(np.float64),
-                 pos=pos, region=region, major=major, revisionism=rev.astype(np.float64),
-                 alive=np.ones(n, bool), nonaligned=nonaligned_flag, bloc=bloc,
-                 distance=distance, contiguity=contiguity, affinity=affinity,
-                 alliances=alliances, year=year, source="cow", meta=meta)
+    world = World(codes=codes, names=names, ccodes=ccodes, capability=cap.astype(np.float64),
+                  pos=pos, region=region, major=major, revisionism=rev.astype(np.float64),
+                  alive=np.ones(n, bool), nonaligned=nonaligned_flag, bloc=bloc,
+                  distance=distance, contiguity=contiguity, affinity=affinity,
+                  alliances=alliances, year=year, source="cow", meta=meta)
+    # a complete-looking file that lacks the year would give a silent world: say so
+    L.check_derived_world(world, year, {"majors": ds._path("cow-majors"),
+                                        "contiguity": ds._path("cow-contiguity")})
+    return world
 
 
 def worlds(start: int = 1816, end: int = 2016, *, data_dir: str | Path | None = None,

@@ -10,6 +10,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,17 +163,43 @@ def _urlopen(url: str, timeout: float) -> bytes:
     return data
 
 
-def _zip_members(data: bytes, depth: int = 0) -> dict[str, bytes]:
-    """Every file in a zip by base name, descending into nested zips (COW nests them)."""
+#: Bound on what a downloaded archive may expand to, nested archives included (bytes); the
+#: largest published file foedus reads (ATOP 5.1 dyad-years) is about 100 MB.
+MAX_ARCHIVE_BYTES = 512 << 20
+#: Deepest nesting of archives in an archive.
+MAX_ARCHIVE_DEPTH = 3
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+    """A member's bytes, read in pieces so that expansion stops at the bound (a member's
+    declared size may lie)."""
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise FoedusError(f"expands to more than {MAX_ARCHIVE_BYTES:,} bytes (the "
+                                  "bound on an archive's content; see docs/limits.md)")
+            out += chunk
+    return bytes(out)
+
+
+def _zip_members(data: bytes, depth: int = 0, budget: list[int] | None = None
+                 ) -> dict[str, bytes]:
+    """Every file in a zip by base name, descending into nested zips (COW nests them), within
+    :data:`MAX_ARCHIVE_BYTES` in all and :data:`MAX_ARCHIVE_DEPTH` levels."""
+    budget = [MAX_ARCHIVE_BYTES] if budget is None else budget
     found: dict[str, bytes] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in zf.infolist():
-            if info.is_dir():
-                continue
-            content = zf.read(info)
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > budget[0]:
+            raise FoedusError(f"expands to more than {MAX_ARCHIVE_BYTES:,} bytes (the bound on "
+                              "an archive's content; see docs/limits.md)")
+        for info in infos:
+            content = _read_member(zf, info, budget)
             base = info.filename.rsplit("/", 1)[-1]
-            if base.lower().endswith(".zip") and depth < 3:
-                for k, v in _zip_members(content, depth + 1).items():
+            if base.lower().endswith(".zip") and depth < MAX_ARCHIVE_DEPTH:
+                for k, v in _zip_members(content, depth + 1, budget).items():
                     found.setdefault(k, v)
             found.setdefault(base.lower(), content)
     return found
@@ -205,8 +232,11 @@ def fetch(source_id: str, *, data_dir: str | Path | None = None, url: str | None
     if data[:4] == b"PK\x03\x04":
         try:
             members = _zip_members(data)
-        except zipfile.BadZipFile as exc:
-            raise FoedusError(f"{address}: not a valid zip file ({exc})") from None
+        except FoedusError as exc:
+            raise FoedusError(f"{address}: {exc}") from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+                ValueError, NotImplementedError) as exc:
+            raise FoedusError(f"{address}: not a valid zip file, or damaged ({exc})") from None
         contents: dict[str, bytes] = {}
         for f in src.files:
             wanted = [n.lower() for n in (f.member.rsplit("/", 1)[-1] if f.member else f.name,
@@ -251,7 +281,7 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
     if not root.is_dir():
         raise FoedusError(f"{root}: not a folder")
     dest_root = _resolve(data_dir)
-    from .loaders import LOADERS
+    from .loaders import LOADERS, check_coverage
 
     records: list[dict[str, Any]] = []
     for sid, src in SOURCES.items():
@@ -259,8 +289,8 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
             p = next((c for c in _candidates(root, src, f) if c.is_file()), None)
             if p is None:
                 continue
-            if validate:
-                LOADERS[(sid, i)](p)  # raises InputError naming the file and column
+            if validate:  # raises InputError naming the file and column
+                check_coverage((sid, i), LOADERS[(sid, i)](p), p)
             digest = sha256_file(p)
             dest = dest_root / src.folder / p.name
             if dest.resolve() != p.resolve():
@@ -274,6 +304,7 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
     return records
 
 
-__all__ = ["ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "ChecksumError", "FileStatus", "MissingDataError",
-           "Opener", "checksum_status", "data_dir", "fetch", "find_file", "how_to_get", "import_data",
-           "require_file", "sha256_file", "source", "status"]
+__all__ = ["ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_DEPTH",
+           "ChecksumError", "FileStatus", "MissingDataError", "Opener", "checksum_status",
+           "data_dir", "fetch", "find_file", "how_to_get", "import_data", "require_file",
+           "sha256_file", "source", "status"]

@@ -12,12 +12,16 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._errors import InputError
 from .sources import SOURCES
+
+if TYPE_CHECKING:
+    from ..world.world import World
 
 #: COW missing-value codes: -9 missing/unknown, -8 not applicable.
 NA_CODES = (-9, -8)
@@ -59,6 +63,9 @@ def read_table(path: str | Path, source_id: str, *, required: Sequence[str],
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise InputError(where, [("", f"not a valid CSV file: {msg}")]) from None
+    if df.empty:
+        raise InputError(where, [("", "no data rows (only a header): the file is truncated or "
+                                      "not the published file")])
     df.columns = [str(c).strip().lower() for c in df.columns]
     if rename:
         df = df.rename(columns={k.lower(): v for k, v in rename.items()})
@@ -327,7 +334,71 @@ LOADERS: dict[tuple[str, int], Callable[[Path], pd.DataFrame]] = {
 }
 
 
-__all__ = ["LOADERS", "NA_CODES", "OBLIGATION_COLUMNS", "VETO_MEMBERS", "load_atop_dyads",
-           "load_atop_members", "load_capdist", "load_capitals", "load_contiguity", "load_majors",
-           "load_mid_disputes", "load_mid_participants", "load_nmc", "load_states", "load_vetoes",
-           "load_wars", "read_attrs", "read_table"]
+#: (source id, file index) -> (first-year column, latest first year, last-year column, earliest
+#: last year): every published version covers at least these years (checked on import).
+COVERAGE: dict[tuple[str, int], tuple[str, int, str, int]] = {
+    ("cow-states", 0): ("styear", 1816, "endyear", 2011),
+    ("cow-majors", 0): ("styear", 1816, "endyear", 2011),
+    ("cow-nmc", 0): ("year", 1816, "year", 2007), ("cow-nmc7", 0): ("year", 1816, "year", 2007),
+    ("cow-contiguity", 0): ("year", 1816, "year", 2006),
+    ("atop5", 0): ("year", 1816, "year", 2010), ("atop4", 0): ("yrent", 1816, "yrent", 2000),
+    ("cow-mid", 0): ("styear", 1816, "styear", 2001),
+    ("cow-mid", 1): ("styear", 1816, "styear", 2001),
+    ("cow-war", 0): ("startyear1", 1823, "startyear1", 2000),
+    ("unsc-vetoes", 0): ("year", 1946, "year", 2010),
+}
+
+
+def check_coverage(key: tuple[str, int], df: pd.DataFrame, path: str | Path) -> None:
+    """Refuse a file that does not cover the years every published version covers (a
+    truncated or filtered copy), naming the file, the column and the years found."""
+    if key not in COVERAGE:
+        return
+    first_col, first, last_col, last = COVERAGE[key]
+    if first_col not in df.columns or last_col not in df.columns:
+        return
+    lo, hi = df[first_col].min(), df[last_col].max()
+    if pd.isna(lo) or pd.isna(hi) or lo > first or hi < last:
+        raise InputError(str(path), [(f"{first_col}/{last_col}", (
+            f"covers {lo}-{hi}, but the published file covers at least {first}-{last}: the "
+            "file is truncated or filtered; import the whole published file"))])
+
+
+def check_year_covered(df: pd.DataFrame, path: str | Path, year: int, first_col: str,
+                       last_col: str | None = None) -> None:
+    """Refuse a file with no row for ``year`` (``first_col <= year <= last_col``), naming it:
+    a world built from it would silently lack what the file should give."""
+    last_col = last_col or first_col
+    if df.empty or first_col not in df.columns or last_col not in df.columns:
+        hit = False
+    else:
+        hit = bool(((df[first_col] <= year) & (df[last_col] >= year)).fillna(False).any())
+    if not hit:
+        raise InputError(str(path), [(first_col, f"no row covers the year {year}; a world for "
+                                                 f"{year} needs it (is the file complete?)")])
+
+
+def check_derived_world(world: World, year: int, files: dict[str, str | Path]) -> None:
+    """Refuse a world built from data for ``year`` that has no major power, or (with more than
+    one state) no contiguity at all: the files it came from (``files``: ``"majors"``,
+    ``"contiguity"`` -> path) do not cover that year. Call it at the end of ``world_for_year``."""
+    problems: list[tuple[str, str]] = []
+    n = world.n
+    if n and not np.asarray(world.major).any():
+        problems.append(("major", f"the {year} world has no major power: "
+                                  f"{files.get('majors', 'the majors file')} has no spell "
+                                  f"covering {year}"))
+    if n > 1 and not np.asarray(world.contiguity).any():
+        problems.append(("contiguity", f"the {year} world has no contiguous pair: "
+                                       f"{files.get('contiguity', 'the contiguity file')} has "
+                                       f"no row for {year}"))
+    if problems:
+        where = ", ".join(str(p) for p in files.values()) or f"data for {year}"
+        raise InputError(where, problems)
+
+
+__all__ = ["COVERAGE", "LOADERS", "NA_CODES", "OBLIGATION_COLUMNS", "VETO_MEMBERS",
+           "check_coverage", "check_derived_world", "check_year_covered", "load_atop_dyads",
+           "load_atop_members", "load_capdist", "load_capitals", "load_contiguity",
+           "load_majors", "load_mid_disputes", "load_mid_participants", "load_nmc",
+           "load_states", "load_vetoes", "load_wars", "read_attrs", "read_table"]

@@ -149,11 +149,12 @@ def _dask_executor(workers: int | None, scheduler: str | None) -> Iterator[tuple
                                        dashboard_address=None, silence_logs=logging.ERROR,
                                        preload=PRELOAD)
             client = Client(cluster)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, RuntimeError) as exc:  # RuntimeError: a nanny failed to start
         if cluster is not None:
-            cluster.close()
-        raise FoedusError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") \
-            from None
+            with contextlib.suppress(Exception):
+                cluster.close()
+        raise FoedusError(f"cannot start or reach the Dask cluster {scheduler or '(local)'}: "
+                          f"{exc}") from None
     try:
         n = sum(client.nthreads().values()) or 1
         if workers and scheduler:

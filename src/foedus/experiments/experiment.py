@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -33,7 +32,7 @@ from pydantic import (
 )
 
 from .._errors import FoedusError, InputError, UnknownNameError
-from .._toml import Library, validation_problems
+from .._toml import Library, StrictModel, validation_problems
 from ..rules.charter import Charter, load_charter
 from ..world.world import World
 from .designs import DESIGNS, Design, FullFactorial, LatinHypercube, NoDesign, Sobol, design_points
@@ -48,7 +47,7 @@ from .parameters import (
 )
 
 
-class _Model(BaseModel):
+class _Model(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -275,8 +274,55 @@ def _metric_problems(exp: Experiment) -> list[tuple[str, str]]:
     return problems
 
 
-def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[tuple[str, str]]:
+#: Most design points in one experiment.
+MAX_POINTS = 100_000
+#: Most runs (design points x replications x systems) in one experiment and its store.
+MAX_RUNS = 10_000_000
+LARGER_WORK = ("split the work into several experiments (a slice of the design or of the "
+               "replications each, with its own --store), or run it on a cluster; see "
+               "docs/limits.md")
+
+
+def n_design_points(exp: Experiment) -> int:
+    """Number of design points, counted without making them."""
+    d = exp.design
+    if isinstance(d, FullFactorial):
+        return int(np.prod([len(v) for v in d.levels.values()], dtype=object))
+    if isinstance(d, LatinHypercube):
+        return d.points
+    if isinstance(d, Sobol):
+        k = len(d.ranges)
+        return d.n * (2 * k + 2 if d.second_order else k + 2)
+    return 1
+
+
+def _size_problems(exp: Experiment) -> list[tuple[str, str]]:
+    """Bounds on the size of the work (checked before anything runs) and repeated levels."""
     problems: list[tuple[str, str]] = []
+    d = exp.design
+    if isinstance(d, FullFactorial):
+        for address, levels in d.levels.items():
+            seen = [json.dumps(v, sort_keys=True) for v in levels]
+            if len(set(seen)) != len(seen):
+                twice = sorted({s for s in seen if seen.count(s) > 1})
+                problems.append((f"design.levels.{address}",
+                                 f"a level is listed twice: {', '.join(twice)} (each level "
+                                 "gives a design point; list each once)"))
+    points = n_design_points(exp)
+    if points > MAX_POINTS:
+        problems.append(("design", f"{points:,} design points is over the bound of "
+                                   f"{MAX_POINTS:,}; {LARGER_WORK}"))
+    runs = points * exp.replications * len(exp.systems)
+    if runs > MAX_RUNS:
+        problems.append(("replications", f"{runs:,} runs ({points:,} points x "
+                                         f"{exp.replications:,} replications x "
+                                         f"{len(exp.systems)} systems) is over the bound of "
+                                         f"{MAX_RUNS:,} runs in one store; {LARGER_WORK}"))
+    return problems
+
+
+def _semantic_problems(exp: Experiment, *, check_systems: bool = True) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = _size_problems(exp)
     if exp.scenario.year is not None and exp.scenario.world:
         problems.append(("scenario", "give either world settings or a data year, not both"))
     if exp._world is not None and (exp.scenario.year is not None or exp.scenario.world):
@@ -379,5 +425,15 @@ def builtin_experiments() -> list[Experiment]:
     return [load_experiment(e) for e in builtin_experiment_ids()]
 
 
-__all__ = ["Experiment", "Scenario", "builtin_experiment_ids", "builtin_experiments",
-           "experiment_from_dict", "load_experiment", "world_digest"]
+__all__ = [
+    "MAX_POINTS",
+    "MAX_RUNS",
+    "Experiment",
+    "Scenario",
+    "builtin_experiment_ids",
+    "builtin_experiments",
+    "experiment_from_dict",
+    "load_experiment",
+    "n_design_points",
+    "world_digest",
+]

@@ -12,14 +12,16 @@ goes on; a sweep that stops for any reason continues with ``resume=True``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import itertools
 import json
 import os
 import socket
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
@@ -183,26 +185,32 @@ class SweepResult:
         return dataclasses.asdict(self)
 
 
-def make_tasks(exp: Experiment, points: Sequence[dict[str, Any]] | None = None,
-               data_dir: str | Path | None = None) -> list[RunTask]:
-    """Every run of ``exp``, ordered by (point, replication, system); ``data_dir`` is where a
-    data world is read from (default: ``FOEDUS_DATA_DIR`` or the cache)."""
+def iter_tasks(exp: Experiment, points: Sequence[dict[str, Any]] | None = None,
+               data_dir: str | Path | None = None) -> Iterator[RunTask]:
+    """Every run of ``exp`` made one at a time, ordered by (point, replication, system): the
+    memory a sweep holds does not grow with the number of runs."""
     points = exp.design_points() if points is None else points
     charters = exp.charters()
-    tasks = []
+    where = None if data_dir is None else str(data_dir)
     for i, point in enumerate(points):
         s = exp.settings(point)
+        params = dict(point)
         for r in range(exp.replications):
             for label, charter in charters.items():
-                tasks.append(RunTask(point=i, replication=r, system=label, charter=charter,
-                                     seed=exp.seed, years=s["years"], world=s["world"],
-                                     year=s["year"], behaviour=s["behaviour"], run=s["run"],
-                                     params=dict(point), metrics=tuple(exp.metrics),
-                                     series=exp.series, events=exp.events,
-                                     data_dir=None if data_dir is None else str(data_dir),
-                                     given_world=exp.world))
-    return tasks
+                yield RunTask(point=i, replication=r, system=label, charter=charter,
+                              seed=exp.seed, years=s["years"], world=s["world"],
+                              year=s["year"], behaviour=s["behaviour"], run=s["run"],
+                              params=params, metrics=tuple(exp.metrics),
+                              series=exp.series, events=exp.events, data_dir=where,
+                              given_world=exp.world)
 
+
+def make_tasks(exp: Experiment, points: Sequence[dict[str, Any]] | None = None,
+               data_dir: str | Path | None = None) -> list[RunTask]:
+    """Every run of ``exp`` as a list (see :func:`iter_tasks`, which a sweep uses);
+    ``data_dir`` is where a data world is read from (default: ``FOEDUS_DATA_DIR`` or the
+    cache)."""
+    return list(iter_tasks(exp, points, data_dir))
 
 def sweep(experiment: Experiment | str | Path, store: str | Path | None = None, *,
           backend: str = "processes", workers: int | None = None, scheduler: str | None = None,
@@ -232,13 +240,14 @@ def sweep(experiment: Experiment | str | Path, store: str | Path | None = None, 
         _data_world(exp.scenario.year, None if data_dir is None else str(data_dir))
     with ResultStore(path) as st:
         st.start(exp, resume=resume, points=points)
-        tasks = make_tasks(exp, points, data_dir)
+        total = len(points) * exp.replications * len(exp.systems)
         skip = st.run_keys("done")
         errored = st.run_keys("error")
         if not retry_errors:
             skip |= errored
         replace = retry_errors and bool(errored)
-        todo = [t for t in tasks if t.key not in skip]
+        todo = (t for t in iter_tasks(exp, points, data_dir) if t.key not in skip)
+        n_todo = total - len(skip)
         counts = {"done": 0, "errors": 0, "chunks": 0}
 
         def record(results: list[dict[str, Any]]) -> None:
@@ -247,30 +256,88 @@ def sweep(experiment: Experiment | str | Path, store: str | Path | None = None, 
             counts["errors"] += sum(r["status"] == "error" for r in results)
             counts["chunks"] += 1
             if progress is not None:
-                progress(counts["done"] + counts["errors"], counts["errors"], len(todo))
+                progress(counts["done"] + counts["errors"], counts["errors"], n_todo)
 
         if progress is not None:
-            progress(0, 0, len(todo))
+            progress(0, 0, n_todo)
         n_workers = 0
-        if todo:
-            with open_executor(backend, workers, scheduler) as (executor, n_workers):
-                _run_chunks(executor, todo, fn, n_workers, chunk_size, record)
+        if n_todo:
+            pool = _Pool(backend, workers, scheduler)
+            try:
+                n_workers = pool.open()
+                _run_chunks(pool, todo, n_todo, fn, chunk_size, record)
+            finally:
+                pool.close()
         stored = st.counts()
     return SweepResult(store=str(path), experiment=exp.name, backend=backend, workers=n_workers,
-                       total=len(tasks), skipped=len(tasks) - len(todo),
+                       total=total, skipped=total - n_todo,
                        ran=counts["done"] + counts["errors"], done=counts["done"],
                        errors=counts["errors"], seconds=time.perf_counter() - start,
                        chunks=counts["chunks"], stored=stored)
 
 
-def _run_chunks(executor: Executor, tasks: Sequence[RunTask], run_fn: RunFunction,
-                n_workers: int, chunk_size: int | None,
+#: Times a chunk is retried after the worker process running it died.
+MAX_CHUNK_RETRIES = 2
+
+
+class _Pool:
+    """An executor that can be opened again after a worker process died (the process pool
+    is broken then)."""
+
+    def __init__(self, backend: str, workers: int | None, scheduler: str | None) -> None:
+        self.args: tuple[str, int | None, str | None] | None = (backend, workers, scheduler)
+        self.stack = contextlib.ExitStack()
+        self.executor: Executor = SerialExecutor()
+        self.n = 1
+
+    @classmethod
+    def of(cls, executor: Executor, n: int) -> _Pool:
+        """An executor opened elsewhere (a broken one is not opened again)."""
+        pool = cls("serial", None, None)
+        pool.args, pool.executor, pool.n = None, executor, n
+        return pool
+
+    def open(self) -> int:
+        if self.args is None:
+            raise FoedusError("a worker process died and the executor given cannot be opened "
+                              "again; every finished run is saved: continue with --resume")
+        self.executor, self.n = self.stack.enter_context(open_executor(*self.args))
+        return self.n
+
+    def reopen(self) -> None:
+        self.close()
+        self.stack = contextlib.ExitStack()
+        self.open()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.stack.close()
+
+
+def _died(chunk: list[RunTask], attempts: int, exc: BaseException) -> list[dict[str, Any]]:
+    """Error records for a chunk whose worker died more than the retries allow."""
+    text = (f"the worker process died {attempts} times running this chunk ({exc}); not retried "
+            f"again (bound: {MAX_CHUNK_RETRIES} retries). Run it again with --resume "
+            "--retry-errors")
+    return [{"point": t.point, "replication": t.replication, "system": t.system,
+             "status": "error", "seconds": 0.0, "error": text, "worker": None, "metrics": None,
+             "series": None, "events": None} for t in chunk]
+
+
+def _run_chunks(pool: _Pool, tasks: Iterator[RunTask], n_tasks: int, run_fn: RunFunction,
+                chunk_size: int | None,
                 record: Callable[[list[dict[str, Any]]], None]) -> None:
-    """Submit chunks (at most two per worker in flight) and record each as it finishes."""
-    queue = deque(tasks)
+    """Submit chunks (at most two per worker in flight) and record each as it finishes.
+
+    Tasks are drawn from the iterator as chunks are submitted. When a worker process dies, the
+    pool is opened again and every chunk that was in flight is submitted again, up to
+    :data:`MAX_CHUNK_RETRIES` times; a chunk retried is recorded with a note in ``runs.error``
+    (status ``done``), one that still fails as ``error``.
+    """
+    retry: deque[list[RunTask]] = deque()
+    attempts: dict[tuple[int, int, str], int] = {}
     in_flight: dict[Future[list[dict[str, Any]]], list[RunTask]] = {}
-    max_in_flight = 1 if isinstance(executor, SerialExecutor) else 2 * n_workers
-    timing = {"seconds": 0.0, "runs": 0}
+    timing = {"seconds": 0.0, "runs": 0, "left": n_tasks}
 
     def next_size() -> int:
         if chunk_size:
@@ -279,38 +346,86 @@ def _run_chunks(executor: Executor, tasks: Sequence[RunTask], run_fn: RunFunctio
             return 1  # measure first
         mean = timing["seconds"] / timing["runs"]
         size = MAX_CHUNK if mean <= 0 else int(TARGET_CHUNK_SECONDS / mean)
-        fair = len(queue) // (2 * n_workers)  # keep the tail balanced
+        fair = int(timing["left"]) // (2 * pool.n)  # keep the tail balanced
         return max(1, min(size, fair, MAX_CHUNK))
 
+    def next_chunk() -> list[RunTask]:
+        if retry:
+            return retry.popleft()
+        chunk = list(itertools.islice(tasks, next_size()))
+        timing["left"] -= len(chunk)
+        return chunk
+
+    def submit_more() -> None:
+        limit = 1 if isinstance(pool.executor, SerialExecutor) else 2 * pool.n
+        while len(in_flight) < limit:
+            chunk = next_chunk()
+            if not chunk:
+                return
+            try:
+                in_flight[pool.executor.submit(execute_chunk, run_fn, chunk)] = chunk
+            except BrokenProcessPool as exc:  # the pool broke since the last wait
+                retry.appendleft(chunk)
+                _recover(pool, in_flight, retry, attempts, exc, finish)
+
+    def finish(chunk: list[RunTask], results: list[dict[str, Any]]) -> None:
+        n = attempts.pop(chunk[0].key, 0)
+        if n:
+            for r in results:
+                if r["status"] == "done":
+                    r["error"] = f"retried {n} time(s) after its worker process died"
+        timing["seconds"] += sum(r["seconds"] for r in results)
+        timing["runs"] += len(results)
+        record(results)
+
     try:
-        while queue or in_flight:
-            while queue and len(in_flight) < max_in_flight:
-                chunk = [queue.popleft() for _ in range(min(next_size(), len(queue)))]
-                in_flight[executor.submit(execute_chunk, run_fn, chunk)] = chunk
+        submit_more()
+        while in_flight:
             finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+            broken: BaseException | None = None
             for fut in finished:
                 chunk = in_flight.pop(fut)
                 try:
-                    results = fut.result()
+                    finish(chunk, fut.result())
                 except BrokenProcessPool as exc:
-                    keys = [t.key for c in [chunk, *in_flight.values()] for t in c]
-                    raise FoedusError(
-                        f"a worker process died ({exc}) while running {len(keys)} runs, e.g. "
-                        f"{keys[:3]}; every finished run is saved: continue with --resume") from None
+                    broken = exc
+                    retry.append(chunk)
                 except Exception:
                     text = traceback.format_exc()
-                    results = [{"point": t.point, "replication": t.replication,
-                                "system": t.system, "status": "error", "seconds": 0.0,
-                                "error": text, "worker": None, "metrics": None, "series": None,
-                                "events": None}
-                               for t in chunk]
-                timing["seconds"] += sum(r["seconds"] for r in results)
-                timing["runs"] += len(results)
-                record(results)
+                    finish(chunk, [{"point": t.point, "replication": t.replication,
+                                    "system": t.system, "status": "error", "seconds": 0.0,
+                                    "error": text, "worker": None, "metrics": None,
+                                    "series": None, "events": None} for t in chunk])
+            if broken is not None:
+                _recover(pool, in_flight, retry, attempts, broken, finish)
+            submit_more()
     finally:
         for fut in in_flight:
             fut.cancel()
 
 
-__all__ = ["MAX_CHUNK", "TARGET_CHUNK_SECONDS", "ProgressCallback", "RunFunction", "RunTask",
-           "SweepResult", "execute_chunk", "make_tasks", "run_one", "sweep", "task_world"]
+def _recover(pool: _Pool, in_flight: dict[Future[list[dict[str, Any]]], list[RunTask]],
+             retry: deque[list[RunTask]], attempts: dict[tuple[int, int, str], int],
+             exc: BaseException,
+             finish: Callable[[list[RunTask], list[dict[str, Any]]], None]) -> None:
+    """After a worker died: take back every chunk in flight, count an attempt for each, give
+    up on those over the bound (recorded as errors), and open the pool again."""
+    for fut, chunk in list(in_flight.items()):
+        try:
+            finish(chunk, fut.result())  # finished before the pool broke
+        except Exception:
+            retry.append(chunk)
+    in_flight.clear()
+    for chunk in list(retry):
+        n = attempts.get(chunk[0].key, 0) + 1
+        attempts[chunk[0].key] = n
+        if n > MAX_CHUNK_RETRIES:
+            retry.remove(chunk)
+            attempts.pop(chunk[0].key)
+            finish(chunk, _died(chunk, n, exc))
+    pool.reopen()
+
+
+__all__ = ["MAX_CHUNK", "MAX_CHUNK_RETRIES", "TARGET_CHUNK_SECONDS", "ProgressCallback",
+           "RunFunction", "RunTask", "SweepResult", "execute_chunk", "iter_tasks", "make_tasks",
+           "run_one", "sweep", "task_world"]

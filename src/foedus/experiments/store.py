@@ -32,7 +32,6 @@ from .._version import __version__
 from .records import CRISIS_LOG
 
 if TYPE_CHECKING:
-    import duckdb
     import pyarrow as pa
 
     from .experiment import Experiment
@@ -81,8 +80,55 @@ def _numeric(value: Any) -> float | None:
     return None
 
 
+class StoreError(FoedusError):
+    """A results store that is damaged, truncated, of another schema, or not a foedus store."""
+
+
+#: DuckDB's file header: three 4 KiB blocks before the data blocks.
+_HEADER_BYTES = 3 * 4096
+
+
+def _damaged(path: Path, exc: BaseException) -> StoreError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StoreError(f"{path}: the results store is damaged or truncated ({first}); its "
+                      "committed runs cannot all be read. Restore it from a copy, or start a new "
+                      "store (another --store) and run the experiment again")
+
+
+class _SafeConnection:
+    """A DuckDB connection whose errors become :class:`StoreError` naming the store (a damaged
+    block is found when a query reads it, whoever runs the query)."""
+
+    def __init__(self, con: Any, path: Path) -> None:
+        self._con, self._path = con, path
+
+    def __getattr__(self, name: str) -> Any:
+        import duckdb
+
+        attr = getattr(self._con, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                out = attr(*args, **kwargs)
+            except duckdb.ConstraintException:
+                raise
+            except duckdb.Error as exc:
+                raise _damaged(self._path, exc) from None
+            return _SafeConnection(out, self._path) if out is self._con else out
+
+        return call
+
+
 class ResultStore:
-    """A DuckDB results file. Use as a context manager; ``read_only`` for analysis."""
+    """A DuckDB results file. Use as a context manager; ``read_only`` for analysis.
+
+    Opening verifies the store (:meth:`check`): a DuckDB file with foedus's tables, the schema
+    version, an experiment definition that parses, a file as long as its blocks (a truncated
+    copy is refused) and no duplicated metric rows. ``sweep --resume`` also reads every table
+    through (:meth:`verify`), so a damaged store is never reported complete.
+    """
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         import duckdb
@@ -91,21 +137,104 @@ class ResultStore:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise FoedusError(f"no results store at {self.path}")
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a results store")
+        if self.path.exists() and self.path.stat().st_size == 0:
+            raise StoreError(f"{self.path} is an empty file, not a foedus results store; remove "
+                             "it or choose another store")
         try:
-            self.con: duckdb.DuckDBPyConnection = duckdb.connect(str(self.path), read_only=read_only)
+            raw = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "not a valid DuckDB database" in str(exc):
-                raise FoedusError(f"{self.path} is not a foedus results store (not a DuckDB "
-                                  "file)") from None
-            raise FoedusError(f"cannot open results store {self.path}: {exc} (is a sweep still "
-                              "writing to it?)") from None
+                raise StoreError(f"{self.path} is not a foedus results store (not a DuckDB "
+                                 "file)") from None
+            if "lock" in str(exc).lower():
+                raise StoreError(f"cannot open results store {self.path}: {exc} (is a sweep "
+                                 "still writing to it?)") from None
+            raise _damaged(self.path, exc) from None
         except duckdb.Error as exc:
-            raise FoedusError(f"{self.path} is not a foedus results store: {exc}") from None
+            raise _damaged(self.path, exc) from None
+        self.con: Any = _SafeConnection(raw, self.path)
+        try:
+            self._open(read_only)
+        except BaseException:
+            raw.close()
+            raise
+
+    def _open(self, read_only: bool) -> None:
+        self._check_size()
         if not read_only:
             self._claim()
         elif not self._has_tables():
-            self.con.close()
-            raise FoedusError(f"{self.path} is not a foedus results store (no experiments table)")
+            raise StoreError(f"{self.path} is not a foedus results store (no experiments table)")
+        self.check()
+
+    def _check_size(self) -> None:
+        """A file shorter than its blocks is a truncated copy."""
+        block, total = self.con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+        need = _HEADER_BYTES + int(block) * int(total)
+        have = self.path.stat().st_size
+        if have < need:
+            raise StoreError(f"{self.path}: the results store is truncated ({have:,} of "
+                             f"{need:,} bytes); its runs cannot all be read. Restore it from a "
+                             "copy, or start a new store (another --store)")
+
+    def check(self) -> None:
+        """Cheap checks of a store's content: schema version, the definition parses, one
+        experiment, no duplicated metric rows. Raises :class:`StoreError` naming the store."""
+        if not self._has_tables():
+            return
+        rows = self.con.execute("SELECT schema_version, definition, parameters, systems "
+                                "FROM experiments").fetchall()
+        if len(rows) > 1:
+            raise StoreError(f"{self.path} holds {len(rows)} experiments; expected one")
+        if not rows:
+            return
+        version, *texts = rows[0]
+        if version is None or not 1 <= int(version) <= SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema version {version} is not one this "
+                             f"foedus reads (1 to {SCHEMA_VERSION}); use the foedus version "
+                             "that wrote it")
+        for name, text in zip(("definition", "parameters", "systems"), texts, strict=True):
+            try:
+                json.loads(text)
+            except (TypeError, ValueError):
+                raise StoreError(f"{self.path}: experiments.{name} is not valid JSON (the store "
+                                 "is damaged)") from None
+        self._check_duplicates()
+
+    def _check_duplicates(self) -> None:
+        row = self.con.execute(
+            "SELECT (SELECT count(*) FROM metrics), (SELECT count(DISTINCT metric) FROM metrics),"
+            " (SELECT count(*) FROM runs WHERE status = 'done')").fetchone()
+        n_rows, n_names, n_done = (int(x or 0) for x in row)
+        if n_rows > n_names * n_done:
+            raise StoreError(f"{self.path}: the metrics table holds {n_rows:,} rows, more than "
+                             f"its {n_done:,} finished runs x {n_names} metrics can have: rows "
+                             "are duplicated (the store was edited or damaged)")
+
+    def verify(self) -> dict[str, int]:
+        """Read every table through (every block is checksummed by DuckDB); returns rows by
+        table. A damaged table raises :class:`StoreError` saying which tables are readable."""
+        import duckdb
+
+        counts: dict[str, int] = {}
+        for table in TABLES:
+            if table == "events" and not self.has_events():
+                continue
+            try:
+                counts[table] = int(self.con._con.execute(
+                    f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {table}").fetchone()[0])
+            except duckdb.Error as exc:
+                ok = ", ".join(f"{t} ({n:,} rows)" for t, n in counts.items()) or "none"
+                first = str(exc).strip().splitlines()[0]
+                raise StoreError(
+                    f"{self.path}: the results store is damaged: table {table} cannot be read "
+                    f"({first}). Readable before it: {ok}. Its runs cannot be trusted as "
+                    "complete: restore the store from a copy, or start a new store (another "
+                    "--store)") from None
+        return counts
 
     def _claim(self) -> None:
         """Create the tables in a new (empty) database; refuse a database that holds other
@@ -113,10 +242,12 @@ class ResultStore:
         names = {r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables").fetchall()}
         if names and not set(_CORE) <= names:
-            self.con.close()
-            raise FoedusError(f"{self.path} is not a foedus results store (it holds other "
-                              f"tables: {', '.join(sorted(names)[:5])}); choose another store")
-        self.con.execute(_DDL)
+            raise StoreError(f"{self.path} is not a foedus results store (it holds other "
+                             f"tables: {', '.join(sorted(names)[:5])}); choose another store")
+        if not names:
+            self.con.execute(_DDL)
+        elif not self.has_events():
+            self.con.execute(_DDL)  # a store of schema 1 gets its events table
 
     def _has_tables(self) -> bool:
         names = {r[0] for r in self.con.execute(
@@ -145,10 +276,14 @@ class ResultStore:
         if not rows:
             return None
         if len(rows) > 1:
-            raise FoedusError(f"{self.path} holds {len(rows)} experiments; expected one")
+            raise StoreError(f"{self.path} holds {len(rows)} experiments; expected one")
         row = dict(zip(cols, rows[0], strict=True))
         for k in ("definition", "parameters", "systems"):
-            row[k] = json.loads(row[k])
+            try:
+                row[k] = json.loads(row[k])
+            except (TypeError, ValueError):
+                raise StoreError(f"{self.path}: experiments.{k} is not valid JSON (the store is "
+                                 "damaged)") from None
         return row
 
     def experiment(self) -> Experiment:
@@ -177,6 +312,8 @@ class ResultStore:
                     f"{self.path} holds experiment {row['name']!r} with a different definition "
                     f"(hash {row['hash'][:12]}, this one {digest[:12]}); results of different "
                     "definitions cannot be mixed: use another --store, or restore the definition")
+            if resume:
+                self.verify()
             if not resume:
                 raise FoedusError(
                     f"{self.path} already holds experiment {row['name']!r}; pass --resume to "
@@ -380,4 +517,4 @@ def _tidy_series(results: list[dict[str, Any]]) -> pa.Table:
                      "value": pa.array(np.concatenate(values or empty).astype(np.float64))})
 
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "TABLE_ORDER", "ResultStore"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "TABLE_ORDER", "ResultStore", "StoreError"]

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from .._errors import UnknownNameError
+from .._toml import year_problem
 from ..rules.charter import Bindingness, Charter, load_charter
 from ..rules.voting import Vote
 from .events import CaseEvent
@@ -208,6 +209,17 @@ class Case(CaseModel):
     @classmethod
     def _keys(cls, v: Any) -> Any:
         return _state_keys(v)
+
+    @field_validator("years")
+    @classmethod
+    def _year_bound(cls, v: list[int]) -> list[int]:
+        for year in v:
+            msg = year_problem(year)
+            if msg:
+                raise ValueError(msg)
+        if len(v) == 2 and v[1] < v[0]:
+            raise ValueError(f"the last year {v[1]} is before the first {v[0]}")
+        return v
 
     @field_validator("fear")
     @classmethod

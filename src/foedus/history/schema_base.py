@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
+from .._toml import StrictModel
 from ..rules.states import is_state, resolve_state
 
 
@@ -44,7 +45,7 @@ def _state_keys(v: Any) -> Any:
     return out
 
 
-class CaseModel(BaseModel):
+class CaseModel(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

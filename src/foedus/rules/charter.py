@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -27,7 +26,7 @@ from pydantic import (
 )
 
 from .._errors import FoedusError, InputError, UnknownNameError
-from .._toml import Library, read_toml, validation_problems
+from .._toml import Library, StrictModel, read_toml, validation_problems, year_problem
 from .states import REGIONS, is_state, resolve_state
 
 Kind = Literal["self-help", "balance-of-power", "collective-security", "collective-defence",
@@ -45,7 +44,7 @@ BINDINGNESS_WEIGHT: dict[str, float] = {
 }
 
 
-class _Model(BaseModel):
+class _Model(StrictModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -537,6 +536,40 @@ class Charter(_Model):
     self_defence: SelfDefence = Field(default_factory=lambda: SelfDefence(),
                                       description="The right of self-defence.")
     exit: Exit = Field(default_factory=lambda: Exit(), description="Withdrawal and expulsion.")
+
+    @field_validator("year")
+    @classmethod
+    def _year_bound(cls, v: int) -> int:
+        msg = year_problem(v)
+        if msg:
+            raise ValueError(msg)
+        return v
+
+    @model_validator(mode="after")
+    def _size_bound(self) -> Charter:
+        """Membership and seats within :data:`foedus.rules.power.MAX_SEATS`."""
+        from .power import MAX_SEATS
+
+        members = self.membership.members
+        sizes = [("membership.size", self.membership.size or 0),
+                 ("membership.members", len(members) if isinstance(members, list) else 0)]
+        sizes += [(f"bodies.{b.id}", len(b.permanent) + b.elected) for b in self.bodies]
+        for where, size in sizes:
+            if size > MAX_SEATS:
+                raise ValueError(f"{where}: {size:,} is over the bound of {MAX_SEATS:,} members "
+                                 "or seats (see docs/limits.md)")
+        return self
+
+    @model_validator(mode="after")
+    def _unique_members(self) -> Charter:
+        """A state listed twice as a member (or twice as a permanent seat) is an error."""
+        lists = [("membership.members", self.membership.members)]
+        lists += [(f"bodies.{b.id}.permanent", b.permanent) for b in self.bodies]
+        for where, codes in lists:
+            if isinstance(codes, list) and len(set(codes)) != len(codes):
+                twice = sorted({c for c in codes if codes.count(c) > 1})
+                raise ValueError(f"{where}: listed twice: {', '.join(twice)}")
+        return self
 
     @model_validator(mode="after")
     def _references(self) -> Charter:

@@ -50,7 +50,17 @@ import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["PowerIndices", "VotingGame", "power_indices"]
+from .._errors import FoedusError
+
+__all__ = ["MAX_SEATS", "PowerIndices", "SeatBoundError", "VotingGame", "power_indices"]
+
+
+#: Most seats (players) in one voting game; power is exact and fast well below it.
+MAX_SEATS = 2000
+
+
+class SeatBoundError(FoedusError, ValueError):
+    """A body with more seats than :data:`MAX_SEATS` (refused before any work)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,10 @@ class VotingGame:
     veto: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        if len(self.players) > MAX_SEATS:
+            raise SeatBoundError(f"a body of {len(self.players):,} seats is over the bound of "
+                                 f"{MAX_SEATS:,} seats for exact voting power (see "
+                                 "docs/limits.md)")
         players = tuple(self.players)
         weights_in = tuple(self.weights)
         veto_in: Iterable[str] = self.veto

@@ -18,14 +18,12 @@ from numpy.typing import NDArray
 
 from ..parameters import Settings, param
 from ..rules.states import REGIONS
-from .world import CONSULTATION, DEFENCE, World
+from .world import CONSULTATION, DEFENCE, MAX_STATES, World
 
 #: Centres of the six synthetic regions on a 20,000 x 10,000 km plane (rough world layout).
 _REGION_CENTRES = np.array([[3000.0, 5000.0], [10000.0, 7500.0], [10000.0, 2500.0],
                             [12500.0, 5000.0], [16000.0, 6500.0], [17500.0, 1500.0]])
 
-#: Largest synthetic world (pairs are held as n x n matrices: 5,000 states take ~1 GB).
-MAX_STATES = 5000
 
 
 @dataclass(frozen=True)

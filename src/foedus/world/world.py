@@ -26,6 +26,16 @@ DEFENCE, OFFENCE, NEUTRALITY, NONAGGRESSION, CONSULTATION = 1, 2, 4, 8, 16
 OBLIGATIONS = {"defence": DEFENCE, "offence": OFFENCE, "neutrality": NEUTRALITY,
                "nonaggression": NONAGGRESSION, "consultation": CONSULTATION}
 FORMAT_VERSION = 1
+#: Most states in a world (pairs are n x n matrices: 5,000 states take about 1 GB).
+MAX_STATES = 5000
+#: Bound on capabilities (a CINC share is below 1; synthetic capabilities sum to 1).
+MAX_CAPABILITY = 1e12
+#: Bound on capital coordinates and distances, km (the Earth's circumference is 40,075 km).
+MAX_KM = 1e6
+#: Years a world may carry.
+YEAR_RANGE = (1, 9999)
+#: Bound on the uncompressed size of a world file's arrays (bytes).
+MAX_WORLD_BYTES = 2 << 30
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -103,35 +113,9 @@ class World:
 
     def validate(self, source: str = "world") -> None:
         """Check shapes and ranges; raise :class:`InputError` naming the field."""
-        n = len(self.codes)
-        problems: list[tuple[str, str]] = []
-        vec = ("ccodes", "capability", "region", "major", "revisionism", "alive", "nonaligned",
-               "bloc")
-        for name in vec:
-            arr = np.asarray(getattr(self, name))
-            if arr.shape != (n,):
-                problems.append((name, f"expected shape ({n},), got {arr.shape}"))
-        for name in ("distance", "contiguity", "affinity", "alliances"):
-            arr = np.asarray(getattr(self, name))
-            if arr.shape != (n, n):
-                problems.append((name, f"expected shape ({n}, {n}), got {arr.shape}"))
-        if np.asarray(self.pos).shape != (n, 2):
-            problems.append(("pos", f"expected shape ({n}, 2)"))
-        if len(self.names) != n:
-            problems.append(("names", f"expected {n} names, got {len(self.names)}"))
-        if len(set(self.codes)) != n:
-            problems.append(("codes", "state codes must be unique"))
+        problems = _shape_problems(self)
         if not problems:
-            if np.any(~np.isfinite(self.capability)) or np.any(self.capability < 0):
-                problems.append(("capability", "must be finite and >= 0"))
-            if np.any((self.revisionism < 0) | (self.revisionism > 1)):
-                problems.append(("revisionism", "must lie in [0, 1]"))
-            if np.any(np.abs(self.affinity) > 1 + 1e-9):
-                problems.append(("affinity", "must lie in [-1, 1]"))
-            if np.any(self.distance < 0):
-                problems.append(("distance", "must be >= 0"))
-            if np.any((self.region < 0) | (self.region >= len(REGIONS))):
-                problems.append(("region", f"must index {list(REGIONS)}"))
+            problems = _value_problems(self)
         if problems:
             raise InputError(source, problems)
 
@@ -163,6 +147,53 @@ class World:
         }
 
 
+def _shape_problems(w: World) -> list[tuple[str, str]]:
+    n = len(w.codes)
+    problems: list[tuple[str, str]] = []
+    if n > MAX_STATES:
+        return [("codes", f"{n:,} states is over the bound of {MAX_STATES:,} "
+                          "(see docs/limits.md)")]
+    for name in ("ccodes", "capability", "region", "major", "revisionism", "alive",
+                 "nonaligned", "bloc"):
+        arr = np.asarray(getattr(w, name))
+        if arr.shape != (n,):
+            problems.append((name, f"expected shape ({n},), got {arr.shape}"))
+    for name in ("distance", "contiguity", "affinity", "alliances"):
+        arr = np.asarray(getattr(w, name))
+        if arr.shape != (n, n):
+            problems.append((name, f"expected shape ({n}, {n}), got {arr.shape}"))
+    if np.asarray(w.pos).shape != (n, 2):
+        problems.append(("pos", f"expected shape ({n}, 2)"))
+    if len(w.names) != n:
+        problems.append(("names", f"expected {n} names, got {len(w.names)}"))
+    if not all(isinstance(c, str) and c for c in w.codes):
+        problems.append(("codes", "state codes must be non-empty strings"))
+    elif len(set(w.codes)) != n:
+        problems.append(("codes", "state codes must be unique"))
+    if not all(isinstance(c, str) for c in w.names):
+        problems.append(("names", "state names must be strings"))
+    return problems
+
+
+def _bad(arr: Any, lo: float, hi: float) -> bool:
+    a = np.asarray(arr, dtype=np.float64)
+    return bool(a.size) and bool(np.any(~np.isfinite(a)) or np.any(a < lo) or np.any(a > hi))
+
+
+def _value_problems(w: World) -> list[tuple[str, str]]:
+    checks = (("capability", 0.0, MAX_CAPABILITY), ("revisionism", 0.0, 1.0),
+              ("affinity", -1 - 1e-9, 1 + 1e-9), ("distance", 0.0, MAX_KM),
+              ("pos", -MAX_KM, MAX_KM), ("region", 0, len(REGIONS) - 1),
+              ("bloc", -1, MAX_STATES))
+    problems = [(name, f"every value must be finite and in [{lo:g}, {hi:g}]")
+                for name, lo, hi in checks if _bad(getattr(w, name), lo, hi)]
+    if w.year is not None and (isinstance(w.year, bool) or not isinstance(w.year, int | np.integer)
+                               or not YEAR_RANGE[0] <= w.year <= YEAR_RANGE[1]):
+        problems.append(("year", f"must be a whole number in [{YEAR_RANGE[0]}, {YEAR_RANGE[1]}] "
+                                 f"or absent, got {w.year!r}"))
+    return problems
+
+
 _DTYPES: dict[str, Any] = {"ccodes": np.int64, "capability": np.float64, "pos": np.float64,
                            "region": np.int64, "major": np.bool_, "revisionism": np.float64,
                            "alive": np.bool_, "nonaligned": np.bool_, "bloc": np.int64,
@@ -171,25 +202,77 @@ _DTYPES: dict[str, Any] = {"ccodes": np.int64, "capability": np.float64, "pos": 
 
 
 def load_world(path: str | Path) -> World:
-    """Read a world written by :meth:`World.save`; a bad file gets an :class:`InputError`."""
+    """Read a world written by :meth:`World.save`; a bad file gets an :class:`InputError`
+    naming the file and the field (never a traceback)."""
     path = Path(path)
+    where = str(path)
+    meta, arrays = _read_npz(path)
+    problems = _meta_problems(meta)
+    if problems:
+        raise InputError(where, problems)
     try:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["_meta"]))
-            arrays = {k: np.asarray(z[k]).astype(_DTYPES[k]) for k in _DTYPES}
-    except FileNotFoundError:
-        raise InputError(str(path), [("", "file not found")]) from None
-    except KeyError as exc:
-        raise InputError(str(path), [(str(exc).strip("'\""), "missing array")]) from None
-    except (ValueError, OSError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), [("", f"not a foedus world file: {exc}")]) from None
-    if meta.get("format") != "foedus-world":
-        raise InputError(str(path), [("format", "not a foedus world file")])
-    world = World(codes=list(meta["codes"]), names=list(meta["names"]), year=meta.get("year"),
-                  source=meta.get("source", "file"), meta=meta.get("meta", {}), **arrays)
-    world.validate(str(path))
+        world = World(codes=list(meta["codes"]), names=list(meta["names"]),
+                      year=meta.get("year"), source=str(meta.get("source", "file")),
+                      meta=meta.get("meta") or {}, **arrays)
+    except InputError as exc:
+        raise InputError(where, exc.problems) from None
     return world
 
 
-__all__ = ["CONSULTATION", "DEFENCE", "FORMAT_VERSION", "NEUTRALITY", "NONAGGRESSION", "OBLIGATIONS", "OFFENCE",
+def _read_npz(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The meta data and the arrays of a world file, checked for size and type."""
+    import zipfile
+    import zlib
+
+    where = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+        if size > MAX_WORLD_BYTES:
+            raise InputError(where, [("", f"arrays of {size:,} bytes are over the bound of "
+                                          f"{MAX_WORLD_BYTES:,} (see docs/limits.md)")])
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["_meta"]))
+            arrays = {k: _typed(z, k, where) for k in _DTYPES}
+    except FileNotFoundError:
+        raise InputError(where, [("", "file not found")]) from None
+    except KeyError as exc:
+        raise InputError(where, [(str(exc).strip("'\""), "missing array")]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(where, [("_meta", f"not JSON: {exc}")]) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise InputError(where, [("", f"not a foedus world file, or damaged or truncated "
+                                      f"({type(exc).__name__}: {exc})")]) from None
+    if not isinstance(meta, dict):
+        raise InputError(where, [("_meta", "must be a JSON object")])
+    return meta, arrays
+
+
+def _typed(z: Any, name: str, where: str) -> Any:
+    arr = np.asarray(z[name])
+    if arr.dtype.kind not in "biuf":
+        raise InputError(where, [(name, f"must hold numbers, not {arr.dtype}")])
+    if arr.dtype.kind == "f" and np.dtype(_DTYPES[name]).kind in "biu" and arr.size and (
+            not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))):
+        raise InputError(where, [(name, "must hold whole numbers")])
+    return arr.astype(_DTYPES[name])
+
+
+def _meta_problems(meta: dict[str, Any]) -> list[tuple[str, str]]:
+    if meta.get("format") != "foedus-world":
+        return [("format", "not a foedus world file")]
+    problems: list[tuple[str, str]] = []
+    if meta.get("version", FORMAT_VERSION) != FORMAT_VERSION:
+        problems.append(("version", f"format version {meta.get('version')!r} is not "
+                                    f"{FORMAT_VERSION}, the one this foedus reads"))
+    for key in ("codes", "names"):
+        if not isinstance(meta.get(key), list):
+            problems.append((key, "must be a list of strings"))
+    if not isinstance(meta.get("meta", {}) or {}, dict):
+        problems.append(("meta", "must be a table"))
+    return problems
+
+
+__all__ = ["CONSULTATION", "DEFENCE", "FORMAT_VERSION", "MAX_CAPABILITY", "MAX_KM", "MAX_STATES",
+           "MAX_WORLD_BYTES", "NEUTRALITY", "NONAGGRESSION", "OBLIGATIONS", "OFFENCE", "YEAR_RANGE",
            "World", "load_world"]
