@@ -27,9 +27,9 @@ def _world_options(f: Any) -> Any:
                      help="Data directory for --year (default: $FOEDUS_DATA_DIR or the cache).")(f)
     f = click.option("--year", type=int, default=None,
                      help="Build the world from data for this year (Correlates of War, ATOP).")(f)
-    f = click.option("--seed", type=int, default=0, show_default=True,
+    f = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
                      help="Root seed: the same seed gives the same numbers.")(f)
-    f = click.option("--states", "n_states", type=click.IntRange(min=1), default=60,
+    f = click.option("--states", "n_states", type=click.IntRange(1, 5000), default=60,
                      show_default=True, help="States in a synthetic world.")(f)
     f = click.option("--world", "world_file", type=click.Path(dir_okay=False), default=None,
                      help="A world file (.npz, written by World.save).")(f)
@@ -167,7 +167,7 @@ def _model_kw(activation: str | None, max_crises: int | None, anachronism: bool 
 @click.command("simulate")
 @click.option("--charter", "charter_ref", required=True,
               help="Built-in charter id (see `foedus charters`) or a charter TOML file.")
-@click.option("--years", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--years", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Years to simulate.")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Write events.csv, series.csv, metrics.json and run.json here.")
@@ -322,9 +322,9 @@ def _check_baseline(baseline: str | None, charters: list[str] | None) -> None:
 @click.command("compare")
 @click.option("--charters", "charter_refs", multiple=True,
               help="Comma-separated charter ids or TOML files (default: every built-in).")
-@click.option("--replications", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--replications", type=click.IntRange(1, 1_000_000), default=20, show_default=True,
               help="Replications (worlds) per system.")
-@click.option("--years", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("--years", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Years per run.")
 @click.option("--out", type=click.Path(file_okay=False), default="foedus-report",
               show_default=True, help="Folder for the report (HTML, PNG plots, CSV files).")
