@@ -5,6 +5,14 @@ Built-in charters live in ``rules/charters/*.toml``; the state registry in ``rul
 """
 
 from .._public import publish
+from .architecture import (
+    Architecture,
+    architecture_for_year,
+    architecture_from_dict,
+    builtin_architecture_ids,
+    is_architecture,
+    load_architecture,
+)
 from .charter import (
     BINDINGNESS_WEIGHT,
     QUESTIONS,
@@ -24,7 +32,8 @@ from .power import PowerIndices, VotingGame, power_indices
 from .states import REGIONS, State, is_state, resolve_state, state_info, states
 from .voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
 
-__all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "REGIONS", "Body", "Charter", "Decision",
+__all__ = ["Architecture", "BINDINGNESS_WEIGHT", "architecture_for_year", "architecture_from_dict",
+           "builtin_architecture_ids", "is_architecture", "load_architecture", "QUESTIONS", "REGIONS", "Body", "Charter", "Decision",
            "DecisionRule", "Fallback", "FallbackOutcome", "PowerIndices", "State", "Step", "Vote",
            "VotingGame", "builtin_charter_ids", "builtin_charters", "charter_from_dict", "charter_toml",
            "compare_institutions", "describe_charter", "describe_rule", "evaluate_vote",
