@@ -38,6 +38,9 @@ from typing import Any, cast
 
 import numpy as np
 
+from .._errors import FoedusError
+from ..rules.architecture import Architecture
+from ..rules.charter import Charter
 from ..world.world import World
 from .behaviour import Behaviour, as_behaviour
 from .crisis.aftermath import aftermath
@@ -49,7 +52,7 @@ from .crisis.peacekeeping import keep_peace
 from .crisis.response import respond, response_terms
 from .crisis.result import CrisisResult, TraceEntry
 from .crisis.war import fight
-from .institution import Institution
+from .institution import Institution, data_year, dated_members
 
 ART_51 = "UN Charter Art. 51"
 ART_52 = "UN Charter Art. 52(2)"
@@ -163,12 +166,8 @@ def _open(world: World, institutions: Sequence[Institution], aggressor: int | st
     """Each institution's crisis view, in deliberation order, and the architecture's crisis
     (the council's view when there is one, else the first institution's)."""
     if not institutions:
-        from .._errors import FoedusError
-
         raise FoedusError("an architecture needs at least one institution")
     if len(credibility) != len(institutions):
-        from .._errors import FoedusError
-
         raise FoedusError(f"{len(credibility)} credibilities for {len(institutions)} "
                           "institutions")
     views = [open_crisis(world, inst.charter, aggressor, target, rng=rng, beh=beh,
@@ -360,5 +359,93 @@ def _summary(s: _Seat, mine: BoolArray, c: Crisis) -> dict[str, Any]:
             "credibility_signal": r.credibility_signal}
 
 
-__all__ = ["ART_51", "ART_52", "ART_53", "ART_103", "ArchitectureCrisisResult", "deliberation_order",
-           "is_council", "role_of", "run_architecture_crisis", "strongest_obligation"]
+
+
+@dataclass
+class Partner:
+    """An institution of an architecture beside the model's lead one, with its own learned
+    credibility; ``since`` is the year it was founded when that is after the run's start (it
+    is dormant, without members, until then)."""
+
+    charter: Charter
+    institution: Institution
+    credibility: float
+    since: int | None = None
+
+
+class Partners:
+    """The other institutions of an architecture along a many-year run (engine/model.py).
+
+    The lead institution (the council, else the first) stays the model's own; the partners
+    follow their dated membership, play every crisis beside it through
+    :func:`run_architecture_crisis`, and learn their own credibility.
+    """
+
+    def __init__(self, arch: Architecture, lead: Charter, world: World, rng: np.random.Generator,
+                 credibility: float, allow_anachronism: bool, notes: list[str]) -> None:
+        self.arch = arch
+        self.items: list[Partner] = []
+        year = data_year(world)
+        for ch in arch.charters():
+            if ch.id == lead.id:
+                continue
+            since = _dormant_until(ch, year, allow_anachronism, notes)
+            inst = Institution.in_world(ch, world, rng)
+            if since is not None:
+                inst.members = np.zeros(world.n, bool)
+            self.items.append(Partner(ch, inst, credibility, since))
+
+    def follow(self, world: World, year: int) -> None:
+        """Dated membership of each partner on a data world (none before its founding)."""
+        for p in self.items:
+            if p.since is not None and year < p.since:
+                continue
+            mask = dated_members(p.charter, world, year)
+            if mask is not None:
+                p.institution.members = mask.copy()
+
+    def crisis(self, world: World, lead: Institution, lead_cred: float, a: int, t: int,
+               rng: np.random.Generator, behaviour: Behaviour) -> ArchitectureCrisisResult:
+        """One crisis through the lead institution and every partner."""
+        insts = [lead, *(p.institution for p in self.items)]
+        creds = [lead_cred, *(min(1.0, max(0.0, p.credibility)) for p in self.items)]
+        return run_architecture_crisis(world, insts, world.codes[a], world.codes[t], rng=rng,
+                                       credibility=creds, behaviour=behaviour,
+                                       name=self.arch.id)
+
+    def learn(self, res: ArchitectureCrisisResult) -> None:
+        """Each partner takes the credibility it learned in the crisis."""
+        by_id = {d["id"]: d for d in res.institutions}
+        for p in self.items:
+            d = by_id.get(p.charter.id)
+            if d is not None:
+                p.credibility = float(d["credibility_after"])
+
+
+def lead_charter(arch: Architecture) -> Charter:
+    """The institution a many-year run keeps as its own: the council, else the first."""
+    chs = arch.charters()
+    return next((ch for ch in chs if ch.kind == "collective-security"), chs[0])
+
+
+def _dormant_until(ch: Charter, year: int | None, allow: bool, notes: list[str]) -> int | None:
+    """On a data world before ``ch`` was founded: the founding year (dormant until then);
+    another anachronism is refused unless allowed (then noted)."""
+    if year is None:
+        return None
+    problem = ch.anachronism(year)
+    if problem is None:
+        return None
+    since = ch.membership.since
+    if since is not None and year < since.year:
+        notes.append(f"{ch.id}: dormant until founded on {since} (no members before)")
+        return since.year
+    if not allow:
+        raise FoedusError(problem)
+    notes.append("anachronism: " + problem.split(". Choose")[0])
+    return None
+
+
+__all__ = ["ART_51", "ART_52", "ART_53", "ART_103", "ArchitectureCrisisResult", "Partner",
+           "Partners", "deliberation_order", "is_council", "lead_charter", "role_of",
+           "run_architecture_crisis", "strongest_obligation"]
