@@ -385,6 +385,8 @@ class Partners:
                  credibility: float, allow_anachronism: bool, notes: list[str]) -> None:
         self.arch = arch
         self.items: list[Partner] = []
+        self.in_scope: dict[str, int] = {ch.id: 0 for ch in arch.charters()}
+        self.members0: dict[str, int] = {}
         year = data_year(world)
         for ch in arch.charters():
             if ch.id == lead.id:
@@ -397,12 +399,16 @@ class Partners:
 
     def follow(self, world: World, year: int) -> None:
         """Dated membership of each partner on a data world (none before its founding)."""
+        first = not self.members0
         for p in self.items:
             if p.since is not None and year < p.since:
                 continue
             mask = dated_members(p.charter, world, year)
             if mask is not None:
                 p.institution.members = mask.copy()
+        if first:
+            self.members0 = {p.charter.id: int((p.institution.members & world.alive).sum())
+                             for p in self.items}
 
     def crisis(self, world: World, lead: Institution, lead_cred: float, a: int, t: int,
                rng: np.random.Generator, behaviour: Behaviour) -> ArchitectureCrisisResult:
@@ -416,10 +422,21 @@ class Partners:
     def learn(self, res: ArchitectureCrisisResult) -> None:
         """Each partner takes the credibility it learned in the crisis."""
         by_id = {d["id"]: d for d in res.institutions}
+        for d in res.institutions:
+            self.in_scope[d["id"]] = self.in_scope.get(d["id"], 0) + int(bool(d["in_scope"]))
         for p in self.items:
-            d = by_id.get(p.charter.id)
-            if d is not None:
-                p.credibility = float(d["credibility_after"])
+            if p.charter.id in by_id:
+                p.credibility = float(by_id[p.charter.id]["credibility_after"])
+
+
+    def describe(self, lead: Charter, lead_members: int) -> list[str]:
+        """One line per institution: its members in the first year and its crises in scope."""
+        members = {lead.id: lead_members, **self.members0}
+        creds = {p.charter.id: p.credibility for p in self.items}
+        return [f"architecture {self.arch.id}: {cid}: {members.get(cid, 0)} members in the first "
+                f"year, {self.in_scope.get(cid, 0)} crises in its scope"
+                + (f", credibility {creds[cid]:.2f} at the end" if cid in creds else "")
+                for cid in self.in_scope]
 
 
 def lead_charter(arch: Architecture) -> Charter:

@@ -40,11 +40,11 @@ from ..seeding import seed_label, split
 from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
 from . import scope
+from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .behaviour import Behaviour, as_behaviour, projected_capability
 from .crisis.result import CrisisResult
 from .crisis.run import run_crisis
 from .events import CrisisEvent
-from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .forecast import Forecast
 from .institution import Institution, data_year, dated_members, era_problem
 from .metrics import concentration, polarity, run_metrics
@@ -113,7 +113,8 @@ class Model:
                  **overrides: Any) -> None:
         self.config = as_settings(settings, **overrides)
         # an architecture (issue 11): the lead institution is the model's own, the others partners
-        self.architecture = load_architecture(charter) if is_architecture(charter) else None
+        self.architecture = load_architecture(cast(str | Architecture, charter)) \
+            if is_architecture(charter) else None
         self.charter = lead_charter(self.architecture) if self.architecture is not None \
             else load_charter(cast(str | Charter, charter))
         self.behaviour = as_behaviour(behaviour)
@@ -600,9 +601,13 @@ class Model:
     def result(self, seed: Any = None) -> RunResult:
         """The run so far as a :class:`RunResult`."""
         name = self.architecture.id if self.architecture is not None else self.charter.id
+        notes = list(self.notes)
+        if self.partners is not None:
+            first = int(self.records[0]["members"]) if self.records else 0
+            notes += self.partners.describe(self.charter, first)
         return RunResult(charter=name, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
-                         settings=dict(self.settings), notes=list(self.notes))
+                         settings=dict(self.settings), notes=notes)
 
 
 def simulate(charter: str | Charter | Architecture, *, world: World | None = None, years: int = 50,

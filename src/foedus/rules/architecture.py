@@ -95,9 +95,11 @@ def load_architecture(ref: str | Path | Architecture) -> Architecture:
         parts = [p.strip() for p in text.split("+")]
         if any(not p for p in parts):
             raise FoedusError(f"architecture {text!r}: an empty institution between '+' signs")
-        return architecture_from_dict({"id": "+".join(load_charter(p).id for p in parts),
-                                       "name": " + ".join(load_charter(p).name for p in parts),
-                                       "institutions": parts}, f"architecture {text!r}")
+        arch = architecture_from_dict({"id": "custom", "name": text, "institutions": parts},
+                                      f"architecture {text!r}")
+        chs = arch.charters()
+        return arch.model_copy(update={"id": "+".join(c.id for c in chs),
+                                       "name": " + ".join(c.name for c in chs)})
     return _LIBRARY.load(text)
 
 
