@@ -165,8 +165,10 @@ def _model_kw(activation: str | None, max_crises: int | None, anachronism: bool 
 
 
 @click.command("simulate")
-@click.option("--charter", "charter_ref", required=True,
-              help="Built-in charter id (see `foedus charters`) or a charter TOML file.")
+@click.option("--charter", "--charters", "charter_ref", required=True,
+              help="Built-in charter id (see `foedus charters`) or a charter TOML file; or an "
+                   "architecture: charters joined by '+' (un-1945+nato+rio), a built-in "
+                   "architecture (cold-war) or an architecture TOML file (docs/architectures.md).")
 @click.option("--years", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Years to simulate.")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
@@ -181,10 +183,11 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
                  year: int | None, data_dir: str | None, as_json: bool) -> None:
     """One system over many years: the crisis log, the metrics and the yearly series."""
     from foedus.engine import METRICS, simulate
-    from foedus.rules import load_charter
+    from foedus.rules import is_architecture, load_architecture, load_charter
     from foedus.seeding import split
 
-    charter = load_charter(charter_ref)
+    charter: Any = (load_architecture(charter_ref) if is_architecture(charter_ref)
+                    else load_charter(charter_ref))
     seq = np.random.SeedSequence(seed)
     w_seq, _ = split(seq)
     world = load_cli_world(world_file, year, data_dir, n_states, w_seq)

@@ -27,19 +27,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from .._errors import FoedusError
+from ..rules.architecture import Architecture, is_architecture, load_architecture
 from ..rules.charter import Charter, load_charter
 from ..seeding import seed_label, split
 from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
 from . import scope
+from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .behaviour import Behaviour, as_behaviour, projected_capability
+from .crisis.result import CrisisResult
 from .crisis.run import run_crisis
 from .events import CrisisEvent
 from .forecast import Forecast
@@ -103,13 +106,17 @@ class Model:
     settings of :data:`DEFAULTS` (documented in docs/simulation.md).
     """
 
-    def __init__(self, charter: str | Charter, world: World, *,
+    def __init__(self, charter: str | Charter | Architecture, world: World, *,
                  rng: np.random.Generator | np.random.SeedSequence | int | None = None,
                  behaviour: Behaviour | dict[str, Any] | None = None,
                  settings: ModelSettings | dict[str, Any] | None = None,
                  **overrides: Any) -> None:
         self.config = as_settings(settings, **overrides)
-        self.charter = load_charter(charter)
+        # an architecture (issue 11): the lead institution is the model's own, the others partners
+        self.architecture = load_architecture(cast(str | Architecture, charter)) \
+            if is_architecture(charter) else None
+        self.charter = lead_charter(self.architecture) if self.architecture is not None \
+            else load_charter(cast(str | Charter, charter))
         self.behaviour = as_behaviour(behaviour)
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
         self.settings: dict[str, Any] = self.config.to_dict()
@@ -128,6 +135,9 @@ class Model:
         self.forecast = Forecast(self.charter, w, self.institution, self.behaviour,
                                  neighbours=int(self.settings["neighbours"]),
                                  reach_km=float(self.settings["reach_km"]))
+        self.partners = None if self.architecture is None else Partners(
+            self.architecture, self.charter, w, self.rng, float(self.behaviour.initial_credibility),
+            self.config.anachronism == "allow", self.notes)
         self.year0 = int(w.year) + 1 if w.year is not None else 1
         self.t = 0
         self.events: list[CrisisEvent] = []
@@ -196,6 +206,8 @@ class Model:
         exits = self._apply_exits(year)
         self._follow_record(year)
         self._follow_membership(year)
+        if self.partners is not None:
+            self.partners.follow(w, year)
         self._rotate(year)
         self._grow()
         self.forecast.new_period()
@@ -534,9 +546,14 @@ class Model:
         cap_before = w.capability.copy()
         total = float(cap_before[w.alive].sum()) or 1.0
         cred = self.credibility if math.isfinite(self.credibility) else 1.0
-        res = run_crisis(w, self.charter, w.codes[a], w.codes[t], rng=self.rng,
-                         behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
-                         institution=self.institution)
+        if self.partners is not None:
+            res: CrisisResult = self.partners.crisis(w, self.institution, min(1.0, max(0.0, cred)),
+                                                     a, t, self.rng, self.behaviour)
+            self.partners.learn(cast(ArchitectureCrisisResult, res))
+        else:
+            res = run_crisis(w, self.charter, w.codes[a], w.codes[t], rng=self.rng,
+                             behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
+                             institution=self.institution)
         idx = {c: i for i, c in enumerate(w.codes)}
         burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,
@@ -583,12 +600,17 @@ class Model:
 
     def result(self, seed: Any = None) -> RunResult:
         """The run so far as a :class:`RunResult`."""
-        return RunResult(charter=self.charter.id, seed=seed, years=self.t,
+        name = self.architecture.id if self.architecture is not None else self.charter.id
+        notes = list(self.notes)
+        if self.partners is not None:
+            first = int(self.records[0]["members"]) if self.records else 0
+            notes += self.partners.describe(self.charter, first)
+        return RunResult(charter=name, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
-                         settings=dict(self.settings), notes=list(self.notes))
+                         settings=dict(self.settings), notes=notes)
 
 
-def simulate(charter: str | Charter, *, world: World | None = None, years: int = 50,
+def simulate(charter: str | Charter | Architecture, *, world: World | None = None, years: int = 50,
              n_states: int = 60,
              rng: np.random.Generator | np.random.SeedSequence | int | None = None,
              behaviour: Behaviour | dict[str, Any] | None = None,

@@ -5,6 +5,14 @@ Built-in charters live in ``rules/charters/*.toml``; the state registry in ``rul
 """
 
 from .._public import publish
+from .architecture import (
+    Architecture,
+    architecture_for_year,
+    architecture_from_dict,
+    builtin_architecture_ids,
+    is_architecture,
+    load_architecture,
+)
 from .charter import (
     BINDINGNESS_WEIGHT,
     QUESTIONS,
@@ -24,11 +32,43 @@ from .power import PowerIndices, VotingGame, power_indices
 from .states import REGIONS, State, is_state, resolve_state, state_info, states
 from .voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
 
-__all__ = ["BINDINGNESS_WEIGHT", "QUESTIONS", "REGIONS", "Body", "Charter", "Decision",
-           "DecisionRule", "Fallback", "FallbackOutcome", "PowerIndices", "State", "Step", "Vote",
-           "VotingGame", "builtin_charter_ids", "builtin_charters", "charter_from_dict", "charter_toml",
-           "compare_institutions", "describe_charter", "describe_rule", "evaluate_vote",
-           "is_state", "load_charter", "power_indices", "resolve_state", "state_info", "states",
-           "voting_game", "voting_power"]
+__all__ = [
+    "BINDINGNESS_WEIGHT",
+    "QUESTIONS",
+    "REGIONS",
+    "Architecture",
+    "Body",
+    "Charter",
+    "Decision",
+    "DecisionRule",
+    "Fallback",
+    "FallbackOutcome",
+    "PowerIndices",
+    "State",
+    "Step",
+    "Vote",
+    "VotingGame",
+    "architecture_for_year",
+    "architecture_from_dict",
+    "builtin_architecture_ids",
+    "builtin_charter_ids",
+    "builtin_charters",
+    "charter_from_dict",
+    "charter_toml",
+    "compare_institutions",
+    "describe_charter",
+    "describe_rule",
+    "evaluate_vote",
+    "is_architecture",
+    "is_state",
+    "load_architecture",
+    "load_charter",
+    "power_indices",
+    "resolve_state",
+    "state_info",
+    "states",
+    "voting_game",
+    "voting_power",
+]
 
 publish(__name__, globals(), __all__)

@@ -36,6 +36,9 @@ class Crisis:
     a: int               # the aggressor's index
     t: int               # the target's index
     res: CrisisResult
+    #: states whose Charter obligations prevail over other treaties (UN Charter Art. 103): in
+    #: an architecture, those the council obliges do not join the aggressor (engine/architecture.py)
+    bound: BoolArray | None = None
 
     @property
     def charter(self) -> Charter:

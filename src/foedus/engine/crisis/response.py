@@ -173,8 +173,10 @@ def _joiners(c: Crisis, cand: _Candidates, contributors: BoolArray,
     if not allow_sides:
         return np.zeros(n, bool)
     lean = (world.affinity[:, c.a] - world.affinity[:, c.t]) / 2.0 + join_noise
-    return np.asarray(cand.eligible & ~cand.nonaligned & ~contributors & ~sanctioners & (
+    out = np.asarray(cand.eligible & ~cand.nonaligned & ~contributors & ~sanctioners & (
         ((world.alliances[:, c.a] & OFFENCE) > 0) | (lean > float(c.beh.join_aggressor))))
+    # hook (architectures, issue 11): Charter obligations prevail (UN Charter Art. 103)
+    return out & ~c.bound if c.bound is not None else out
 
 
 def _record(c: Crisis, r: Response, cand: _Candidates) -> None:
