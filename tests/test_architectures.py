@@ -116,3 +116,36 @@ def test_bad_architecture_file(tmp_path: Path, text: str, field: str, problem: s
     out = CliRunner().invoke(main, ["simulate", "--charters", str(path), "--years", "1"])
     assert out.exit_code == 2
     assert str(path) in out.output and field in out.output and problem in out.output
+
+
+def test_compare_sets_architectures_beside_their_parts() -> None:
+    """`compare` runs an architecture as one system; each system's numbers do not depend on
+    which others are compared (the same worlds and run seeds: common random numbers)."""
+    from conftest import SHARED_DATA
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real datasets not found at {SHARED_DATA} (set FOEDUS_TEST_DATA)")
+    kw: dict[str, Any] = {"replications": 2, "years": 4, "seed": 3, "workers": 1,
+                          "progress": False, "year": 1950, "data_dir": SHARED_DATA}
+    both = foedus.compare(["un-1945+nato+rio", "un-1945"], **kw)
+    assert both.charters == ["un-1945+nato+rio", "un-1945"]
+    assert both.settings["scope"]["un-1945+nato+rio"]["n_members"] == 58
+    alone = foedus.compare(["un-1945"], **kw)
+    mine = both.runs[both.runs["charter"] == "un-1945"].reset_index(drop=True)
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(alone.runs, mine)
+    names = [c["id"] for c in both.provenance["charters"]]
+    assert names == ["un-1945+nato+rio", "un-1945"]
+    assert [c["id"] for c in both.provenance["charters"][0]["institutions"]] == [
+        "un-1945", "nato", "rio"]
+
+
+def test_an_experiment_file_may_name_an_architecture(tmp_path: Path) -> None:
+    exp = foedus.experiments.experiment_from_dict(
+        {"name": "arch", "systems": ["cold-war", "un-1945+nato"], "replications": 1, "years": 2})
+    systems = exp.charters()
+    assert list(systems) == ["cold-war", "un-1945+nato"]
+    with pytest.raises(foedus.InputError, match="systems"):
+        foedus.experiments.experiment_from_dict(
+            {"name": "arch", "systems": ["un-1945+natoo"], "replications": 1, "years": 2})

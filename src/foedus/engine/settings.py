@@ -71,11 +71,6 @@ class ModelSettings(Settings):
         doc="data worlds following the record: yearly pull of capability shares towards the "
             "recorded CINC shares (0 = endogenous growth only)",
         cite="COW NMC (Singer, Bremer & Stuckey 1972); docs/world.md")
-    births: float = param(
-        0.0, lo=0.0, hi=1.0,
-        doc="synthetic worlds: yearly chance of a secession (a new state carved from a "
-            "large one); 0 = off",
-        cite="docs/world.md, Births in synthetic worlds (Coggins 2014, Power Politics and State Formation)")
 
 
 def as_settings(settings: ModelSettings | dict[str, Any] | None = None,

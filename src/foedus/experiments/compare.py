@@ -25,14 +25,16 @@ from typing import Any
 import pandas as pd
 
 from .._errors import FoedusError
+from ..engine.architecture import lead_charter
 from ..engine.behaviour import Behaviour, as_behaviour
 from ..engine.metrics import METRICS
 from ..engine.model import SERIES_COLUMNS
 from ..engine.settings import ModelSettings, as_settings
+from ..rules.architecture import Architecture, is_architecture, load_architecture
 from ..rules.charter import Charter, builtin_charter_ids, load_charter
 from ..world.world import World
 from .executors import default_workers
-from .experiment import Experiment
+from .experiment import Experiment, System
 from .intervals import FEW_RUNS, METHODS, domain_of, intervals, method_for, paired_contrasts
 from .provenance import provenance as make_provenance
 from .runner import SweepResult, sweep
@@ -192,7 +194,7 @@ STORE_NAME = "results.duckdb"
 _FLOAT_SERIES = ("credibility", "capability_destroyed", "concentration")
 
 
-def comparison_experiment(charters: Sequence[Charter], *, replications: int, years: int,
+def comparison_experiment(charters: Sequence[System], *, replications: int, years: int,
                           n_states: int, seed: int, behaviour: Behaviour,
                           settings: ModelSettings, world: World | None = None,
                           world_params: dict[str, Any] | None = None,
@@ -211,11 +213,18 @@ def comparison_experiment(charters: Sequence[Charter], *, replications: int, yea
                                 world=world)
 
 
+def _load(ref: Any) -> System:
+    """A system to compare: a charter, or an architecture (``a+b``, ``cold-war``, a file)."""
+    if isinstance(ref, Charter | Architecture) or not is_architecture(ref):
+        return ref if isinstance(ref, Architecture) else load_charter(ref)
+    return load_architecture(ref)
+
+
 def _check(ids: list[Any], replications: int, years: int, n_states: int,
-           world: World | None) -> list[Charter]:
+           world: World | None) -> list[System]:
     if not ids:
         raise FoedusError("no charters to compare")
-    loaded = [load_charter(c) for c in ids]
+    loaded = [_load(c) for c in ids]
     seen: set[str] = set()
     for ch in loaded:
         if ch.id in seen:
@@ -276,7 +285,7 @@ def compare(charters: Iterable[str | Charter] | None = None, *, replications: in
     comp.settings["scope"] = scope_counts(comp, loaded, world if world is not None else (
         _data_world_for(year, data_dir) if year is not None else None))
     if era is not None:
-        comp.settings["anachronisms"] = [p for c in loaded if (p := c.anachronism(era))]
+        comp.settings["anachronisms"] = [p for c in loaded if (p := _lead(c).anachronism(era))]
     comp.provenance["settings"] = comp.settings
     return comp
 
@@ -289,11 +298,12 @@ def _era_charters(year: int | None) -> list[str]:
     return [c for c in ids if load_charter(c).existed_in(int(year))]
 
 
-def _check_era(loaded: list[Charter], year: int | None, allow: bool) -> None:
-    """Refuse charters that did not exist in ``year`` (before any run), unless allowed."""
+def _check_era(loaded: list[System], year: int | None, allow: bool) -> None:
+    """Refuse charters that did not exist in ``year`` (before any run), unless allowed. In an
+    architecture only its lead institution must exist: the others wait for their founding."""
     if year is None or allow:
         return
-    bad = [p for c in loaded if (p := c.anachronism(int(year)))]
+    bad = [p for c in loaded if (p := _lead(c).anachronism(int(year)))]
     if bad:
         raise FoedusError(bad[0] if len(bad) == 1 else
                           "; ".join(bad[:-1]) + "; and " + bad[-1])
@@ -305,7 +315,11 @@ def _data_world_for(year: int, data_dir: str | Path | None) -> World:
     return world_for_year(int(year), data_dir=data_dir)
 
 
-def scope_counts(comp: Comparison, charters: list[Charter],
+def _lead(system: System) -> Charter:
+    return lead_charter(system) if isinstance(system, Architecture) else system
+
+
+def scope_counts(comp: Comparison, charters: list[System],
                  world: World | None) -> dict[str, dict[str, Any]]:
     """Per system: its members in the starting world (codes on a data world, a count on a
     synthetic one: replication 0's world is not kept) and the crises in its scope, in total
@@ -320,8 +334,8 @@ def scope_counts(comp: Comparison, charters: list[Charter],
         runs = max(1, int((comp.runs["charter"] == ch.id).sum())) if "charter" in comp.runs \
             else 1
         members: Any = None
-        if world is not None and world.source == "cow":
-            members = Institution.in_world(ch, world).member_codes()
+        if world is not None and world.source == "cow":  # an architecture: its lead's members
+            members = Institution.in_world(_lead(ch), world).member_codes()
         out[ch.id] = {"members": members, "n_members": None if members is None else len(members),
                       "crises": len(rows), "crises_in_scope": n_scope,
                       "in_scope_per_run": round(n_scope / runs, 2)}

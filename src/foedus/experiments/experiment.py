@@ -33,7 +33,8 @@ from pydantic import (
 
 from .._errors import FoedusError, InputError, UnknownNameError
 from .._toml import Library, StrictModel, validation_problems
-from ..rules.charter import Charter, load_charter
+from ..rules.architecture import Architecture
+from ..rules.charter import Charter, builtin_charter_ids, load_charter
 from ..world.world import World
 from .designs import DESIGNS, Design, FullFactorial, LatinHypercube, NoDesign, Sobol, design_points
 from .parameters import (
@@ -45,6 +46,9 @@ from .parameters import (
     typed,
     value_problem,
 )
+
+#: What an experiment compares: a charter, or an architecture of several institutions.
+System = Charter | Architecture
 
 
 class _Model(StrictModel):
@@ -67,7 +71,8 @@ class Experiment(_Model):
     description: str = Field("", description="The question the experiment answers.")
     citation: str = Field("", description="The literature the question comes from.")
     scenario: Scenario = Field(default_factory=lambda: Scenario(), description="The world.")
-    systems: list[str] = Field(min_length=1, description="Charter ids or TOML paths to compare.")
+    systems: list[str] = Field(min_length=1, description="Charter ids or TOML paths to compare, "
+                               "or architectures (un-1945+nato+rio, cold-war, a TOML file).")
     behaviour: dict[str, Any] = Field(default_factory=dict,
                                       description="Base behaviour parameters (Behaviour fields).")
     run: dict[str, Any] = Field(default_factory=dict,
@@ -81,7 +86,7 @@ class Experiment(_Model):
     seed: int = Field(0, ge=0, lt=2**63, description="Root seed of the whole experiment.")
 
     _base_dir: Path | None = PrivateAttr(default=None)
-    _inline: dict[str, Charter] = PrivateAttr(default_factory=dict)
+    _inline: dict[str, System] = PrivateAttr(default_factory=dict)
     _world: World | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -111,7 +116,7 @@ class Experiment(_Model):
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "<dict>",
                   base_dir: str | Path | None = None, *,
-                  charters: dict[str, Charter] | None = None,
+                  charters: dict[str, System] | None = None,
                   world: World | None = None) -> Experiment:
         """Validate a definition given as a dictionary; problems raise :class:`InputError`.
 
@@ -142,9 +147,9 @@ class Experiment(_Model):
         """Parameter values of every design point (deterministic given ``seed``)."""
         return design_points(self)
 
-    def charters(self) -> dict[str, Charter]:
+    def charters(self) -> dict[str, System]:
         """System label (charter id) -> charter, in definition order."""
-        out: dict[str, Charter] = {}
+        out: dict[str, System] = {}
         for ref in self.systems:
             charter = self._inline.get(ref) or _load_system(ref, self._base_dir)
             out[charter.id] = charter
@@ -180,7 +185,7 @@ class Experiment(_Model):
         data.pop("description", None)
         data.pop("citation", None)
         payload = {"definition": data,
-                   "charters": {k: c.model_dump(mode="json") for k, c in self.charters().items()},
+                   "charters": {k: system_content(c) for k, c in self.charters().items()},
                    "world": None if self._world is None else world_digest(self._world)}
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()
@@ -207,15 +212,28 @@ def world_digest(world: World) -> str:
     return h.hexdigest()
 
 
-def _load_system(ref: str, base_dir: Path | None) -> Charter:
-    from ..rules.charter import builtin_charter_ids
+def _load_system(ref: str, base_dir: Path | None) -> System:
+    """A system by reference: a charter (id or file), or an architecture (``a+b``, a built-in
+    architecture id, or an architecture file) — relative files from ``base_dir``."""
+    from ..rules.architecture import is_architecture, load_architecture
 
-    if ref in builtin_charter_ids() or base_dir is None:
-        return load_charter(ref)
-    path = Path(ref)
-    if not path.is_absolute() and (base_dir / path).exists():
-        path = base_dir / path
-    return load_charter(path)
+    if ref not in builtin_charter_ids() and base_dir is not None:
+        path = Path(ref)
+        if not path.is_absolute() and (base_dir / path).exists():
+            ref = str(base_dir / path)
+    if is_architecture(ref):
+        return load_architecture(ref)
+    return load_charter(ref)
+
+
+def system_content(system: System) -> dict[str, Any]:
+    """What determines a system's numbers: a charter's fields, or an architecture's with every
+    institution's charter (so that an edited charter changes the definition hash)."""
+
+    if isinstance(system, Architecture):
+        return {"architecture": system.model_dump(mode="json"),
+                "charters": [c.model_dump(mode="json") for c in system.charters()]}
+    return system.model_dump(mode="json")
 
 
 def _section_name_problems(exp: Experiment) -> list[tuple[str, str]]:
@@ -384,7 +402,7 @@ def _clean_problems(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def experiment_from_dict(data: dict[str, Any], source: str = "<dict>",
                          base_dir: str | Path | None = None, *,
-                         check_systems: bool = True, charters: dict[str, Charter] | None = None,
+                         check_systems: bool = True, charters: dict[str, System] | None = None,
                          world: World | None = None) -> Experiment:
     """Validate an experiment given as a dictionary (as read from TOML).
 

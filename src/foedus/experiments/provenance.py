@@ -18,6 +18,7 @@ from typing import Any
 from .._errors import FoedusError
 from .._version import __version__
 from ..data.sources import SOURCES, WORLD_OPTIONAL, WORLD_REQUIRED
+from ..rules.architecture import Architecture
 from ..rules.charter import Charter
 from ..world.world import World
 
@@ -95,8 +96,12 @@ def charter_articles(charter: Charter) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def charter_record(charter: Charter) -> dict[str, Any]:
-    """A charter's id, name, the treaty it encodes, its sources and articles."""
+def charter_record(charter: Charter | Architecture) -> dict[str, Any]:
+    """A charter's id, name, the treaty it encodes, its sources and articles; for an
+    architecture, its sources and the record of each institution."""
+    if isinstance(charter, Architecture):
+        return {"id": charter.id, "name": charter.name, "sources": list(charter.sources),
+                "institutions": [charter_record(c) for c in charter.charters()]}
     return {"id": charter.id, "name": charter.name, "citation": charter.citation,
             "sources": list(charter.sources), "articles": charter_articles(charter)}
 
@@ -115,7 +120,7 @@ def world_record(year: int | None, world: World | None, world_params: dict[str, 
             "text": f"generated (synthetic, {n_states} states)"}
 
 
-def provenance(*, seed: int, charters: Iterable[Charter], year: int | None = None,
+def provenance(*, seed: int, charters: Iterable[Charter | Architecture], year: int | None = None,
                world: World | None = None, world_params: dict[str, Any] | None = None,
                n_states: int | None = None, data_dir: str | Path | None = None,
                settings: dict[str, Any] | None = None) -> dict[str, Any]:

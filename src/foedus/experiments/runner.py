@@ -37,8 +37,8 @@ from .experiment import Experiment, load_experiment
 from .records import crisis_log, series_payload
 
 if TYPE_CHECKING:
-    from ..rules.charter import Charter
     from ..world.world import World
+    from .experiment import System
 
 #: Aim for chunks of about this many seconds of work once run times are known.
 TARGET_CHUNK_SECONDS = 1.0
@@ -52,7 +52,7 @@ class RunTask:
     point: int
     replication: int
     system: str
-    charter: Charter
+    charter: System
     seed: int
     years: int
     world: dict[str, Any]
