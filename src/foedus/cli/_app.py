@@ -38,7 +38,3 @@ def app_cmd(host: str, port: int, no_browser: bool, debug: bool, data_dir: str |
     click.echo(f"foedus app on http://{host}:{port}/ (Ctrl+C to stop)")
     run_app(host, port, open_browser=not no_browser, debug=debug, data_dir=data_dir)
 
-
-def register(main: click.Group) -> None:
-    """Add ``foedus app`` to the command line."""
-    main.add_command(app_cmd)

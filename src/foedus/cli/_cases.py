@@ -421,10 +421,5 @@ def _print_groups(preds: list[Prediction]) -> None:
     console.print(table)
 
 
-def register(main: click.Group) -> None:
-    """Add the case commands to the ``foedus`` group."""
-    main.add_command(cases_cmd)
-    main.add_command(case_group)
 
-
-__all__ = ["register"]
+__all__ = []

@@ -310,10 +310,5 @@ def vetoes_cmd(by: str, plot: Path | None, data_dir: Path | None, as_json: bool)
         console.print(f"Plot written to {plot}", highlight=False)
 
 
-def register(main: click.Group) -> None:
-    """Add the data commands to the ``foedus`` group."""
-    for cmd in (data_group, world_cmd, dyads_cmd, con_cmd, vetoes_cmd):
-        main.add_command(cmd)
 
-
-__all__ = ["register"]
+__all__ = []

@@ -408,10 +408,5 @@ def cite_cmd(year: int | None, store: Path | None, data_dir: Path | None, bibtex
             click.echo(f"[{key}] {text}")
 
 
-def register(main: click.Group) -> None:
-    """Add the experiment commands to the ``foedus`` group."""
-    for cmd in (sweep_cmd, experiments_cmd, results_group, cite_cmd):
-        main.add_command(cmd)
 
-
-__all__ = ["register"]
+__all__ = []

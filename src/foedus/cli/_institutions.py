@@ -284,10 +284,5 @@ def institutions_cmd(charter_list: tuple[str, ...], as_json: bool) -> None:
                   "largest Shapley–Shubik index of a seat (Shapley & Shubik 1954).")
 
 
-def register(main: click.Group) -> None:
-    """Add the institution commands to the ``foedus`` group."""
-    for cmd in (charters_cmd, charter_group, vote_cmd, power_cmd, states_cmd, institutions_cmd):
-        main.add_command(cmd)
 
-
-__all__ = ["register"]
+__all__ = []

@@ -423,10 +423,5 @@ def _scope_table(scope: dict[str, Any]) -> Table:
     return t
 
 
-def register(main: click.Group) -> None:
-    """Add ``crisis``, ``simulate`` and ``compare`` to the ``foedus`` group."""
-    for cmd in (crisis_cmd, simulate_cmd, compare_cmd):
-        main.add_command(cmd)
 
-
-__all__ = ["load_cli_world", "register"]
+__all__ = ["load_cli_world"]
