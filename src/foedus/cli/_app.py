@@ -38,3 +38,5 @@ def app_cmd(host: str, port: int, no_browser: bool, debug: bool, data_dir: str |
     click.echo(f"foedus app on http://{host}:{port}/ (Ctrl+C to stop)")
     run_app(host, port, open_browser=not no_browser, debug=debug, data_dir=data_dir)
 
+
+__all__ = ["app_cmd"]

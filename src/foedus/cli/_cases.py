@@ -422,4 +422,4 @@ def _print_groups(preds: list[Prediction]) -> None:
 
 
 
-__all__ = []
+__all__ = ["case_group", "cases_cmd"]

@@ -311,4 +311,4 @@ def vetoes_cmd(by: str, plot: Path | None, data_dir: Path | None, as_json: bool)
 
 
 
-__all__ = []
+__all__ = ["con_cmd", "data_group", "dyads_cmd", "vetoes_cmd", "world_cmd"]

@@ -409,4 +409,4 @@ def cite_cmd(year: int | None, store: Path | None, data_dir: Path | None, bibtex
 
 
 
-__all__ = []
+__all__ = ["cite_cmd", "experiments_cmd", "results_group", "sweep_cmd"]

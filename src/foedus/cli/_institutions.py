@@ -285,4 +285,4 @@ def institutions_cmd(charter_list: tuple[str, ...], as_json: bool) -> None:
 
 
 
-__all__ = []
+__all__ = ["charter_group", "charters_cmd", "institutions_cmd", "power_cmd", "states_cmd", "vote_cmd"]

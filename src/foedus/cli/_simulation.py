@@ -424,4 +424,4 @@ def _scope_table(scope: dict[str, Any]) -> Table:
 
 
 
-__all__ = ["load_cli_world"]
+__all__ = ["compare_cmd", "crisis_cmd", "load_cli_world", "simulate_cmd"]
