@@ -14,7 +14,7 @@ model) → :mod:`foedus.experiments` and :mod:`foedus.history` → :mod:`foedus.
 
 from __future__ import annotations
 
-from . import data, engine, experiments, history, parameters, report, rules, seeding, world
+from . import data, engine, experiments, history, parameters, report, rules, seeding, validation, world
 from ._errors import FoedusError, InputError, UnknownNameError
 from ._version import __version__
 from .data import world_for_year

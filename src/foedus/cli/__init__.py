@@ -29,3 +29,4 @@ def _register() -> None:
 
 _register()
 from ._app import register as _register_app; _register_app(main)  # noqa: E402, E702, I001
+from ._validation import register as _register_validation; _register_validation(main)  # noqa: E402, E702, I001
