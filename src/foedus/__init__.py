@@ -119,6 +119,7 @@ __all__ = [
     "state_info",
     "states",
     "sweep",
+    "validation",
     "voting_game",
     "voting_power",
     "world",

@@ -101,20 +101,21 @@ def violent_exits(exits: pd.DataFrame, wars: pd.DataFrame) -> pd.DataFrame:
     w["end"] = end
     lost = w[w["outcome"].fillna(0).astype(int) != WINNER]
     keep = []
-    for row in exits.itertuples(index=False):
-        m = lost[(lost["ccode"] == row.ccode) & lost["end"].between(row.year - 1, row.year)]
-        keep.append(not m.empty)
+    lc, le = lost["ccode"].to_numpy(), lost["end"].to_numpy(float)
+    for code, year in zip(exits["ccode"].to_numpy(int), exits["year"].to_numpy(int), strict=True):
+        keep.append(bool(((lc == code) & (le >= year - 1) & (le <= year)).any()))
     return exits[np.asarray(keep, bool)]
 
 
 def alliance_reliability(wars: pd.DataFrame, atop: pd.DataFrame, first: int, last: int) -> float:
     """Share of the original targets' defence-pact partners that fought on their side."""
-    onsets = war_onsets(wars).set_index("warnum")["onset"]
+    ow = war_onsets(wars)
+    onsets = dict(zip(ow["warnum"].to_numpy(int).tolist(), ow["onset"].to_numpy(int).tolist(), strict=True))
     fought = honoured = 0
     defence = atop[atop["defense"].fillna(0) > 0]
-    by_year = {int(y): g for y, g in defence.groupby("year")}
+    by_year = {int(str(y)): g for y, g in defence.groupby("year")}
     for warnum, part in wars.groupby("warnum"):
-        onset = int(onsets[warnum])
+        onset = onsets[int(str(warnum))]
         if not first <= onset <= last:
             continue
         init_side = part.loc[part["initiator"] == 1, "side"]

@@ -151,8 +151,9 @@ def write_hindcast_report(h: Hindcast, out: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     _hindcast_plots(h, out)
     d = h.to_dict()
-    rows = "".join(f"<tr><td>{k}</td>" + "".join(f"<td>{_fmt(v.get(c))}</td>" for c in ("auc", "brier", "mean_p", "rate"))
-                   + "</tr>" for k, v in d["scores"].items())
+    cols = ("auc", "brier", "mean_p", "rate")
+    rows = "".join(f"<tr><td>{k}</td>" + "".join(f"<td>{_fmt(v.get(c))}</td>" for c in cols) + "</tr>"
+                   for k, v in d["scores"].items())
     text = (f"<p>{d['from']}–{d['to']}, baseline trained on years up to {d['train_to']}, all scores on the "
             f"later years; {d['dyad_years']} directed dyad-years, {d['mid_onsets']} MID onsets, "
             f"{d['war_onsets']} war onsets.</p><table><tr><th></th><th>AUC</th><th>Brier</th>"
