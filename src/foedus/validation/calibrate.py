@@ -166,5 +166,5 @@ def calibrate(periods: Sequence[tuple[int, int]], holdout: Sequence[tuple[int, i
                                  "space": {k: list(v) for k, v in space.items()}})
 
 
-__all__ = ["FIXED", "PUBLISHED_RELIABILITY", "RATE_WEIGHT", "SPACE", "TAIL_SLOPE", "Calibration", "calibrate", "evaluate",
-           "parse_periods", "period_loss", "published_reliability", "split_params"]
+__all__ = ["FIXED", "PUBLISHED_RELIABILITY", "RATE_WEIGHT", "SPACE", "TAIL_SLOPE", "Calibration", "calibrate",
+           "evaluate", "parse_periods", "period_loss", "published_reliability", "split_params"]
