@@ -14,7 +14,8 @@ import foedus
 SRC = Path(foedus.__file__).resolve().parent
 #: The dependency order: a package may import only from packages before it (and the root's
 #: private leaves and its own modules).
-ORDER = ["rules", "world", "data", "engine", "experiments", "history", "report", "app", "cli"]
+ORDER = ["rules", "world", "data", "engine", "experiments", "history", "validation", "report", "app",
+         "cli"]
 #: experiments and history are siblings: neither imports the other.
 SIBLINGS = {("experiments", "history"), ("history", "experiments")}
 #: Root modules every package may use (leaves: they import no package of foedus).

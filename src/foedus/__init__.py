@@ -22,7 +22,18 @@ from ._public import publish
 from ._version import __version__
 
 if TYPE_CHECKING:  # the names, for type checkers; at run time they load on first use
-    from . import data, engine, experiments, history, parameters, report, rules, seeding, world
+    from . import (
+        data,
+        engine,
+        experiments,
+        history,
+        parameters,
+        report,
+        rules,
+        seeding,
+        validation,
+        world,
+    )
     from .data import world_for_year
     from .engine import (
         METRICS,
@@ -69,7 +80,7 @@ if TYPE_CHECKING:  # the names, for type checkers; at run time they load on firs
 
 #: The namespaces, imported on first use (``foedus.data``, ``foedus.engine``, ...).
 _NAMESPACES = frozenset({"data", "engine", "experiments", "history", "parameters", "report",
-                         "rules", "seeding", "world"})
+                         "rules", "seeding", "validation", "world"})
 #: Top-level name -> the namespace it comes from, imported on first use: ``import foedus``
 #: itself loads neither pandas nor SciPy nor the case files (start-up, issue 16).
 _LAZY: dict[str, str] = {
@@ -197,6 +208,7 @@ __all__ = [
     "state_info",
     "states",
     "sweep",
+    "validation",
     "voting_game",
     "voting_power",
     "world",

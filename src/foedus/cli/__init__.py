@@ -1,7 +1,7 @@
 """The ``foedus`` command line: a thin layer over the public Python functions.
 
 Each command lives in a module of this package (``_institutions``, ``_simulation``, ``_cases``,
-``_data``, ``_experiments``, ``_app``). The group loads a command's module only when that
+``_data``, ``_experiments``, ``_validation``, ``_app``). The group loads a command's module only when that
 command runs, so ``foedus --help`` and ``foedus --version`` start at once: the table below
 names each command, where it lives and its one-line help (``tests/test_cli_startup.py`` checks
 that the line is the command's own).
@@ -19,6 +19,10 @@ from foedus import __version__
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "app": ("_app", "app_cmd", "Start the browser app: history step by step, rules and power, "
             "systems compared, the world map, play a state."),
+    "backtest": ("_validation", "backtest_cmd", "Run the model from the real world of START for "
+                 "YEARS and compare it with the record."),
+    "calibrate": ("_validation", "calibrate_cmd", "Fit the free parameters to the record on "
+                  "PERIODS (Optuna TPE), report HOLDOUT separately."),
     "case": ("_cases", "case_group", "Show, replay, check or predict one historical case (a "
              "built-in id or a TOML file)."),
     "cases": ("_cases", "cases_cmd", "List the built-in historical cases (id, title, years)."),
@@ -40,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
               "CINC, S, ATOP)."),
     "experiments": ("_experiments", "experiments_cmd", "List the built-in example experiments "
                     "(id, design, runs, question)."),
+    "hindcast": ("_validation", "hindcast_cmd", "Per year and directed dyad: the model's p_mid "
+                 "and p_war against the record and a baseline."),
     "institutions": ("_institutions", "institutions_cmd", "Compare institutions as rules: "
                      "members, who decides how, vetoes, voting power."),
     "power": ("_institutions", "power_cmd", "Exact Shapley–Shubik and Banzhaf power per seat, "

@@ -131,6 +131,10 @@ class Behaviour(Settings):
     conquest_probability: float = param(0.1, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
+    escalation: float = param(
+        1.0, lo=0.0, hi=1.0,
+        doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
+        cite="Bremer (1992); Fearon (1995): most militarised disputes end short of war")
     # -- peacekeeping
     consent_bias: float = param(0.5, lo=-1e6, hi=1e6,
                                 doc="baseline log-odds that a party consents to peacekeepers",

@@ -510,7 +510,8 @@ class Forecast:
             * terms["stake"][sel]
         loss = float(beh.war_loss)
         p_win0 = contest_success(e_a, e_d0, float(beh.gamma))
-        eu0 = np.asarray(p_win0 * gain - (1.0 - p_win0) * loss, dtype=float)
+        esc = float(beh.escalation)  # a dispute pays (or costs) only if it becomes a war
+        eu0 = np.asarray(esc * (p_win0 * gain - (1.0 - p_win0) * loss), dtype=float)
         eu1 = eu0.copy()
         cred = credibility if math.isfinite(credibility) else 0.0
         if not (self.has_institution or self.ad_hoc) or cred <= 0:
@@ -527,7 +528,7 @@ class Forecast:
         e_a1, e_d1, cut = self._answered(s, e_a[sub], e_t[sub], believed, collective, ob,
                                          top_threat_of, terms)
         p_win1 = contest_success(e_a1, e_d1, float(beh.gamma))
-        eu1[sub] = p_win1 * gain[sub] - (1.0 - p_win1) * loss - cut
+        eu1[sub] = esc * (p_win1 * gain[sub] - (1.0 - p_win1) * loss) - cut
         return eu1, eu0
 
     def _allies(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray,

@@ -33,22 +33,32 @@ def fight(c: Crisis, r: Response) -> float:
     side_d = r.contributors.copy()
     side_d[c.t] = bool(c.charter.self_defence.allowed)
     cap = world.capability.astype(float).copy()
-    war = bool(side_d.any())
+    war = bool(side_d.any()) and _escalates(c)
     res.war = war
     p_def = contest_success(e_d, e_a, gamma) if war else 0.0
     res.p_defender_win = p_def
     draw = float(c.rng.random())
-    res.aggressor_won = not (war and draw < p_def)
+    res.aggressor_won = not (war and draw < p_def) and not (side_d.any() and not war)
     res.effective = bool((r.contributors.any() or r.sanctioners.any()) and e_d >= e_a)
     destroyed = 0.0
     if war:
         cap, destroyed = _losses(c, r, cap, side_a, side_d, e_a, e_d)
     transferred = _spoils(c, cap) if res.aggressor_won else 0.0
+    short_of_war = bool(side_d.any() and not war)
     world.capability[:] = cap
     res.capability_destroyed, res.capability_transferred = destroyed, transferred
     res.capability_after = float(world.capability.sum())
-    _record(c, r, war, e_a, e_d, p_def)
+    _record(c, r, war, e_a, e_d, p_def, short_of_war)
     return p_def
+
+
+def _escalates(c: Crisis) -> bool:
+    """Whether a resisted dispute becomes a war: with probability ``Behaviour.escalation``
+    (no draw at 1, so that the default reproduces the model without disputes short of war).
+    Most militarised disputes end without war (Bremer 1992: about one in twenty; Fearon 1995
+    on bargains struck short of fighting); one that does ends at the status quo."""
+    p = float(c.beh.escalation)
+    return p >= 1.0 or float(c.rng.random()) < p
 
 
 def _losses(c: Crisis, r: Response, cap: FloatArray, side_a: np.ndarray, side_d: np.ndarray,
@@ -87,7 +97,8 @@ def _spoils(c: Crisis, cap: FloatArray) -> float:
     return float(transferred)
 
 
-def _record(c: Crisis, r: Response, war: bool, e_a: float, e_d: float, p_def: float) -> None:
+def _record(c: Crisis, r: Response, war: bool, e_a: float, e_d: float, p_def: float,
+            short_of_war: bool = False) -> None:
     """The war's trace line."""
     res, A, T = c.res, c.A, c.T
     destroyed, transferred = res.capability_destroyed, res.capability_transferred
@@ -100,6 +111,9 @@ def _record(c: Crisis, r: Response, war: bool, e_a: float, e_d: float, p_def: fl
             f"{100 * eff * r.sanction_share:.0f}%); P(defenders win) = {p_def:.2f}; {outcome}; "
             f"capability destroyed {destroyed:.4g}, transferred {transferred:.4g}"
             + (f"; {T} ceases to exist" if died else ""), CSF_SOURCE))
+    elif short_of_war:
+        c.trace.append(TraceEntry("war", f"{T} resists and the dispute ends short of war (status quo)",
+                                  "Bremer (1992); Fearon (1995)"))
     else:
         c.trace.append(TraceEntry("war", f"{T} does not resist; {A} takes {transferred:.4g}"
                                   + (f" and {T} ceases to exist" if died else ""), ""))
