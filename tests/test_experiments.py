@@ -334,6 +334,30 @@ def test_sobol_indices_of_a_linear_model(tmp_path: Path) -> None:
     assert "Sobol indices" in results_report(path, tmp_path / "r").read_text()
 
 
+def test_morris_screening_ranks_the_parameters_of_a_linear_model(tmp_path: Path) -> None:
+    from foedus.experiments import morris_indices
+
+    exp = _exp(systems=["un-1965"], replications=1,
+               design={"type": "morris", "trajectories": 20,
+                       "ranges": {"world.bloc_cohesion": [0.0, 1.0],
+                                  "world.affinity_noise": [0.0, 1.0]}})
+    assert len(exp.design_points()) == 20 * 3
+    path = tmp_path / "m.duckdb"
+    sweep(exp, path, backend="serial", run_fn=linear_run)
+    idx = morris_indices(path).set_index("parameter")
+    # y = 4 x1 + x2: the elementary effects over the unit ranges are exactly 4 and 1, sigma 0
+    assert idx.loc["world.bloc_cohesion", "mu_star"] == pytest.approx(4.0, rel=1e-6)
+    assert idx.loc["world.affinity_noise", "mu_star"] == pytest.approx(1.0, rel=1e-6)
+    assert idx["sigma"].max() == pytest.approx(0.0, abs=1e-9)
+    res = CliRunner().invoke(main, ["results", "morris", str(path), "--json"])
+    assert res.exit_code == 0, res.output
+    assert {d["parameter"] for d in json.loads(res.stdout)} == {"world.bloc_cohesion",
+                                                                "world.affinity_noise"}
+    with pytest.raises(InputError, match="even"):
+        _exp(design={"type": "morris", "trajectories": 4, "levels": 3,
+                     "ranges": {"world.bloc_cohesion": [0.0, 1.0]}})
+
+
 def test_results_cli(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     sweep(_exp(), path, backend="serial", run_fn=fake_run)

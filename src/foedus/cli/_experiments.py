@@ -288,6 +288,34 @@ def sobol_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
     console.print(table)
 
 
+@results_group.command("morris")
+@click.argument("store", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--metric", "metric", multiple=True, help="Only these metrics (repeat or comma list).")
+@json_option
+@handle_errors
+def morris_cmd(store: Path, metric: tuple[str, ...], as_json: bool) -> None:
+    """Morris screening (elementary effects: mu*, sigma) for a Morris design."""
+    from foedus.experiments import morris_indices
+
+    df = morris_indices(store, metrics=split_list(metric) or None)
+    if as_json:
+        emit_json(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
+        return
+    table = Table(title="Morris screening: mu* (95% confidence half-width), sigma")
+    for col in ("system", "metric", "parameter", "mu*", "sigma", "note"):
+        table.add_column(col, justify="right" if col in ("mu*", "sigma") else "left",
+                         overflow="fold")
+    for r in df.to_dict(orient="records"):
+        ok = r["mu_star"] == r["mu_star"]
+        table.add_row(r["system"], r["metric"], r["parameter"],
+                      f"{_fmt(r['mu_star'])} ± {_fmt(r['mu_star_conf'])}" if ok else "–",
+                      _fmt(r["sigma"]) if ok else "–", r["note"])
+    console.print(table)
+    console.print("[dim]mu*: mean absolute elementary effect (how much a parameter matters); "
+                  "sigma: their spread (interactions or non-linearity). Morris (1991); "
+                  "Campolongo, Cariboni & Saltelli (2007).[/]")
+
+
 def _discovery_options(f: Any) -> Any:
     for opt in reversed([
         click.argument("store", type=click.Path(dir_okay=False, path_type=Path)),

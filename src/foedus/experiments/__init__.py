@@ -11,6 +11,7 @@ from .._public import publish
 from .analysis import (
     EXPORT_FORMATS,
     export_results,
+    morris_indices,
     results_summary,
     results_table,
     sobol_indices,
@@ -26,7 +27,7 @@ from .compare import (
     contrasts_to_dict,
     summary_table,
 )
-from .designs import DESIGNS, FullFactorial, LatinHypercube, NoDesign, Sobol
+from .designs import DESIGNS, FullFactorial, LatinHypercube, Morris, NoDesign, Sobol
 from .discovery import Box, Discovery, cart, prim
 from .executors import BACKENDS, SerialExecutor, default_workers, open_executor
 from .experiment import (
@@ -63,6 +64,7 @@ __all__ = [
     "FullFactorial",
     "Interval",
     "LatinHypercube",
+    "Morris",
     "NoDesign",
     "ResultStore",
     "RunTask",
@@ -87,6 +89,7 @@ __all__ = [
     "load_experiment",
     "make_tasks",
     "method_for",
+    "morris_indices",
     "open_executor",
     "paired_contrast",
     "prim",

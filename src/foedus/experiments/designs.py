@@ -25,7 +25,7 @@ from .parameters import typed
 if TYPE_CHECKING:
     from .experiment import Experiment
 
-DESIGNS = ("none", "full-factorial", "latin-hypercube", "sobol")
+DESIGNS = ("none", "full-factorial", "latin-hypercube", "sobol", "morris")
 
 
 class _Model(BaseModel):
@@ -121,7 +121,26 @@ class Sobol(_Ranged):
         return value
 
 
-Design = Annotated[NoDesign | FullFactorial | LatinHypercube | Sobol, Field(discriminator="type")]
+class Morris(_Ranged):
+    """Morris's elementary effects (Morris 1991; the radial-free trajectory scheme of SALib,
+    Campolongo, Cariboni & Saltelli 2007): ``trajectories * (d + 1)`` points for ``d``
+    parameters on a grid of ``levels`` levels. The cheap first step for many parameters:
+    screen with Morris, then estimate Sobol indices for those that matter."""
+
+    type: Literal["morris"] = Field(description='"morris".')
+    trajectories: int = Field(ge=2, le=10_000, description="Number of trajectories r.")
+    levels: int = Field(4, ge=2, le=100, description="Grid levels p (even; 4 is usual).")
+
+    @field_validator("levels")
+    @classmethod
+    def _even(cls, value: int) -> int:
+        if value % 2:
+            raise ValueError(f"must be even (Morris's grid jump is p / (2 (p - 1))), got {value}")
+        return value
+
+
+Design = Annotated[NoDesign | FullFactorial | LatinHypercube | Sobol | Morris,
+                   Field(discriminator="type")]
 
 
 def design_points(exp: Experiment) -> list[dict[str, Any]]:
@@ -140,15 +159,18 @@ def design_points(exp: Experiment) -> list[dict[str, Any]]:
 
         sampler = qmc.LatinHypercube(d=len(names), rng=design_rng(exp.seed))
         x = qmc.scale(sampler.random(d.points), lows, highs)
+    elif isinstance(d, Morris):
+        x = morris_sample(exp)
     else:
         x = sobol_sample(exp)
     return [{n: typed(n, v) for n, v in zip(names, row, strict=True)} for row in x]
 
 
 def sobol_problem(exp: Experiment) -> dict[str, Any]:
-    """The SALib problem of a Sobol design (names and bounds)."""
-    if not isinstance(exp.design, Sobol):
-        raise FoedusError(f"experiment {exp.name!r} has a {exp.design.type} design, not sobol")
+    """The SALib problem of a Sobol or Morris design (names and bounds)."""
+    if not isinstance(exp.design, Sobol | Morris):
+        raise FoedusError(f"experiment {exp.name!r} has a {exp.design.type} design, not sobol "
+                          "or morris")
     names = list(exp.design.ranges)
     return {"num_vars": len(names), "names": names,
             "bounds": [list(exp.design.ranges[n]) for n in names]}
@@ -169,5 +191,31 @@ def sobol_sample(exp: Experiment) -> np.ndarray:
                                              seed=design_rng(exp.seed)))
 
 
-__all__ = ["DESIGNS", "Design", "FullFactorial", "LatinHypercube", "NoDesign", "Sobol",
-           "design_points", "sobol_problem", "sobol_sample"]
+def morris_sample(exp: Experiment) -> np.ndarray:
+    """The trajectories of a Morris design (SALib ``morris.sample``, seeded from ``seed``)."""
+    import warnings
+
+    from SALib.sample import morris as salib_morris
+
+    design = exp.design
+    assert isinstance(design, Morris)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(salib_morris.sample(sobol_problem(exp), design.trajectories,
+                                              num_levels=design.levels,
+                                              seed=int(exp.seed % 2**32)))
+
+
+__all__ = [
+    "DESIGNS",
+    "Design",
+    "FullFactorial",
+    "LatinHypercube",
+    "Morris",
+    "NoDesign",
+    "Sobol",
+    "design_points",
+    "morris_sample",
+    "sobol_problem",
+    "sobol_sample",
+]

@@ -36,7 +36,16 @@ from .._toml import Library, StrictModel, validation_problems
 from ..rules.architecture import Architecture
 from ..rules.charter import Charter, builtin_charter_ids, load_charter
 from ..world.world import World
-from .designs import DESIGNS, Design, FullFactorial, LatinHypercube, NoDesign, Sobol, design_points
+from .designs import (
+    DESIGNS,
+    Design,
+    FullFactorial,
+    LatinHypercube,
+    Morris,
+    NoDesign,
+    Sobol,
+    design_points,
+)
 from .parameters import (
     address_problem,
     field_problems,
@@ -139,7 +148,7 @@ class Experiment(_Model):
         d = self.design
         if isinstance(d, FullFactorial):
             return list(d.levels)
-        if isinstance(d, LatinHypercube | Sobol):
+        if isinstance(d, LatinHypercube | Sobol | Morris):
             return list(d.ranges)
         return []
 
@@ -311,6 +320,8 @@ def n_design_points(exp: Experiment) -> int:
     if isinstance(d, Sobol):
         k = len(d.ranges)
         return d.n * (2 * k + 2 if d.second_order else k + 2)
+    if isinstance(d, Morris):
+        return d.trajectories * (len(d.ranges) + 1)
     return 1
 
 
@@ -358,7 +369,7 @@ def _design_trials(exp: Experiment) -> tuple[str, list[tuple[str, Any, Any]]]:
     d = exp.design
     if isinstance(d, FullFactorial):
         return "levels", [(a, lv, lv) for a, levels in d.levels.items() for lv in levels]
-    if isinstance(d, LatinHypercube | Sobol):
+    if isinstance(d, LatinHypercube | Sobol | Morris):
         return "ranges", [(a, end, typed(a, end)) for a, ends in d.ranges.items() for end in ends]
     return "levels", []
 
