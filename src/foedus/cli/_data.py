@@ -271,11 +271,12 @@ def con_cmd(start: int, end: int, among: str, every: int, out: Path | None, plot
         emit_json({"among": among, "years": _records(df), "plot": str(plot) if plot else None})
         return
     t = Table(title=f"Capability concentration among {'major powers' if among == 'majors' else 'all states'}")
-    for c in ("year", "n", "CON", "leader", "leader share", "eff. poles", "poles", "polarity"):
+    for c in ("year", "n", "CON", "leader", "leader share", "eff. poles", "major poles",
+              "major polarity"):
         t.add_column(c)
     for r in df.itertuples(index=False):
         t.add_row(str(r.year), str(r.n), f"{r.con:.3f}", str(r.leader), f"{r.leader_share:.3f}",
-                  f"{r.effective_poles:.2f}", str(r.poles), str(r.polarity))
+                  f"{r.effective_poles:.2f}", str(r.major_poles), str(r.major_polarity))
     console.print(t)
     if plot is not None:
         console.print(f"Plot written to {plot}", highlight=False)

@@ -100,9 +100,11 @@ def capability_concentration(start: int = 1816, end: int = 2016, *, among: str =
 
     ``among``: ``"majors"`` (the COW major powers, as SBS 1972) or ``"all"`` (every system
     member). Columns: ``year, n, con, leader, leader_share`` (share of the group's capability),
-    ``effective_poles`` (1 / Σ s², Laakso–Taagepera), ``poles`` (majors holding at least
-    ``pole_ratio`` of the leading major's capability) and ``polarity`` (unipolar, bipolar,
-    multipolar from ``poles``).
+    ``effective_poles`` (1 / Σ s², Laakso–Taagepera), ``major_poles`` (COW majors holding at
+    least ``pole_ratio`` of the leading major's capability) and ``major_polarity`` (unipolar,
+    bipolar, multipolar from ``major_poles``). These are named apart from the model's
+    ``polarity`` metric (states holding at least 10% of all capability; ``engine.metrics``):
+    the two count poles differently and are not comparable.
     """
     if among not in ("majors", "all"):
         raise FoedusError(f"among must be 'majors' or 'all', not {among!r}")
@@ -134,8 +136,9 @@ def capability_concentration(start: int = 1816, end: int = 2016, *, among: str =
                      "leader": abb.get(int(codes[lead]), str(codes[lead])) if lead >= 0 else "",
                      "leader_share": float(share[lead]) if lead >= 0 else float("nan"),
                      "effective_poles": float(1 / np.sum((mc / mc.sum()) ** 2)) if len(mc) else float("nan"),
-                     "poles": poles,
-                     "polarity": {0: "", 1: "unipolar", 2: "bipolar"}.get(poles, "multipolar")})
+                     "major_poles": poles,
+                     "major_polarity": {0: "", 1: "unipolar", 2: "bipolar"}.get(poles,
+                                                                                "multipolar")})
     out = pd.DataFrame(rows)
     out.attrs["among"] = among
     out.attrs["citations"] = {sid: SOURCES[sid].citation

@@ -42,7 +42,7 @@ def _save(fig: Any, out: Path) -> Path:
 def plot_concentration(table: pd.DataFrame, path: str | Path) -> Path:
     """Plot CON and the effective number of poles by year (the table of
     :func:`capability_concentration`), shading unipolar and bipolar years."""
-    need = {"year", "con", "effective_poles", "polarity"}
+    need = {"year", "con", "effective_poles", "major_polarity"}
     if not need <= set(table.columns):
         raise FoedusError(f"plot_concentration needs the columns {sorted(need)} of "
                           "capability_concentration()")
@@ -53,7 +53,7 @@ def plot_concentration(table: pd.DataFrame, path: str | Path) -> Path:
     ax.set_ylim(0, 1)
     ax.set_xlabel("year")
     for kind, colour in (("unipolar", "tab:red"), ("bipolar", "tab:green")):
-        mask = (table["polarity"] == kind).to_numpy()
+        mask = (table["major_polarity"] == kind).to_numpy()
         if mask.any():
             ax.fill_between(years, 0, 1, where=mask, step="mid", color=colour, alpha=0.12,
                             label=kind, transform=ax.get_xaxis_transform())
