@@ -176,34 +176,33 @@ def sobol_problem(exp: Experiment) -> dict[str, Any]:
             "bounds": [list(exp.design.ranges[n]) for n in names]}
 
 
-def sobol_sample(exp: Experiment) -> np.ndarray:
-    """Saltelli's sample for a Sobol design (SALib ``sobol.sample``, seeded from ``seed``)."""
+def _salib(sample: Any, exp: Experiment, *args: Any, **kw: Any) -> np.ndarray:
+    """A SALib sample of ``exp``'s ranges (SALib's warnings about sample sizes silenced)."""
     import warnings
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(sample(sobol_problem(exp), *args, **kw))
+
+
+def sobol_sample(exp: Experiment) -> np.ndarray:
+    """Saltelli's sample for a Sobol design (SALib ``sobol.sample``, seeded from ``seed``)."""
     from SALib.sample import sobol as salib_sobol
 
     design = exp.design
     assert isinstance(design, Sobol)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return np.asarray(salib_sobol.sample(sobol_problem(exp), design.n,
-                                             calc_second_order=design.second_order,
-                                             seed=design_rng(exp.seed)))
+    return _salib(salib_sobol.sample, exp, design.n, calc_second_order=design.second_order,
+                  seed=design_rng(exp.seed))
 
 
 def morris_sample(exp: Experiment) -> np.ndarray:
     """The trajectories of a Morris design (SALib ``morris.sample``, seeded from ``seed``)."""
-    import warnings
-
     from SALib.sample import morris as salib_morris
 
     design = exp.design
     assert isinstance(design, Morris)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return np.asarray(salib_morris.sample(sobol_problem(exp), design.trajectories,
-                                              num_levels=design.levels,
-                                              seed=int(exp.seed % 2**32)))
+    return _salib(salib_morris.sample, exp, design.trajectories, num_levels=design.levels,
+                  seed=int(exp.seed % 2**32))
 
 
 __all__ = [

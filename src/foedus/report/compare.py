@@ -51,7 +51,6 @@ class ComparisonResults(Protocol):
 
     def contrasts(self, baseline: str, level: float = 0.95) -> pd.DataFrame:
         """Paired differences from ``baseline`` (one row per charter and metric)."""
-        ...
 
 #: The references of every report: the papers behind the model's mechanisms.
 CITATIONS = list(MECHANISMS.values())
