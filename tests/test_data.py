@@ -317,6 +317,20 @@ def test_s_scores_extremes() -> None:
 # --- peace-science tools ------------------------------------------------------------------------
 
 @needs_data
+def test_dyad_years_over_a_range_carry_onsets_and_peace_years() -> None:
+    from foedus.data import conflict_onsets, dyad_year_range
+
+    mids, wars = conflict_onsets(DATA)
+    assert (1950, 731, 732) in wars  # North Korea against South Korea, June 1950
+    df = dyad_year_range(1949, 1950, relevant=True, data_dir=DATA)
+    korea = df[(df["ccode1"] == 731) & (df["ccode2"] == 732)].set_index("year")
+    assert korea.loc[1950, "war_onset"] == 1 and korea.loc[1950, "mid_onset"] == 1
+    assert korea.loc[1950, "peace_years"] == 1949 - 1949 + 1  # a MID in 1949, none in 1950 before
+    assert set(df["year"]) == {1949, 1950}
+    assert (df["peace_years"] >= 0).all()
+    assert df["war_onset"].le(df["mid_onset"] | df["war_onset"]).all()
+
+
 def test_dyad_years_and_politically_relevant_filter() -> None:
     w = world_for_year(1914, data_dir=DATA)
     all_ = dyad_years(1914, data_dir=DATA)

@@ -209,18 +209,26 @@ def world_cmd(year: int, top: int, out: Path | None, data_dir: Path | None, as_j
 @click.option("--relevant", is_flag=True, help="Only politically relevant dyads (contiguous or "
               "with a major power; Lemke & Reed 2001).")
 @click.option("--directed", is_flag=True, help="Both orders of every pair.")
+@click.option("--to", "to_year", type=int, default=None,
+              help="Every year from --year to this one, with MID and war onsets and "
+                   "peace-years (Beck, Katz & Tucker 1998).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the table (.csv, or .parquet).")
 @click.option("--limit", type=int, default=20, show_default=True, help="Rows shown.")
 @data_dir_option
 @json_option
 @handle_errors
-def dyads_cmd(year: int, relevant: bool, directed: bool, out: Path | None, limit: int,
-              data_dir: Path | None, as_json: bool) -> None:
-    """The dyad-year table of a year (contiguity, majors, distance, CINC, S, ATOP)."""
-    from foedus.data import dyad_years
+def dyads_cmd(year: int, relevant: bool, directed: bool, to_year: int | None, out: Path | None,
+              limit: int, data_dir: Path | None, as_json: bool) -> None:
+    """The dyad-year table of a year (contiguity, majors, distance, CINC, S, ATOP).
 
-    df = dyad_years(year, relevant=relevant, directed=directed, data_dir=data_dir)
+    With --to, every year of the range, with mid_onset, war_onset and peace_years.
+    """
+    from foedus.data import dyad_year_range, dyad_years
+
+    df = (dyad_year_range(year, to_year, relevant=relevant, directed=directed, data_dir=data_dir)
+          if to_year is not None else
+          dyad_years(year, relevant=relevant, directed=directed, data_dir=data_dir))
     if out is not None:
         _write_table(df, out)
     if as_json:
@@ -228,10 +236,11 @@ def dyads_cmd(year: int, relevant: bool, directed: bool, out: Path | None, limit
                    "saved": str(out) if out else None, "dyads": _records(df)})
         return
     kind = "politically relevant " if relevant else ""
-    console.print(f"{len(df)} {kind}{'directed' if directed else 'non-directed'} dyads in {year}",
-                  highlight=False)
+    span = f"{year}-{to_year}" if to_year is not None else str(year)
+    console.print(f"{len(df)} {kind}{'directed' if directed else 'non-directed'} dyad-years in "
+                  f"{span}", highlight=False)
     cols = ["stateabb1", "stateabb2", "conttype", "major1", "major2", "distance_km", "s_score",
-            "defense"]
+            "defense"] + (["year", "mid_onset", "war_onset", "peace_years"] if to_year else [])
     t = Table()
     for c in cols:
         t.add_column(c)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from ..data import dataset, world_for_year
+from ..data import conflict_onsets, dataset, world_for_year
 from ..engine import Behaviour, Model, ModelSettings
 from ..world import DEFENCE, World
 from .backtest import era_charter
@@ -111,27 +111,9 @@ def _conttype(world: World) -> np.ndarray:
 
 @lru_cache(maxsize=2)
 def _onsets(root: str) -> tuple[frozenset[tuple[int, int, int]], frozenset[tuple[int, int, int]]]:
-    """(year, a, b) of directed MID onsets and directed war initiations in the record."""
-    ds = dataset(root)
-    parts = ds.mid_participants
-    mids: set[tuple[int, int, int]] = set()
-    if parts is not None:
-        start = parts.groupby("dispnum3")["styear"].min()
-        for d, g in parts.groupby("dispnum3"):
-            y = int(start[d])
-            side_a = g.loc[g["sidea"] == 1, "ccode"].astype(int)
-            side_b = g.loc[g["sidea"] != 1, "ccode"].astype(int)
-            mids.update((y, x, z) for x in side_a for z in side_b)
-    wars: set[tuple[int, int, int]] = set()
-    for _, g in ds.wars.groupby("warnum"):
-        init = g.loc[g["initiator"] == 1, "side"]
-        if init.empty:
-            continue
-        side = int(init.iloc[0])
-        own = g[g["side"] == side][["ccode", "startyear1"]].to_numpy(int)
-        other = g[g["side"] != side][["ccode", "startyear1"]].to_numpy(int)
-        wars.update((int(max(ya, yb)), int(a), int(b)) for a, ya in own for b, yb in other)
-    return frozenset(mids), frozenset(wars)
+    """(year, a, b) of directed MID onsets and directed war initiations in the record (one
+    definition: :func:`foedus.data.conflict_onsets`)."""
+    return conflict_onsets(root)
 
 
 def _label(df: pd.DataFrame, onsets: frozenset[tuple[int, int, int]]) -> np.ndarray:
