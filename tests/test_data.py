@@ -321,11 +321,12 @@ def test_dyad_years_over_a_range_carry_onsets_and_peace_years() -> None:
     from foedus.data import conflict_onsets, dyad_year_range
 
     mids, wars = conflict_onsets(DATA)
+    assert (1950, 731, 732) in mids
     assert (1950, 731, 732) in wars  # North Korea against South Korea, June 1950
     df = dyad_year_range(1949, 1950, relevant=True, data_dir=DATA)
     korea = df[(df["ccode1"] == 731) & (df["ccode2"] == 732)].set_index("year")
     assert korea.loc[1950, "war_onset"] == 1 and korea.loc[1950, "mid_onset"] == 1
-    assert korea.loc[1950, "peace_years"] == 1949 - 1949 + 1  # a MID in 1949, none in 1950 before
+    assert korea.loc[1950, "peace_years"] == 1  # the last MID before 1950 began in 1949
     assert set(df["year"]) == {1949, 1950}
     assert (df["peace_years"] >= 0).all()
     assert df["war_onset"].le(df["mid_onset"] | df["war_onset"]).all()
