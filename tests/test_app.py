@@ -230,14 +230,23 @@ def test_play_synthetic_same_seed_same_scenario() -> None:
         assert row["outcome with the model"] in ("adopted", "failed")
 
 
-def test_play_synthetic_model_vote_reproduces_the_engine() -> None:
+def test_play_synthetic_with_the_models_own_choices_is_the_models_crisis() -> None:
+    """Playing exactly what the model would have done gives the model's crisis, to the last
+    number: the engine plays the student's choices, not an approximation."""
     sc = play.synthetic_scenario(5, 30, "un-1965")
-    w, inst, res = play._crisis(sc)
-    for step, votes in res.votes.items():
-        status = next(s["status"] for s in res.steps if s["id"] == step)
-        if status in ("adopted", "failed"):
-            dec = play._revote(sc, inst, w, step, votes)
-            assert dec.outcome == status or dec.vetoed_by  # fallbacks may adopt after a veto
+    _w, _inst, res = play._crisis(sc)
+    voters = {code for votes in res.votes.values() for code in votes}
+    third = [c for c in voters if c not in (sc["aggressor"], sc["target"])]
+    assert third, "the scenario needs a third-state voter"
+    state = sorted(third)[0]
+    own = {"vote": next(v[state] for v in res.votes.values() if state in v),
+           "sanction": state in res.sanctioners, "force": state in res.contributors}
+    _, _, same = play._crisis(sc, {state: own})
+    assert same.to_dict() == res.to_dict()
+    contribution = ("both" if own["force"] and own["sanction"] else "force" if own["force"]
+                    else "sanctions" if own["sanction"] else "none")
+    out = play.synthetic_result(sc, state, own["vote"], contribution)
+    assert out["p_you"] == out["p_model"] and not any(r["differs"] for r in out["votes"])
 
 
 def test_cli_app_without_extra_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:

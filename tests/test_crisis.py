@@ -461,3 +461,24 @@ def test_bad_inputs_are_clear_errors(world: World) -> None:
         crisis(world, "un-1965", 1, 2, 0, credibility=1.5)
     with pytest.raises(FoedusError, match="unknown behaviour parameter"):
         crisis(world, "un-1965", 1, 2, 0, behaviour={"fear": 1.0})
+
+
+def test_a_players_choices_are_played_by_the_engine() -> None:
+    """run_crisis(choices=...) fixes a third state's vote and contribution; bad choices are
+    clear errors."""
+    world = generate_world(30, rng=5)
+    base = run_crisis(world.copy(), "un-1965", "S03", "S10", rng=np.random.default_rng(1))
+    voters = sorted({c for v in base.votes.values() for c in v} - {"S03", "S10"})
+    if not voters:
+        pytest.skip("no vote in this crisis")
+    me = voters[0]
+    forced = run_crisis(world.copy(), "un-1965", "S03", "S10", rng=np.random.default_rng(1),
+                        choices={me: {"vote": "absent", "force": True, "sanction": True}})
+    assert all(v[me] == "absent" for v in forced.votes.values() if me in v)
+    assert me in forced.contributors and me in forced.sanctioners
+    with pytest.raises(FoedusError, match="vote must be one of"):
+        run_crisis(world.copy(), "un-1965", "S03", "S10", rng=np.random.default_rng(1),
+                   choices={me: {"vote": "maybe"}})
+    with pytest.raises(FoedusError, match="unknown key"):
+        run_crisis(world.copy(), "un-1965", "S03", "S10", rng=np.random.default_rng(1),
+                   choices={me: {"fight": True}})

@@ -4,16 +4,13 @@ Historical mode (a Council member in Korea 1950, or any named voter of a case): 
 decision the page shows what the state knew, from the case file and the behavioural model's
 reading of it (``foedus.predict``: belief, alignment, fear), and the rule with its article; the
 other members vote as the model predicts; ``foedus.replay`` gives the outcomes. Synthetic mode:
-a seeded crisis (``foedus.generate_world``, ``foedus.run_crisis``); the student's vote is
-re-counted with ``foedus.evaluate_vote`` and its contribution added to the war's contest.
+a seeded crisis (``foedus.generate_world``, ``foedus.run_crisis``), played again by the
+engine with the student's vote and contribution (``run_crisis(choices=...)``).
 The same seed gives the same scenario, so a whole class plays the same crisis.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import math
-import re
 from typing import Any
 
 import numpy as np
@@ -124,11 +121,15 @@ def synthetic_scenario(seed: int, n_states: int, charter: str) -> dict[str, Any]
             "target": world.codes[t]}
 
 
-def _crisis(sc: dict[str, Any]) -> tuple[Any, Any, Any]:
+def _crisis(sc: dict[str, Any], choices: dict[str, dict[str, Any]] | None = None
+            ) -> tuple[Any, Any, Any]:
+    """The scenario's crisis, played by the engine; ``choices`` fixes a player's vote and
+    contribution (``run_crisis(choices=...)``: every other state meets the same crisis)."""
     world = foedus.generate_world(sc["n"], rng=sc["seed"])
     inst = foedus.engine.Institution.in_world(sc["charter"], world, np.random.default_rng([sc["seed"], 2]))
     res = foedus.run_crisis(world.copy(), sc["charter"], sc["aggressor"], sc["target"],
-                            rng=np.random.default_rng([sc["seed"], 3]), institution=inst)
+                            rng=np.random.default_rng([sc["seed"], 3]), institution=inst,
+                            choices=choices)
     return world, inst, res
 
 
@@ -160,64 +161,30 @@ def synthetic_brief(sc: dict[str, Any], state: str) -> list[Any]:
             html.B("Its procedure, with the articles that oblige you:"), html.Ul(steps)]
 
 
-def _revote(sc: dict[str, Any], inst: Any, world: Any, step: str, votes: dict[str, str]) -> Any:
-    ch = foedus.load_charter(sc["charter"])
-    st = next(s for s in ch.procedure if s.id == step)
-    body = ch.body(str(st.body))
-    question = st.question or "determination"
-    if body.composition != "fixed":
-        counts = {v: sum(x == v for x in votes.values()) for v in VOTES}
-        return foedus.evaluate_vote(ch, body.id, question, counts=counts, seats=len(votes))
-    names = {world.codes[int(i)]: c for c, i in zip(inst.seat_codes[body.id],
-                                                    inst.permanent[body.id], strict=True) if i >= 0}
-    taken = set(names.values()) | set(body.permanent)
-    spare = [s.abb for s in foedus.states() if s.abb not in taken]
-    for code in votes:
-        if code not in names:
-            names[code] = spare.pop(0)
-    by: dict[str, list[str]] = {v: [names[c] for c, x in votes.items() if x == v] for v in VOTES}
-    parties = [names[c] for c in (sc["aggressor"], sc["target"]) if c in names]
-    dec = foedus.evaluate_vote(ch, body.id, question, yes=by["yes"], no=by["no"],
-                               abstain=by["abstain"], absent=by["absent"], parties=parties,
-                               aggressor=names.get(sc["aggressor"]), on=inst.on)
-    back = {v: k for k, v in names.items()}
-    reason = re.sub(r"\b[A-Z]{3}\b", lambda m: back.get(m.group(0), m.group(0)), dec.reason)
-    return dataclasses.replace(dec, reason=reason)
-
-
-def projected(capability: float, km: float) -> float:
-    """Capability projected over ``km`` with Bueno de Mesquita's gradient (docs/crisis.md §5;
-    250 miles a day, the default)."""
-    miles = km / 1.609344
-    return float(capability ** math.log10(miles / 250.0 + 10.0 - math.e))
+def _status(res: Any, step: str) -> str:
+    return next((str(x["status"]) for x in res.steps if x["id"] == step), "not reached")
 
 
 def synthetic_result(sc: dict[str, Any], state: str, vote: str, contribution: str) -> dict[str, Any]:
-    """The model's choice in your place, and how the votes and the war change with yours."""
-    world, inst, res = _crisis(sc)
-    i, t = world.index(state), world.index(sc["target"])
-    rows = []
-    for step, votes in res.votes.items():
-        if state not in votes:
-            continue
-        mine = dict(votes, **{state: vote})
-        dec = _revote(sc, inst, world, step, mine)
-        model_dec = _revote(sc, inst, world, step, votes)
-        rows.append({"step": step, "your vote": vote, "model's vote for you": votes[state],
-                     "outcome with you": dec.outcome, "outcome with the model": model_dec.outcome,
-                     "differs": "yes" if dec.outcome != model_dec.outcome else "",
-                     "reason": dec.reason})
+    """The crisis played twice by the engine: with the model in your place and with your
+    choices (``run_crisis(choices=...)``), everything else the same."""
+    _world, _inst, res = _crisis(sc)
+    choice = {"vote": vote, "sanction": contribution in ("sanctions", "both"),
+              "force": contribution in ("force", "both")}
+    _, _, yours = _crisis(sc, {state: choice})
+    rows = [{"step": step, "your vote": vote, "model's vote for you": votes[state],
+             "outcome with you": _status(yours, step), "outcome with the model": _status(res, step),
+             "differs": "yes" if _status(yours, step) != _status(res, step) else "",
+             "reason": next((e.text for e in yours.trace if e.step == step), "")}
+            for step, votes in res.votes.items() if state in votes]
     model_force, model_sanctions = state in res.contributors, state in res.sanctioners
-    you_force = contribution in ("force", "both")
-    strength = projected(float(world.capability[i]), float(world.distance[i, t]))
-    e_d = res.strength_defenders + strength * (you_force - model_force)
-    e_a = res.strength_aggressor
-    p_you = e_d / (e_d + e_a) if res.war or you_force else 0.0
     model_c = ("both" if model_force and model_sanctions else "force" if model_force
                else "sanctions" if model_sanctions else "none")
     return {"votes": rows, "model_contribution": model_c, "your_contribution": contribution,
-            "p_model": res.p_defender_win if res.war else 0.0, "p_you": p_you,
-            "trace": res.text(), "aggressor_won": res.aggressor_won}
+            "p_model": res.p_defender_win if res.war else 0.0,
+            "p_you": yours.p_defender_win if yours.war else 0.0,
+            "trace": yours.text(), "aggressor_won": yours.aggressor_won,
+            "model_aggressor_won": res.aggressor_won}
 
 
 # -- page ------------------------------------------------------------------------------------
@@ -372,9 +339,9 @@ def end_view(game: dict[str, Any]) -> list[Any]:
                     f"the model in your place: {CONTRIBUTIONS[out['model_contribution']]}."]),
             html.P([html.B("Chance that the defenders win: "),
                     f"with the model's choice {out['p_model']:.2f}, with yours "
-                    f"{out['p_you']:.2f} (your forces projected to the target's capital; "
-                    "sanctions' effect on the aggressor is left as the model had it)."]),
-            html.Details([html.Summary("The crisis as the model played it (trace)"),
+                    f"{out['p_you']:.2f} (the engine played the crisis again with your vote "
+                    "and contribution; every other state faced the same crisis)."]),
+            html.Details([html.Summary("The crisis with your choices (trace)"),
                           html.Pre(out["trace"])])]
 
 

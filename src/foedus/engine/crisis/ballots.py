@@ -133,6 +133,9 @@ def cast_ballots(c: Crisis, belief: FloatArray, fear: FloatArray,
     cast = cast_votes(util, c.beh)
     for code in absent:
         cast[state_index(world, code)] = "absent"
+    for i, choice in c.choices.items():  # a player's vote
+        if "vote" in choice:
+            cast[i] = choice["vote"]
     return cast
 
 

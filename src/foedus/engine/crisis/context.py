@@ -8,7 +8,9 @@ onto the world when no institution is given, and starts the :class:`CrisisResult
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,6 +41,8 @@ class Crisis:
     #: states whose Charter obligations prevail over other treaties (UN Charter Art. 103): in
     #: an architecture, those the council obliges do not join the aggressor (engine/architecture.py)
     bound: BoolArray | None = None
+    #: choices fixed from outside (a player): state index -> {"vote", "sanction", "force"}
+    choices: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def charter(self) -> Charter:
@@ -111,4 +115,27 @@ def open_crisis(world: World, charter: str | Charter, aggressor: int | str, targ
     return Crisis(world=world, inst=inst, beh=beh, rng=rng, cred=cred, a=a, t=t, res=res)
 
 
-__all__ = ["Crisis", "open_crisis", "state_index"]
+
+#: What a player may fix for a state: its vote, and whether it sanctions and fights.
+CHOICE_KEYS = {"vote": ("yes", "no", "abstain", "absent"), "sanction": (True, False),
+               "force": (True, False)}
+
+
+def player_choices(world: World, choices: Mapping[str, Mapping[str, Any]]
+                   ) -> dict[int, dict[str, Any]]:
+    """Checked choices by state index (unknown states, keys or values are errors)."""
+    out: dict[int, dict[str, Any]] = {}
+    for code, choice in choices.items():
+        i = state_index(world, code)
+        for key, value in choice.items():
+            allowed = CHOICE_KEYS.get(key)
+            if allowed is None:
+                raise FoedusError(f"choice for {code}: unknown key {key!r} (vote, sanction, force)")
+            if value not in allowed or (key != "vote" and not isinstance(value, bool)):
+                raise FoedusError(f"choice for {code}: {key} must be one of "
+                                  f"{', '.join(map(str, allowed))}, got {value!r}")
+        out[i] = dict(choice)
+    return out
+
+
+__all__ = ["CHOICE_KEYS", "Crisis", "open_crisis", "player_choices", "state_index"]

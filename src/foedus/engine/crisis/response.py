@@ -117,6 +117,7 @@ def respond(c: Crisis, terms: dict[str, FloatArray], ob: Obligations) -> Respons
     sanctioners = _decide(beh.decision_model, cand.sanctions, cand.benefit, cand.ob_sanctions,
                           terms["cost_sanction"], noise_s, c.rng,
                           world.capability.astype(float), p_sanction, float(beh.coalition_stake))
+    sanctioners = _chosen(c, sanctioners, "sanction", cand.eligible)
     shr = float(world.capability[sanctioners].sum()) / pool if pool > 0 else 0.0
     e_a_own = e_a0 * (1.0 - eff * shr)
 
@@ -126,11 +127,22 @@ def respond(c: Crisis, terms: dict[str, FloatArray], ob: Obligations) -> Respons
     contributors = _decide(beh.decision_model, cand.force, cand.benefit, cand.ob_force,
                            terms["cost_force"], noise_f, c.rng, at_t, p_force,
                            float(beh.coalition_stake))
+    contributors = _chosen(c, contributors, "force", cand.eligible)
     joiners = _joiners(c, cand, contributors, sanctioners)
     out = Response(eligible=cand.eligible, obligated=cand.obligated, sanctioners=sanctioners,
                    contributors=contributors, joiners=joiners, at_t=at_t, e_a_own=e_a_own,
                    e_t=e_t, sanction_share=shr)
     _record(c, out, cand)
+    return out
+
+
+def _chosen(c: Crisis, decided: BoolArray, key: str, eligible: BoolArray) -> BoolArray:
+    """The decisions with a player's choices put in (third states only: the parties cannot
+    be made to sanction or fight for the target)."""
+    out = decided.copy()
+    for i, choice in c.choices.items():
+        if key in choice and eligible[i]:
+            out[i] = bool(choice[key])
     return out
 
 

@@ -10,6 +10,7 @@ every random draw comes from ``rng``, in the order of the phases.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from ..institution import Institution
 from .aftermath import aftermath
 from .attribution import attribute, note_scope, onset
 from .ballots import cast_ballots
-from .context import open_crisis
+from .context import open_crisis, player_choices
 from .deliberation import deliberate, obligations
 from .peacekeeping import keep_peace
 from .response import respond, response_terms
@@ -33,7 +34,8 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
                rng: np.random.Generator, behaviour: Behaviour | dict[str, Any] | None = None,
                credibility: float = 1.0, institution: Institution | None = None,
                claims_self_defence: bool | None = None,
-               absent: tuple[str, ...] | list[str] = ()) -> CrisisResult:
+               absent: tuple[str, ...] | list[str] = (),
+               choices: Mapping[str, Mapping[str, Any]] | None = None) -> CrisisResult:
     """Play one aggression of ``aggressor`` against ``target`` under ``charter``.
 
     MUTATES ``world``: capabilities after the war and the target's ``alive`` flag (state
@@ -41,9 +43,13 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     obligation; ``institution`` reuses a mapping of the charter onto the world (else one is
     made with ``rng``); ``claims_self_defence`` scripts the aggressor's claim (else drawn with
     ``behaviour.claim_probability``); ``absent`` names states that boycott every vote.
+    ``choices`` fixes what some third states do, as a player would (``{"S05": {"vote": "no",
+    "sanction": False, "force": True}}``, each key optional): every random draw is still made,
+    so the other states meet the same crisis as without the choice.
     """
     c = open_crisis(world, charter, aggressor, target, rng=rng, beh=as_behaviour(behaviour),
                     credibility=credibility, institution=institution)
+    c.choices = player_choices(world, choices or {})
     if not onset(c, claims_self_defence):
         return c.res
     in_scope = note_scope(c)
