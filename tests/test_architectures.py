@@ -149,3 +149,40 @@ def test_an_experiment_file_may_name_an_architecture(tmp_path: Path) -> None:
     with pytest.raises(foedus.InputError, match="systems"):
         foedus.experiments.experiment_from_dict(
             {"name": "arch", "systems": ["un-1945+natoo"], "replications": 1, "years": 2})
+
+
+def test_partner_withdrawals_take_effect_on_their_date() -> None:
+    """A member that gives notice under a partner's exit rule leaves it (membership and seats)
+    when the notice runs out, and dated membership does not bring it back."""
+    world = foedus.generate_world(n=24, rng=5)
+    model = foedus.Model("un-1945+nato", world, rng=1)
+    assert model.partners is not None
+    p = model.partners.items[0]
+    assert p.charter.id == "nato"
+    i = int(np.flatnonzero(p.institution.members)[0])
+    lead = model.institution.members.copy()
+    p.give_notice(model.world, [model.world.codes[i]], 2000)
+    assert p.notice == {i: 2000 + max(1, int(np.ceil(p.charter.exit.notice_years)))}
+    model.partners.follow(model.world, p.notice[i] - 1)
+    assert p.institution.members[i]
+    model.partners.follow(model.world, p.notice[i])
+    assert not p.institution.members[i] and p.exits == 1 and i in p.withdrew
+    for seats in p.institution.seats.values():
+        assert i not in seats.tolist()
+    assert np.array_equal(model.institution.members, lead)  # the lead is untouched
+
+
+def test_partner_withdrawals_in_a_run() -> None:
+    """With certain exits, failed members leave a partner (Rio) during a run on its own notice;
+    the lead (NATO, never engaged here) loses nobody: wanting to leave Rio is not leaving NATO."""
+    world = foedus.generate_world(n=30, rng=2)
+    model = foedus.Model("nato+rio", world, rng=2, behaviour={"exit_propensity": 1.0})
+    assert model.partners is not None
+    model.run(30)
+    p = model.partners.items[0]
+    assert p.charter.id == "rio" and p.exits >= 2
+    gone = sorted(i for i in p.withdrew if i not in p.notice)
+    assert len(gone) == p.exits and not p.institution.members[gone].any()
+    assert not model._withdrew and model.partners.in_scope["nato"] == 0
+    assert any("rio" in line and "withdrawals" in line
+               for line in model.partners.describe(model.charter, 0))

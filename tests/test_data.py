@@ -524,3 +524,42 @@ def test_plots_of_concentration_and_vetoes(tmp_path: Path) -> None:
         assert "<svg" in svg.read_text()
     res = r.invoke(main, ["vetoes", "--plot", str(tmp_path / "v.txt"), "--data-dir", str(DATA)])
     assert res.exit_code == 2 and "v.txt" in res.output
+
+
+@needs_data
+def test_revisionism_signal_weights_decays_and_has_a_prior() -> None:
+    """docs/world.md §Revisionism: WWII defenders are not top revisionists in 1946; 1816
+    separates the great powers by their prior; the earlier signal and the constant remain."""
+    from foedus.data.revisionism import PRIOR_RATE, base_rates, decay, revisionist_events
+
+    w1816 = world_for_year(1816, data_dir=DATA)
+    assert np.allclose(w1816.revisionism[w1816.major], w1816.revisionism[w1816.major][0])
+    assert w1816.revisionism[w1816.major].min() > w1816.revisionism[~w1816.major].max()
+    w = world_for_year(1946, data_dir=DATA)
+    i = w.index
+    assert w.revisionism[i("RUS")] > w.revisionism[i("UKG")]  # 1939-40 annexations count
+    old = world_for_year(1946, data_dir=DATA, revisionism="mid-decade")
+    assert old.revisionism[i("UKG")] > 0.7 > w.revisionism[i("UKG")]  # wartime disputes do not
+    assert "half-life" in w.meta["revisionism"] and w.meta["revisionism_rule"] == "mid"
+    const = world_for_year(1946, data_dir=DATA, revisionism="constant")
+    assert np.all(const.revisionism == foedus.data.DEFAULT_REVISIONISM)
+    with pytest.raises(FoedusError, match="revisionism"):
+        world_for_year(1946, data_dir=DATA, revisionism="mids")
+    assert float(decay(20.0)) == pytest.approx(0.5)
+    ds = foedus.data.dataset(DATA)
+    ev = revisionist_events(ds.mid_participants, ds.wars)
+    a = ds._state_arrays
+    import pandas as pd
+    rates = base_rates(ev, pd.DataFrame({"ccode": a["ccode"], "st": a["st"], "en": a["en"]}),
+                       ds.majors)
+    assert rates["major"] == pytest.approx(PRIOR_RATE["major"], abs=0.05)
+    assert rates["minor"] == pytest.approx(PRIOR_RATE["minor"], abs=0.05)
+
+
+@needs_data
+def test_a_constant_world_stays_constant_on_the_record() -> None:
+    w = world_for_year(1946, data_dir=DATA, revisionism="constant")
+    grown, rec = foedus.data.world_on_record(w, end=1950)
+    assert rec.revisionism == "constant"
+    rec.apply(grown, 1947, 0.2)
+    assert np.all(grown.revisionism == foedus.data.DEFAULT_REVISIONISM)

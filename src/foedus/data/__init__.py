@@ -61,12 +61,14 @@ from .peacesci import (
     veto_statistics,
 )
 from .plots import plot_concentration, plot_vetoes
+from .revisionism import REVISIONISM_RULES
 from .sources import SOURCES, DataFile, Source
 from .un import UN_ADMITTED
 
 __all__ = [
     "COW_TO_GW_FALLBACK",
     "DEFAULT_REVISIONISM",
+    "REVISIONISM_RULES",
     "SOURCES",
     "UN_ADMITTED",
     "ChecksumError",

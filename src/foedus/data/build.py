@@ -23,6 +23,7 @@ from ..world.world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFE
 from . import loaders as L
 from .files import MissingDataError, find_file, require_file
 from .files import data_dir as _resolve
+from .revisionism import REVISIONISM_RULES, RevisionistEvents, decayed_rate, revisionist_events
 from .sources import PEACESCIENCER, SOURCES
 from .un import un_members_for
 
@@ -434,6 +435,59 @@ class DataSet:
         sel = b[(b["sidea"] == 1) & (b["revstate"] == 1)].drop_duplicates(["dispnum3", "ccode"])
         return sel["styear"].to_numpy(np.int64), sel["ccode"].to_numpy(np.int64)
 
+    @cached_property
+    def _weighted_revisionist_mids(self) -> RevisionistEvents | None:
+        """Weighted revisionist initiations (:mod:`foedus.data.revisionism`)."""
+        b = self.mid_participants
+        if b is None:
+            return None
+        return revisionist_events(b, self.wars if self.has("cow-war") else None)
+
+    @cached_property
+    def _first_entry(self) -> dict[int, int]:
+        """First year in the COW system of each state."""
+        a = self._state_arrays
+        out: dict[int, int] = {}
+        for c, y in zip(a["ccode"].tolist(), a["st"].tolist(), strict=True):
+            out[int(c)] = min(out.get(int(c), int(y)), int(y))
+        return out
+
+    def revisionist_rate(self, year: int, ccodes: NDArray[np.int64],
+                         major: NDArray[np.bool_]) -> NDArray[np.float64] | None:
+        """Weighted, decayed revisionist initiations per decade before ``year``, shrunk towards
+        the great-power prior (:func:`foedus.data.revisionism.decayed_rate`); None without MID
+        data."""
+        ev = self._weighted_revisionist_mids
+        if ev is None:
+            return None
+        since = np.array([self._first_entry.get(int(c), year) for c in ccodes], np.int64)
+        return decayed_rate(ev, year, np.asarray(ccodes, np.int64), since, major)
+
+    def revisionism(self, rule: str, year: int, ccodes: NDArray[np.int64],
+                    major: NDArray[np.bool_]) -> tuple[NDArray[np.float64] | None, str]:
+        """Revisionism of ``ccodes`` in ``year`` under ``rule`` (``"mid"``, ``"mid-decade"``;
+        None for ``"constant"`` or without data) and a note saying how it was derived."""
+        if rule == "mid":
+            k = self.revisionist_rate(year, ccodes, major)
+            if k is not None:
+                return revisionism_from_counts(k), (
+                    "0.05 + 0.9·k/(k+4), k = weighted revisionist MID initiations per decade "
+                    "(side A, revstate 1; territory 1, regime 0.75, policy 0.5; use of force 1, "
+                    "display 0.75, threat 0.5; none while defending in a COW war), half-life "
+                    f"20 years, prior 5 years at 2.5 (major) / 0.5 (other) before {year} "
+                    "(COW MID 4.3)")
+        elif rule == "mid-decade":
+            k, covered = self.revisionist_initiations(year, ccodes)
+            if k is not None:
+                return revisionism_from_counts(k), (
+                    f"0.05 + 0.9·k/(k+4), k = MID initiations as a revisionist (side A, "
+                    f"revstate 1) per decade over {covered} years before {year} (COW MID 4.3)")
+        if rule == "constant":
+            return None, f"constant {DEFAULT_REVISIONISM}"
+        return None, f"constant {DEFAULT_REVISIONISM}" + (
+            " (no COW MID data for the previous decade)" if self.has("cow-mid")
+            else " (COW MID data not found)")
+
     def revisionist_initiations(self, year: int, ccodes: NDArray[np.int64]) -> tuple[
             NDArray[np.float64] | None, int]:
         """MID initiations as a revisionist per decade, over the ``REVISIONISM_WINDOW`` years before
@@ -561,14 +615,17 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
     distances great-circle or from capdist. Contiguity: COW direct contiguity, any type (land or
     ≤ 400 miles of water). Alliances: ATOP obligations (5.1 dyad-years, else 4.01 members).
     Affinity: Signorino–Ritter S over the alliance portfolios (capability-weighted unless
-    ``weighted_s=False``). Major powers: COW. Revisionism: ``"mid"`` derives it from revisionist
-    MID initiations over the previous decade (default 0.2 without data); ``"constant"`` uses 0.2.
+    ``weighted_s=False``). Major powers: COW. Revisionism: ``"mid"`` derives it from weighted
+    revisionist MID initiations with a decaying memory and a great-power prior
+    (:mod:`foedus.data.revisionism`); ``"mid-decade"`` from the unweighted initiations of the
+    previous decade (the earlier signal); ``"constant"`` uses 0.2 (also without MID data).
     Bloc: clusters of the defence/offence pact network (:func:`alliance_blocs`). Non-aligned:
     :func:`nonaligned_flags` with rule ``nonaligned`` (from 1961, states without a defence or
     offence pact).
     """
-    if revisionism not in ("mid", "constant"):
-        raise FoedusError(f"revisionism must be 'mid' or 'constant', not {revisionism!r}")
+    if revisionism not in REVISIONISM_RULES:
+        raise FoedusError(f"revisionism must be one of {', '.join(REVISIONISM_RULES)}, "
+                          f"not {revisionism!r}")
     if nonaligned not in NONALIGNED_RULES:
         raise FoedusError(f"nonaligned must be one of {', '.join(NONALIGNED_RULES)}, "
                           f"not {nonaligned!r}")
@@ -600,17 +657,8 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
     major = np.array([int(c) in majors for c in ccodes], bool)
     region = np.array([REGIONS.index(region_of(int(c))) for c in ccodes], np.int64)
 
-    rev_note = f"constant {DEFAULT_REVISIONISM}"
-    rev = np.full(n, DEFAULT_REVISIONISM)
-    if revisionism == "mid":
-        k, covered = ds.revisionist_initiations(year, ccodes)
-        if k is not None:
-            rev = revisionism_from_counts(k)
-            rev_note = (f"0.05 + 0.9·k/(k+4), k = MID initiations as a revisionist (side A, "
-                        f"revstate 1) per decade over {covered} years before {year} (COW MID 4.3)")
-        else:
-            rev_note += (" (no COW MID data for the previous decade)" if ds.has("cow-mid")
-                         else " (COW MID data not found)")
+    k_rev, rev_note = ds.revisionism(revisionism, year, ccodes, major)
+    rev = np.full(n, DEFAULT_REVISIONISM) if k_rev is None else k_rev
 
     bloc = alliance_blocs(alliances, cap)
     nonaligned_flag = nonaligned_flags(alliances, major, year, nonaligned)
@@ -643,6 +691,7 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
                      "2 neutrality/non-aggression, 1 consultation, 0 none), "
                      + ("capability-weighted" if weighted_s else "unweighted")),
         "revisionism": rev_note,
+        "revisionism_rule": revisionism,
         "bloc": (f"average-linkage clusters (Jaccard similarity >= {BLOC_SIMILARITY}) of "
                  "defence/offence pact neighbourhoods, numbered by capability"),
         "nonaligned": ("none (rule 'none')" if nonaligned == "none" else
@@ -767,10 +816,9 @@ class Record:
                                      if self.weighted_s else None)
         majors = self.ds.major_codes(year)
         world.major[:] = np.array([int(c) in majors for c in self.ccodes], bool) & alive
-        if self.revisionism == "mid":
-            k, _ = self.ds.revisionist_initiations(year, self.ccodes)
-            if k is not None:
-                world.revisionism[:] = revisionism_from_counts(k)
+        rev, _ = self.ds.revisionism(self.revisionism, year, self.ccodes, world.major)
+        if rev is not None:
+            world.revisionism[:] = rev
 
 
 def _conquered(ds: DataSet, ccode: int, year: int) -> bool:
@@ -802,7 +850,9 @@ def world_on_record(world: World, end: int | None = None) -> tuple[World, Record
     ccodes = np.concatenate([np.asarray(world.ccodes, np.int64), new])
     entry, exits = _schedule(ds, ccodes, start, last, world.n)
     grown = _grow_world(ds, world, new, entry)
-    return grown, Record(ds=ds, ccodes=ccodes, start=start, entry=entry, exit=exits, last=last)
+    rule = str(world.meta.get("revisionism_rule", "mid"))
+    return grown, Record(ds=ds, ccodes=ccodes, start=start, entry=entry, exit=exits, last=last,
+                         revisionism=rule if rule in REVISIONISM_RULES else "mid")
 
 
 def _schedule(ds: DataSet, ccodes: NDArray[np.int64], start: int, last: int,

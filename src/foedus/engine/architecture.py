@@ -32,6 +32,7 @@ Each institution learns its own credibility from the members it obliged.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, cast
@@ -356,7 +357,8 @@ def _summary(s: _Seat, mine: BoolArray, c: Crisis) -> dict[str, Any]:
             "obligation_sanctions": float(s.ob.sanctions), "obligation_force": float(s.ob.force),
             "obliged": c.codes(mine), "credibility": s.cred,
             "credibility_after": r.credibility_after if s.in_scope and not s.void else s.cred,
-            "credibility_signal": r.credibility_signal}
+            "credibility_signal": r.credibility_signal,
+            "wants_exit": list(r.wants_exit) if s.in_scope and not s.void else []}
 
 
 
@@ -371,6 +373,51 @@ class Partner:
     institution: Institution
     credibility: float
     since: int | None = None
+    notice: dict[int, int] = field(default_factory=dict)  # state -> year its withdrawal is due
+    withdrew: set[int] = field(default_factory=set)  # gave notice in the run: stays out
+    exits: int = 0
+
+    def give_notice(self, world: World, codes: Sequence[str], year: int) -> None:
+        """Members in ``codes`` give notice under the charter's exit rule (none where it allows
+        no withdrawal); they leave on ``year`` + the notice (at least a year), as the lead's."""
+        ex = self.charter.exit
+        if not ex.withdrawal:
+            return
+        due = year + max(1, math.ceil(float(ex.notice_years)))
+        idx = {c: i for i, c in enumerate(world.codes)}
+        for code in codes:
+            i = idx.get(code)
+            if i is not None and self.institution.members[i] and i not in self.notice:
+                self.notice[i] = due
+                self.withdrew.add(i)
+
+    def apply_exits(self, world: World, year: int) -> None:
+        """Withdrawals due by ``year`` take effect: membership and seats."""
+        due = [i for i, y in self.notice.items() if y <= year]
+        for i in due:
+            del self.notice[i]
+            self.institution.members[i] = False
+        self.exits += len(due)
+        if due:
+            self.reseat(world)
+
+    def reseat(self, world: World) -> None:
+        """Seats follow membership: all-members bodies seat the living members; a seat held by
+        a state that is no longer a member falls vacant."""
+        inst = self.institution
+        for body in self.charter.bodies:
+            seats = inst.seats.get(body.id)
+            if seats is None:
+                continue
+            if body.composition == "all-members":
+                inst.seats[body.id] = np.flatnonzero(inst.members & world.alive).astype(np.int64)
+                continue
+            held = seats >= 0
+            ok = held & inst.members[np.maximum(seats, 0)]
+            inst.seats[body.id] = np.where(ok, seats, -1).astype(np.int64)
+            perm = inst.permanent[body.id]
+            inst.permanent[body.id] = np.where(
+                (perm >= 0) & inst.members[np.maximum(perm, 0)], perm, -1).astype(np.int64)
 
 
 class Partners:
@@ -398,14 +445,23 @@ class Partners:
             self.items.append(Partner(ch, inst, credibility, since))
 
     def follow(self, world: World, year: int) -> None:
-        """Dated membership of each partner on a data world (none before its founding)."""
+        """Each partner's withdrawals due by ``year`` (:meth:`Partner.give_notice`), then its
+        dated membership on a data world (none before its founding); a state that withdrew in
+        the run stays out."""
         first = not self.members0
         for p in self.items:
+            p.apply_exits(world, year)
             if p.since is not None and year < p.since:
                 continue
             mask = dated_members(p.charter, world, year)
-            if mask is not None:
-                p.institution.members = mask.copy()
+            if mask is None:
+                continue
+            mask = mask.copy()
+            if p.withdrew:
+                mask[sorted(p.withdrew)] = False
+            if not np.array_equal(mask, p.institution.members):
+                p.institution.members = mask
+                p.reseat(world)
         if first:
             self.members0 = {p.charter.id: int((p.institution.members & world.alive).sum())
                              for p in self.items}
@@ -419,23 +475,38 @@ class Partners:
                                        credibility=creds, behaviour=behaviour,
                                        name=self.arch.id)
 
-    def learn(self, res: ArchitectureCrisisResult) -> None:
-        """Each partner takes the credibility it learned in the crisis."""
+    def learn(self, res: ArchitectureCrisisResult, world: World | None = None,
+              year: int | None = None) -> None:
+        """Each partner takes the credibility it learned in the crisis; with ``world`` and
+        ``year``, the members that want to leave it give notice under its exit rule."""
         by_id = {d["id"]: d for d in res.institutions}
         for d in res.institutions:
             self.in_scope[d["id"]] = self.in_scope.get(d["id"], 0) + int(bool(d["in_scope"]))
         for p in self.items:
-            if p.charter.id in by_id:
-                p.credibility = float(by_id[p.charter.id]["credibility_after"])
+            mine = by_id.get(p.charter.id)
+            if mine is None:
+                continue
+            p.credibility = float(mine["credibility_after"])
+            if world is not None and year is not None:
+                p.give_notice(world, mine.get("wants_exit", []), year)
 
+
+    @staticmethod
+    def wants_exit(res: ArchitectureCrisisResult, cid: str) -> list[str]:
+        """The states that want to leave institution ``cid`` after the crisis (not those that
+        want to leave another institution of the architecture)."""
+        return next((list(d.get("wants_exit", [])) for d in res.institutions if d["id"] == cid),
+                    [])
 
     def describe(self, lead: Charter, lead_members: int) -> list[str]:
         """One line per institution: its members in the first year and its crises in scope."""
         members = {lead.id: lead_members, **self.members0}
         creds = {p.charter.id: p.credibility for p in self.items}
+        exits = {p.charter.id: p.exits for p in self.items}
         return [f"architecture {self.arch.id}: {cid}: {members.get(cid, 0)} members in the first "
                 f"year, {self.in_scope.get(cid, 0)} crises in its scope"
                 + (f", credibility {creds[cid]:.2f} at the end" if cid in creds else "")
+                + (f", {exits[cid]} withdrawals" if exits.get(cid) else "")
                 for cid in self.in_scope]
 
 

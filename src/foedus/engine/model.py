@@ -549,7 +549,7 @@ class Model:
         if self.partners is not None:
             res: CrisisResult = self.partners.crisis(w, self.institution, min(1.0, max(0.0, cred)),
                                                      a, t, self.rng, self.behaviour)
-            self.partners.learn(cast(ArchitectureCrisisResult, res))
+            self.partners.learn(cast(ArchitectureCrisisResult, res), w, year)
         else:
             res = run_crisis(w, self.charter, w.codes[a], w.codes[t], rng=self.rng,
                              behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
@@ -565,7 +565,9 @@ class Model:
             self._peace[t * w.n + a] = last
         if self.has_institution and self.charter.exit.withdrawal:
             notice = max(1, math.ceil(float(self.charter.exit.notice_years)))
-            for code in ev.wants_exit:
+            wants = ev.wants_exit if self.partners is None else \
+                self.partners.wants_exit(cast(ArchitectureCrisisResult, res), self.charter.id)
+            for code in wants:
                 i = idx.get(code)
                 if i is not None and self.institution.members[i] and i not in self._notice:
                     self._notice[i] = year + notice
