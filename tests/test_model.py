@@ -226,6 +226,35 @@ def test_nobody_deterred_without_an_institution_or_when_all_doubt() -> None:
     assert res.metrics["deterred_per_100"] == 0.0
 
 
+def test_a_pact_is_measured_without_the_ties_it_creates() -> None:
+    """Issue 12: the "without" calculation drops a collective-defence pact's own alliances, so
+    the pact's deterrence is counted; a non-pact institution creates no ties."""
+    world = generate_world(30, rng=4)
+    m = Model("nato", world, rng=4)
+    ties = m._created_ties()
+    assert ties is not None
+    members = m.institution.members & m.world.alive
+    assert not ties[~members].any() and ties[np.ix_(members, members)].sum() > 0
+    assert Model("un-1945", world, rng=4)._created_ties() is None
+    m.forecast.created_ties(ties)
+    eu1, eu0 = m.expected_utility()
+    assert np.all(eu1 <= eu0 + 1e-12) and np.any(eu0 > eu1 + 1e-9)
+    res = simulate("nato", rng=1, n_states=40, years=20)
+    assert res.metrics["deterred_per_100"] > 0.0
+    assert 0.0 < res.metrics["deterrence_share"] <= 1.0
+
+
+def test_displacement_is_its_own_metric() -> None:
+    res = simulate("un-1945", rng=1, n_states=40, years=20)
+    m = res.metrics
+    assert {"displaced_per_100", "displacement_share", "deterrence_share"} <= set(m)
+    assert m["displaced_per_100"] >= 0.0
+    would = m["attempts_per_100"] + m["deterred_per_100"]
+    if would > 0:
+        assert m["displacement_share"] == pytest.approx(m["displaced_per_100"] / would)
+        assert m["deterrence_share"] == pytest.approx(m["deterred_per_100"] / would)
+
+
 def test_notice_of_withdrawal_takes_effect() -> None:
     m = Model("league-1920", generate_world(20, rng=1), rng=1)
     assert m.institution.members[5]
@@ -297,9 +326,12 @@ def test_run_metrics_counts() -> None:
          "vetoed": True, "ufp_session": True, "burden": {}, "destroyed_share": 0.02},
     ]]
     m = run_metrics(events, state_years=200.0, deterred=3, deaths=1,
-                    final_capability=[0.5, 0.5], credibility=[0.8, 0.6])
+                    final_capability=[0.5, 0.5], credibility=[0.8, 0.6], displaced=1)
     assert m["attempts_per_100"] == pytest.approx(1.0)
     assert m["deterred_per_100"] == pytest.approx(1.5)
+    assert m["displaced_per_100"] == pytest.approx(0.5)
+    assert m["deterrence_share"] == pytest.approx(3 / 5)
+    assert m["displacement_share"] == pytest.approx(1 / 5)
     assert m["determination_rate"] == 0.5
     assert m["response_rate"] == 0.5
     assert m["free_riding_rate"] == pytest.approx(0.25)

@@ -21,6 +21,7 @@ from foedus.validation import (
     backtest,
     calibrate,
     era_charter,
+    era_settings,
     hindcast,
     parse_periods,
     published_reliability,
@@ -40,6 +41,14 @@ def test_tail_slope_of_a_pareto_sample() -> None:
     x = (1.0 - rng.random(20_000)) ** (-1.0 / 0.5)  # Pareto, CCDF slope -0.5
     assert tail_slope(x) == pytest.approx(-0.5, abs=0.05)
     assert math.isnan(tail_slope([1.0, 2.0]))
+
+
+def test_the_league_era_starts_the_year_before_the_covenant() -> None:
+    # the model's first year is start + 1: the League (in force 1920) from the world of 1919
+    got = era_settings("league-1920", 1919, None)
+    assert got is not None and not isinstance(got, dict) and got.anachronism == "allow"
+    assert era_settings("league-1920", 1925, None) is None
+    assert era_settings("un-1945", 1930, None) is None  # not founded by 1931: still refused
 
 
 def test_era_charters_and_published_rates() -> None:

@@ -144,7 +144,7 @@ def _model_options(f: Any) -> Any:
                      help="Run a charter on a data world of a year it did not exist in (the "
                      "output says so); refused by default.")(f)
     f = click.option("--max-crises", type=click.IntRange(min=0), default=None,
-                     help="At most this many crises a year (default 3).")(f)
+                     help="At most this many crises a year (default 1000: does not bind).")(f)
     f = click.option("--activation", type=click.Choice(_ACTIVATIONS), default=None,
                      help="Random sequential (default) or simultaneous decisions each year.")(f)
     return f

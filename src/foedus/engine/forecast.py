@@ -267,6 +267,7 @@ class Forecast:
         self._ob_cache: dict[str, Any] | None = None
         self._lc: tuple[FloatArray, float] = (np.zeros(world.n), 1.0)
         self._pair_cache: dict[str, Any] | None = None
+        self._created: BoolArray | None = None  # per pair and helper: a tie the system created
 
     # -- caches -------------------------------------------------------------------------------
 
@@ -278,6 +279,15 @@ class Forecast:
         """Seats or states changed: drop the cached voters and obligations."""
         self._voters.clear()
         self._ob_cache = None
+
+    def created_ties(self, ties: BoolArray | None) -> None:
+        """The defence ties the security system itself creates this period (an ``n x n`` mask
+        over states; None: none): the mutual ties of a collective-defence pact's members, the
+        ad-hoc ties of balancing. The calculation *without the institution* drops them
+        (issue 12: deterrence against the world without the institution and its ties)."""
+        P = self.pairs
+        self._created = None if ties is None or not ties.any() else \
+            np.asarray(ties, bool).ravel()[P.fi_ht] & P.hp_ok
 
     def active(self, held: IntArray) -> IntArray:
         """Indices of the pairs active now: both alive, the aggressor with some capability,
@@ -505,18 +515,17 @@ class Forecast:
         e_a = g.project_log(lc[a], P.tok_pair[sel], scale)
         e_t = g.project_log(lc[t], P.tok0, scale) if sd.allowed else np.zeros(t.shape)
         collective = bool(sd.allowed and sd.collective)
-        e_d0 = self._allies(sel, e_a, e_t, terms) if collective else e_t.copy()
         gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
             * terms["stake"][sel]
-        loss = float(beh.war_loss)
-        p_win0 = contest_success(e_a, e_d0, float(beh.gamma))
-        esc = float(beh.escalation)  # a dispute pays (or costs) only if it becomes a war
-        eu0 = np.asarray(esc * (p_win0 * gain - (1.0 - p_win0) * loss), dtype=float)
-        eu1 = eu0.copy()
+        e_d = self._allies(sel, e_a, e_t, terms) if collective else e_t.copy()
+        eu1 = self._utility(e_a, e_d, gain)  # the world's ties, no obligation yet
+        eu0 = eu1.copy()
+        if collective and self._created is not None:  # without the ties the system created
+            eu0 = self._utility(e_a, self._allies(sel, e_a, e_t, terms, drop=True), gain)
         cred = credibility if math.isfinite(credibility) else 0.0
         if not (self.has_institution or self.ad_hoc) or cred <= 0:
             return eu1, eu0
-        sub = np.arange(sel.size) if threshold is None else np.flatnonzero(eu0 > threshold)
+        sub = np.arange(sel.size) if threshold is None else np.flatnonzero(eu1 > threshold)
         ob: dict[str, Any] = {}
         if self.has_institution:
             ob = self.obligations(sel[sub])
@@ -527,17 +536,27 @@ class Forecast:
         believed = np.where(doubt[P.a[s]], 0.0, cred)
         e_a1, e_d1, cut = self._answered(s, e_a[sub], e_t[sub], believed, collective, ob,
                                          top_threat_of, terms)
-        p_win1 = contest_success(e_a1, e_d1, float(beh.gamma))
-        eu1[sub] = esc * (p_win1 * gain[sub] - (1.0 - p_win1) * loss) - cut
+        eu1[sub] = self._utility(e_a1, e_d1, gain[sub]) - cut
         return eu1, eu0
 
+    def _utility(self, e_a: FloatArray, e_d: FloatArray, gain: FloatArray) -> FloatArray:
+        """``escalation x (P(win) gain - (1 - P(win)) war_loss)``: a dispute pays (or costs)
+        only if it becomes a war."""
+        beh = self.behaviour
+        p_win = contest_success(e_a, e_d, float(beh.gamma))
+        return np.asarray(float(beh.escalation) * (p_win * gain - (1.0 - p_win)
+                                                     * float(beh.war_loss)), dtype=float)
+
     def _allies(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray,
-                terms: dict[str, Any]) -> FloatArray:
-        """The target's side without the institution: itself and its allies (each with its
-        chance of joining), computed element by element over the sparse allies."""
+                terms: dict[str, Any], drop: bool = False) -> FloatArray:
+        """The target's side without the institution's obligations: itself and its allies
+        (each with its chance of joining), computed element by element over the sparse
+        allies; with ``drop``, not the allies whose tie the system created."""
         w, P = self.world, self.pairs
         e_d0 = e_t.copy()
         cand0 = terms["pact"][sel] & P.hp_ok[sel] & w.alive[P.hpi[sel]]
+        if drop and self._created is not None:
+            cand0 &= ~self._created[sel]
         rows, cols = np.nonzero(cand0)
         if rows.size:
             p0, at_t = self._join(sel[rows], cols, e_a[rows], 0.0)

@@ -47,6 +47,7 @@ class RunData:
     deaths: int                    # states that died
     final_capability: ArrayLike    # the living states' capabilities in the last year
     credibility: Sequence[float] | ArrayLike  # the institution's yearly credibility
+    displaced: int = 0             # attempts turned to another target by the institution
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,24 @@ def _attempts(r: RunData) -> float:
 
 def _deterred(r: RunData) -> float:
     return 100.0 * ratio(r.deterred, r.state_years)
+
+
+def _displaced(r: RunData) -> float:
+    return 100.0 * ratio(r.displaced, r.state_years)
+
+
+def _would_attack(r: RunData) -> int:
+    """Attempts there would have been without the institution and its ties: the attempts
+    made (with it) and those it deterred."""
+    return len(r.events) + int(r.deterred)
+
+
+def _deterrence_share(r: RunData) -> float:
+    return ratio(r.deterred, _would_attack(r))
+
+
+def _displacement_share(r: RunData) -> float:
+    return ratio(r.displaced, _would_attack(r))
 
 
 def _determination(r: RunData) -> float:
@@ -219,6 +238,10 @@ _POWER = "The distribution of power"
 _COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
             "Conflict Management and Peace Science 15(2)")
 _CLAUDE = "Claude (1962), Power and International Relations"
+_LEEDS = ("Leeds (2003), Do Alliances Deter Aggression?, American Journal of Political "
+          "Science 47(3)")
+_MOST_STARR = ("Most & Starr (1984), International Relations Theory, Foreign Policy "
+               "Substitutability, and 'Nice' Laws, World Politics 36(3)")
 _OLSON = "Olson & Zeckhauser (1966), An Economic Theory of Alliances, REStat 48(3)"
 _COW_WAR = "Sarkees & Wayman (2010), Resort to War, 1816-2007 (Correlates of War)"
 _NMC = ("Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, and Major "
@@ -231,11 +254,27 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            _COW_MID + "; a monadic rate per state-year", "per-100-state-years", _attempts,
            key=True),
     Metric("deterred_per_100", "Deterred attempts per 100 state-years", _AGGRESSION,
-           "Deterred attempts per 100 state-years: the aggressor would have attacked "
-           "without the institution (or ad-hoc balancing) but not with it.",
+           "Deterred attempts per 100 state-years, on the scale of attempts: a state reached "
+           "in the year's activation order that would have attacked without the institution "
+           "and the ties it creates (a pact's own alliances, ad-hoc balancing) but attacks "
+           "nobody with them.",
            "Huth & Russett (1984), What Makes Deterrence Work?, World Politics 36(4); "
            "Bueno de Mesquita (1981), The War Trap (expected utility)",
            "per-100-state-years", _deterred, key=True),
+    Metric("deterrence_share", "Deterred share of would-be attempts", _AGGRESSION,
+           "Deterred attempts over the attempts there would have been without the "
+           "institution and its ties (attempts made + deterred; NaN when none).",
+           _LEEDS + "; Huth & Russett (1984), World Politics 36(4)",
+           "rate", _deterrence_share, domain=(0.0, 1.0)),
+    Metric("displaced_per_100", "Displaced attempts per 100 state-years", _AGGRESSION,
+           "Attempts per 100 state-years that the institution turned to another target: the "
+           "aggressor attacks, but not the target it would have chosen without the "
+           "institution and its ties (displacement, not deterrence).",
+           _MOST_STARR + "; " + _LEEDS, "per-100-state-years", _displaced),
+    Metric("displacement_share", "Displaced share of would-be attempts", _AGGRESSION,
+           "Displaced attempts over the attempts there would have been without the "
+           "institution and its ties (NaN when none).",
+           _MOST_STARR, "rate", _displacement_share, domain=(0.0, 1.0)),
     Metric("determination_rate", "Determination rate", _INSTITUTION,
            "Share of in-scope crises in which the institution determined aggression "
            "(NaN when no crisis fell within its scope).",
@@ -325,16 +364,18 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
                 deaths: int, final_capability: ArrayLike,
-                credibility: Sequence[float] | ArrayLike) -> dict[str, float]:
+                credibility: Sequence[float] | ArrayLike, displaced: int = 0
+                ) -> dict[str, float]:
     """Every metric of :data:`REGISTRY` for one run.
 
     ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
     ``state_years`` sums the living states over the years; ``deterred`` counts deterred
-    attempts; ``final_capability`` holds the living states' capabilities in the last year;
-    ``credibility`` is the yearly trajectory.
+    attempts and ``displaced`` those turned to another target; ``final_capability`` holds the
+    living states' capabilities in the last year; ``credibility`` is the yearly trajectory.
     """
     run = RunData(events=events, state_years=state_years, deterred=deterred, deaths=deaths,
-                  final_capability=final_capability, credibility=credibility)
+                  final_capability=final_capability, credibility=credibility,
+                  displaced=displaced)
     return {name: m.function(run) for name, m in REGISTRY.items() if m.function is not None}
 
 

@@ -58,6 +58,9 @@ BoolArray = NDArray[np.bool_]
 DEFAULTS: dict[str, Any] = ModelSettings().to_dict()
 
 #: Columns of a run's yearly time series.
+#: Charter kinds whose members' mutual defence ties the pact itself creates.
+PACT_KINDS = ("collective-defence", "bilateral-pact")
+
 SERIES_COLUMNS = ("year", "alive", "members", "credibility", "attempts", "deterred", "in_scope",
                   "determined", "responded", "effective", "aggressor_won", "deaths", "vetoed",
                   "ufp_sessions", "coalition_size", "capability_destroyed", "concentration",
@@ -143,6 +146,7 @@ class Model:
         self.events: list[CrisisEvent] = []
         self.records: list[dict[str, Any]] = []
         self.deterred_total = 0
+        self.displaced_total = 0  # attempts the institution turned to another target
         self.deaths_total = 0
         self.state_years = 0.0
         self._notice: dict[int, int] = {}  # state -> year its withdrawal takes effect
@@ -458,27 +462,43 @@ class Model:
         return float(self.settings["attack_threshold"]) * (1.0 - 2.0 * self.world.revisionism)
 
     def _decide(self, noise: FloatArray) -> dict[str, Any]:
-        """Every aggressor's best target and margins, with and without the institution."""
+        """Every aggressor's best target and margins, with the institution (``best1``,
+        ``target``) and without it and the ties it creates (``best0``, ``target0``)."""
         w = self.world
         sel = self._active()
         n = w.n
-        best1 = np.full(n, -np.inf)
-        best0 = np.full(n, -np.inf)
-        target = np.full(n, -1, np.int64)
-        if sel.size:
-            a = self.forecast.pairs.a[sel]
-            theta = self.thresholds()[a] - noise[sel]
-            eu1, eu0 = self.expected_utility(sel, threshold=theta)
-            m1 = eu1 - theta
-            m0 = eu0 - theta
-            order = np.lexsort((-m1, a))
-            first = np.ones(order.size, bool)
-            first[1:] = a[order][1:] != a[order][:-1]
-            win = order[first]
-            best1[a[win]] = m1[win]
-            target[a[win]] = self.forecast.pairs.t[sel][win]
-            np.maximum.at(best0, a, m0)
-        return {"best1": best1, "best0": best0, "target": target}
+        empty: dict[str, Any] = {"best1": np.full(n, -np.inf), "best0": np.full(n, -np.inf),
+                                 "target": np.full(n, -1, np.int64),
+                                 "target0": np.full(n, -1, np.int64)}
+        if not sel.size:
+            return empty
+        a = self.forecast.pairs.a[sel]
+        t = self.forecast.pairs.t[sel]
+        theta = self.thresholds()[a] - noise[sel]
+        eu1, eu0 = self.expected_utility(sel, threshold=theta)
+        best1, target = _best(a, t, eu1 - theta, n)
+        best0, target0 = _best(a, t, eu0 - theta, n)
+        return {"best1": best1, "best0": best0, "target": target, "target0": target0}
+
+    def _created_ties(self) -> BoolArray | None:
+        """The defence ties the security system itself creates: the mutual ties of the members
+        of each collective-defence pact (the lead institution or a partner of an architecture)
+        and this year's ad-hoc ties of balancing. Deterrence is counted against the world
+        without them (docs/model.md, Deterrence)."""
+        w = self.world
+        out = np.zeros((w.n, w.n), bool)
+        insts = [self.institution, *([] if self.partners is None
+                                     else [p.institution for p in self.partners.items])]
+        for inst in insts:
+            if inst.charter.kind in PACT_KINDS:
+                m = inst.members & w.alive
+                out |= np.outer(m, m)
+        if self._adhoc is not None:
+            lead, rest = self._adhoc
+            fresh = rest[(self._base_alliances[lead, rest] & DEFENCE) == 0]
+            out[lead, fresh] = out[fresh, lead] = True
+        np.fill_diagonal(out, False)
+        return out if out.any() else None
 
     def _aggression(self, year: int) -> tuple[list[CrisisEvent], int]:
         """Decisions and crises of one period; returns the crisis records and deterred count.
@@ -507,6 +527,7 @@ class Model:
         order = self.rng.permutation(np.flatnonzero(w.alive))
         events: list[CrisisEvent] = []
         deterred = 0
+        self.forecast.created_ties(self._created_ties())
         dec = self._decide(noise)
         pos = 0
         plan: list[tuple[int, int]] = []
@@ -515,13 +536,16 @@ class Model:
             rest = order[pos:]
             attack = (dec["best1"][rest] > 0) & w.alive[rest]
             det = (dec["best0"][rest] > 0) & ~attack & w.alive[rest]
-            if len(events) + len(plan) >= cap_n or not attack.any():
+            if len(events) + len(plan) >= cap_n:
+                break  # states after the cap are not activated: nobody left to deter
+            if not attack.any():
                 deterred += int(det.sum())
                 break
             first = int(np.argmax(attack))
             deterred += int(det[:first].sum())
             a = int(rest[first])
             t = int(dec["target"][a])
+            self.displaced_total += int(dec["target0"][a] != t)
             pos += first + 1
             if simultaneous:
                 plan.append((a, t))
@@ -597,7 +621,8 @@ class Model:
         w = self.world
         cred = [r["credibility"] for r in self.records]
         return run_metrics(self.events, state_years=self.state_years,
-                           deterred=self.deterred_total, deaths=self.deaths_total,
+                           deterred=self.deterred_total, displaced=self.displaced_total,
+                           deaths=self.deaths_total,
                            final_capability=w.capability[w.alive], credibility=cred)
 
     def result(self, seed: Any = None) -> RunResult:
@@ -610,6 +635,20 @@ class Model:
         return RunResult(charter=name, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
                          settings=dict(self.settings), notes=notes)
+
+
+def _best(a: IntArray, t: IntArray, margin: FloatArray, n: int) -> tuple[FloatArray, IntArray]:
+    """Each aggressor's best margin over its pairs (-inf: none) and the target that gives it
+    (-1: none); ties go to the first pair in the static order."""
+    best = np.full(n, -np.inf)
+    target = np.full(n, -1, np.int64)
+    order = np.lexsort((-margin, a))
+    first = np.ones(order.size, bool)
+    first[1:] = a[order][1:] != a[order][:-1]
+    win = order[first]
+    best[a[win]] = margin[win]
+    target[a[win]] = t[win]
+    return best, target
 
 
 def simulate(charter: str | Charter | Architecture, *, world: World | None = None, years: int = 50,

@@ -11,7 +11,7 @@
 """
 
 from .._public import publish
-from .backtest import ERAS, BacktestResult, backtest, backtest_eras, era_charter
+from .backtest import ERAS, BacktestResult, backtest, backtest_eras, era_charter, era_settings
 from .calibrate import SPACE, Calibration, calibrate, evaluate, parse_periods, published_reliability
 from .hindcast import FEATURES, Hindcast, hindcast, model_year
 from .progress import progress_bar
@@ -35,6 +35,7 @@ __all__ = [
     "calibrate",
     "calibration_bins",
     "era_charter",
+    "era_settings",
     "evaluate",
     "hindcast",
     "model_year",

@@ -6,9 +6,10 @@ times with common random numbers (replication ``r`` is seeded by ``SeedSequence(
 spawn_key=(0, r))``, child 1, as in :func:`foedus.compare`). Each run gives the metrics of
 :data:`foedus.validation.record.RECORD_METRICS`, computed from the crisis log on the same
 definitions as the record's (:mod:`foedus.validation.record`); the record covers the years
-``start`` .. ``start + years - 1``. The state system does not evolve along the record: states
-that entered later are absent (issue 11 adds dated membership), so rates are per 100 of the
-model's own state-years.
+``start`` .. ``start + years - 1``. By default a data world follows the record during the run
+(``ModelSettings.record = "follow"``): states enter on their COW dates, so rates are per 100
+state-years of a state system close to the record's; a war's defence pacts are the ATOP pacts
+in force in its year, as in the record's reliability.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from ..data import world_for_year
+from ..data import dataset, world_for_year
 from ..engine import Behaviour, CrisisEvent, Model, ModelSettings, summarise
+from ..engine.settings import as_settings
+from ..rules.charter import load_charter
 from ..seeding import split
 from ..world import DEFENCE, World
 from .record import RECORD_METRICS, record_metrics, tail_slope
@@ -49,6 +52,17 @@ def era_charter(year: int) -> str:
     if year < 1946:
         return "league-1920"
     return "un-1945" if year < 1966 else "un-1965"
+
+
+def era_settings(charter: str, start: int, settings: ModelSettings | dict[str, Any] | None
+                 ) -> ModelSettings | dict[str, Any] | None:
+    """The era's own charter may be founded in the year after ``start``: the model's first
+    simulated year is ``start + 1`` (the League: world of 1919, Covenant in force 10 January
+    1920), so the start year's anachronism is allowed there, and only there."""
+    ch = load_charter(charter)
+    if ch.anachronism(start) is None or ch.anachronism(start + 1) is not None:
+        return settings
+    return as_settings(settings, anachronism="allow")
 
 
 @dataclass
@@ -87,8 +101,10 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def run_metrics(model: Model, alliances: np.ndarray) -> dict[str, float]:
-    """The record's metrics of one finished run (``alliances``: the world's at the start)."""
+def run_metrics(model: Model, alliances: np.ndarray | Callable[[int], np.ndarray]
+                ) -> dict[str, float]:
+    """The record's metrics of one finished run (``alliances``: the defence pacts of a war's
+    year, or the world's at the start for every war)."""
     sy = model.state_years
     per100 = 100.0 / sy if sy else math.nan
     wars = [e for e in model.events if e.war]
@@ -105,14 +121,35 @@ def run_metrics(model: Model, alliances: np.ndarray) -> dict[str, float]:
     }
 
 
-def reliability(wars: Sequence[CrisisEvent], world: World, alliances: np.ndarray) -> float:
-    """Share of the targets' defence-pact partners that fought for them (as in the record)."""
+def pacts_by_year(model: Model) -> Callable[[int], np.ndarray] | None:
+    """On a data world that follows the record: the ATOP defence pacts in force in a year
+    over the run's states (as the record's reliability reads them); else None."""
+    w = model.world
+    if model.config.record != "follow" or w.source != "cow":
+        return None
+    ds = dataset(w.meta.get("data_dir"))
+    cache: dict[int, np.ndarray] = {}
+
+    def pacts(year: int) -> np.ndarray:
+        if year not in cache:
+            cache[year] = ds.alliance_matrix(int(year), w.ccodes)
+        return cache[year]
+    return pacts
+
+
+def reliability(wars: Sequence[CrisisEvent], world: World,
+                alliances: np.ndarray | Callable[[int], np.ndarray]) -> float:
+    """Share of the targets' defence-pact partners that fought for them (as in the record).
+
+    ``alliances`` gives the pacts in force in a war's year (a function of the year), or one
+    matrix for every war."""
     idx = {c: i for i, c in enumerate(world.codes)}
     partners = honoured = 0
     for e in wars:
         t = idx[e.target]
         enemies = {idx[c] for c in [e.aggressor, *e.aggressor_side] if c in idx}
-        allies = set(np.flatnonzero(alliances[t] & DEFENCE).tolist()) - enemies - {t}
+        pacts = alliances(int(e.year)) if callable(alliances) else alliances
+        allies = set(np.flatnonzero(pacts[t] & DEFENCE).tolist()) - enemies - {t}
         helpers = {idx[c] for c in e.contributors if c in idx}
         partners += len(allies)
         honoured += len(allies & helpers)
@@ -126,7 +163,7 @@ def one_run(world: World, charter: str, years: int, seq: np.random.SeedSequence,
     _, run_seq = split(seq)
     model = Model(charter, world, rng=np.random.default_rng(run_seq), behaviour=behaviour,
                   settings=settings)
-    alliances = model.world.alliances.copy()
+    alliances = pacts_by_year(model) or model.world.alliances.copy()
     for _ in range(int(years)):
         model.step()
     sev = [float(e.destroyed_share) for e in model.events if e.war]
@@ -146,6 +183,8 @@ def backtest(start: int, years: int, *, charters: Sequence[str] | str | None = N
     if isinstance(charters, str):
         charters = [c for c in charters.split(",") if c]
     names = list(charters) if charters else [era_charter(int(start))]
+    if not charters:
+        settings = era_settings(names[0], int(start), settings)
     world = world_for_year(int(start), data_dir=data_dir)
     record = record_metrics(int(start), int(years), data_dir=data_dir)
     runs: dict[str, list[dict[str, float]]] = {c: [] for c in names}
@@ -183,4 +222,4 @@ def backtest_eras(eras: dict[str, tuple[int, int]] | None = None, *, replication
 
 
 __all__ = ["ERAS", "BacktestResult", "Progress", "backtest", "backtest_eras", "era_charter",
-           "one_run", "reliability", "run_metrics"]
+           "era_settings", "one_run", "pacts_by_year", "reliability", "run_metrics"]
