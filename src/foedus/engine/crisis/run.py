@@ -26,7 +26,7 @@ from .context import open_crisis, player_choices
 from .deliberation import deliberate, obligations
 from .peacekeeping import keep_peace
 from .response import respond, response_terms
-from .result import CrisisResult, TraceEntry
+from .result import CrisisResult
 from .war import fight
 
 
@@ -65,6 +65,4 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     return c.res
 
 
-# CrisisResult and TraceEntry are re-exported for `foedus/__init__.py` (which imports them
-# from here); their home is .result.
-__all__ = ["CrisisResult", "TraceEntry", "run_crisis"]
+__all__ = ["run_crisis"]
