@@ -41,7 +41,7 @@ from scipy.stats import norm
 from ..data import conflict_onsets, dataset, world_for_year
 from ..engine import Behaviour, Model, ModelSettings
 from ..world import DEFENCE, World
-from .backtest import era_charter
+from .backtest import era_charter, era_settings
 from .scores import fit_baseline, score
 
 #: The features of the dangerous-dyads baseline.
@@ -66,8 +66,9 @@ def model_year(world: World, *, behaviour: Behaviour | dict[str, Any] | None = N
                settings: ModelSettings | dict[str, Any] | None = None) -> pd.DataFrame:
     """The model's ``p_mid`` and ``p_war`` for every pair it considers in ``world``."""
     year = int(world.year or 0)
-    model = Model(era_charter(year), world, rng=np.random.default_rng(year), behaviour=behaviour,
-                  settings=settings)
+    charter = era_charter(year)
+    model = Model(charter, world, rng=np.random.default_rng(year), behaviour=behaviour,
+                  settings=era_settings(charter, year, settings))
     fc = model.forecast
     sel = fc.active(np.zeros(0, np.int64))
     a, t = fc.pairs.a[sel], fc.pairs.t[sel]
