@@ -461,11 +461,20 @@ class Model:
         material loss for the sake of revision."""
         return float(self.settings["attack_threshold"]) * (1.0 - 2.0 * self.world.revisionism)
 
-    def _decide(self, noise: FloatArray) -> dict[str, Any]:
+    def _decide(self, noise: FloatArray, pending: IntArray | None = None) -> dict[str, Any]:
         """Every aggressor's best target and margins, with the institution (``best1``,
-        ``target``) and without it and the ties it creates (``best0``, ``target0``)."""
+        ``target``) and without it and the ties it creates (``best0``, ``target0``).
+
+        ``pending`` limits the work to these aggressors (the states not yet activated this
+        period; the others keep ``-inf``): every pair computation is per pair, and an
+        activated state's decision is not read again in the period, so the numbers are those
+        of deciding for all."""
         w = self.world
         sel = self._active()
+        if pending is not None:
+            want = np.zeros(w.n, bool)
+            want[pending] = True
+            sel = sel[want[self.forecast.pairs.a[sel]]]
         n = w.n
         empty: dict[str, Any] = {"best1": np.full(n, -np.inf), "best0": np.full(n, -np.inf),
                                  "target": np.full(n, -1, np.int64),
@@ -553,7 +562,7 @@ class Model:
             ev = self._crisis(a, t, year)
             if ev is not None:
                 events.append(ev)
-                dec = self._decide(noise)
+                dec = self._decide(noise, order[pos:])
         for a, t in plan:
             ev = self._crisis(a, t, year)
             if ev is not None:
@@ -639,13 +648,32 @@ class Model:
 
 def _best(a: IntArray, t: IntArray, margin: FloatArray, n: int) -> tuple[FloatArray, IntArray]:
     """Each aggressor's best margin over its pairs (-inf: none) and the target that gives it
-    (-1: none); ties go to the first pair in the static order."""
+    (-1: none); ties go to the first pair in the static order.
+
+    The pairs come grouped by aggressor (static pair order, sorted by ``a n + t``): a maximum
+    per group (``reduceat``) and its first hit, in O(pairs); otherwise (or with NaN margins)
+    a sort."""
     best = np.full(n, -np.inf)
     target = np.full(n, -1, np.int64)
-    order = np.lexsort((-margin, a))
-    first = np.ones(order.size, bool)
-    first[1:] = a[order][1:] != a[order][:-1]
-    win = order[first]
+    if a.size == 0:
+        return best, target
+    head = np.empty(a.size, bool)
+    head[0] = True
+    np.not_equal(a[1:], a[:-1], out=head[1:])
+    if np.all(a[1:] >= a[:-1]) and not np.isnan(margin).any():
+        starts = np.flatnonzero(head)
+        top = np.maximum.reduceat(margin, starts)
+        group = np.cumsum(head) - 1
+        hit = np.flatnonzero(margin == top[group])
+        first = np.empty(hit.size, bool)
+        first[0] = True
+        np.not_equal(group[hit[1:]], group[hit[:-1]], out=first[1:])
+        win = hit[first]
+    else:
+        order = np.lexsort((-margin, a))
+        lead = np.ones(order.size, bool)
+        lead[1:] = a[order][1:] != a[order][:-1]
+        win = order[lead]
     best[a[win]] = margin[win]
     target[a[win]] = t[win]
     return best, target
