@@ -272,8 +272,12 @@ class Forecast:
     # -- caches -------------------------------------------------------------------------------
 
     def new_period(self) -> None:
-        """A new period: obligations are judged again on the world as it then is."""
+        """A new period: obligations are judged again on the world as it then is; under
+        balance of power the alignments shift at the start of the period, so the pair terms
+        are computed again (once) too."""
         self._ob_cache = None
+        if self.ad_hoc:
+            self._pair_cache = None
 
     def forget(self) -> None:
         """Seats or states changed: drop the cached voters and obligations."""
@@ -304,10 +308,10 @@ class Forecast:
     def _pair_terms(self) -> dict[str, Any]:
         """Per pair and helper: the parts of the response that do not depend on capability.
 
-        Affinity and alliances only change under balance of power, so this is computed once,
-        or once per period there.
+        Affinity and alliances only change under balance of power, at the start of a period
+        (after :meth:`new_period`), so this is computed once, or once per period there.
         """
-        if self._pair_cache is not None and not self.ad_hoc:
+        if self._pair_cache is not None:
             return self._pair_cache
         w, beh, P = self.world, self.behaviour, self.pairs
         aff = w.affinity.ravel()
