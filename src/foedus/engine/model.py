@@ -109,6 +109,11 @@ class Model:
     settings of :data:`DEFAULTS` (documented in docs/simulation.md).
     """
 
+    #: After a crisis, recompute only the pairs whose expected utility it can have moved
+    #: (:meth:`_redo`); False recomputes every pending pair (the same numbers, slower: kept
+    #: for the test that checks the two against each other).
+    incremental: bool = True
+
     def __init__(self, charter: str | Charter | Architecture, world: World, *,
                  rng: np.random.Generator | np.random.SeedSequence | int | None = None,
                  behaviour: Behaviour | dict[str, Any] | None = None,
@@ -155,6 +160,10 @@ class Model:
         self._doubt = np.zeros(w.n, bool)  # states discounting the institution this period
         self._adhoc: tuple[int, IntArray] | None = None  # (leader, balancers) of ad-hoc ties
         self._top_threat_of = np.full(w.n, -1, np.int64)  # balance of power: top threat of each
+        # this period's margins per static pair (with and without the institution), kept
+        # between the decisions of a period; recomputed only where a crisis can move them
+        self._margins: tuple[FloatArray, FloatArray] | None = None
+        self._margin_scale = 1.0
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
@@ -461,33 +470,54 @@ class Model:
         material loss for the sake of revision."""
         return float(self.settings["attack_threshold"]) * (1.0 - 2.0 * self.world.revisionism)
 
-    def _decide(self, noise: FloatArray, pending: IntArray | None = None) -> dict[str, Any]:
+    def _decide(self, noise: FloatArray, pending: IntArray | None = None,
+                changed: BoolArray | None = None) -> dict[str, Any]:
         """Every aggressor's best target and margins, with the institution (``best1``,
         ``target``) and without it and the ties it creates (``best0``, ``target0``).
 
         ``pending`` limits the work to these aggressors (the states not yet activated this
         period; the others keep ``-inf``): every pair computation is per pair, and an
-        activated state's decision is not read again in the period, so the numbers are those
-        of deciding for all."""
-        w = self.world
+        activated state's decision is not read again in the period. ``changed`` (after a
+        crisis: the states whose capability or existence it changed) recomputes only the pairs
+        whose utility can have moved (:meth:`_redo`); the others keep their margins. Both
+        give the numbers of deciding for every pair again."""
+        w, P = self.world, self.forecast.pairs
         sel = self._active()
         if pending is not None:
             want = np.zeros(w.n, bool)
             want[pending] = True
-            sel = sel[want[self.forecast.pairs.a[sel]]]
-        n = w.n
-        empty: dict[str, Any] = {"best1": np.full(n, -np.inf), "best0": np.full(n, -np.inf),
-                                 "target": np.full(n, -1, np.int64),
-                                 "target0": np.full(n, -1, np.int64)}
-        if not sel.size:
-            return empty
-        a = self.forecast.pairs.a[sel]
-        t = self.forecast.pairs.t[sel]
-        theta = self.thresholds()[a] - noise[sel]
-        eu1, eu0 = self.expected_utility(sel, threshold=theta)
-        best1, target = _best(a, t, eu1 - theta, n)
-        best0, target0 = _best(a, t, eu0 - theta, n)
+            sel = sel[want[P.a[sel]]]
+        scale = self.forecast._scale()
+        if changed is None or self._margins is None or not self.incremental \
+                or scale != self._margin_scale:
+            self._margins = (np.full(P.a.size, -np.inf), np.full(P.a.size, -np.inf))
+            redo = sel
+        else:
+            redo = sel[self._redo(changed)[sel]]
+        self._margin_scale = scale
+        m1, m0 = self._margins
+        if redo.size:
+            theta = self.thresholds()[P.a[redo]] - noise[redo]
+            eu1, eu0 = self.expected_utility(redo, threshold=theta)
+            m1[redo], m0[redo] = eu1 - theta, eu0 - theta
+        best1, target = _best(P.a[sel], P.t[sel], m1[sel], w.n)
+        best0, target0 = _best(P.a[sel], P.t[sel], m0[sel], w.n)
         return {"best1": best1, "best0": best0, "target": target, "target0": target0}
+
+    def _redo(self, changed: BoolArray) -> BoolArray:
+        """Per static pair, whether its margins must be computed again after a crisis that
+        changed the capability or existence of the states ``changed``: the pairs of which
+        one party changed or, where allies defend the target, one of its allies; and every
+        pair that would attack without the institution (only those weigh the institution's
+        answer, which moves with credibility and the world's total capability)."""
+        P = self.forecast.pairs
+        redo = changed[P.a] | changed[P.t]
+        sd = self.charter.self_defence
+        if sd.allowed and sd.collective and changed.any():
+            allied = self.forecast._pair_terms()["pact"] & P.hp_ok
+            redo |= (allied & changed[P.hpi]).any(axis=1)
+        assert self._margins is not None
+        return np.asarray(redo | (self._margins[1] > 0), dtype=bool)
 
     def _created_ties(self) -> BoolArray | None:
         """The defence ties the security system itself creates: the mutual ties of the members
@@ -537,6 +567,7 @@ class Model:
         events: list[CrisisEvent] = []
         deterred = 0
         self.forecast.created_ties(self._created_ties())
+        self._margins = None
         dec = self._decide(noise)
         pos = 0
         plan: list[tuple[int, int]] = []
@@ -559,10 +590,12 @@ class Model:
             if simultaneous:
                 plan.append((a, t))
                 continue
+            cap_before, alive_before = w.capability.copy(), w.alive.copy()
             ev = self._crisis(a, t, year)
             if ev is not None:
                 events.append(ev)
-                dec = self._decide(noise, order[pos:])
+                changed = (w.capability != cap_before) | (w.alive != alive_before)
+                dec = self._decide(noise, order[pos:], changed)
         for a, t in plan:
             ev = self._crisis(a, t, year)
             if ev is not None:

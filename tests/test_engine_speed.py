@@ -1,0 +1,85 @@
+"""The engine's shortcuts give the numbers of the plain computation (issue 16): deciding again
+after a crisis only for the states not yet activated and only for the pairs the crisis can have
+moved, and each aggressor's best target by a maximum per group instead of a sort."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import foedus
+from foedus.engine.model import Model, _best
+
+
+class _Recorded(Model):
+    """Records every decision: each aggressor's best margins and targets."""
+
+    def _decide(self, noise: Any, pending: Any = None, changed: Any = None) -> dict[str, Any]:
+        dec = super()._decide(noise, pending, changed)
+        if not hasattr(self, "decisions"):
+            self.decisions: list[dict[str, Any]] = []
+        self.decisions.append({k: v.copy() for k, v in dec.items()})
+        return dec
+
+
+class _Plain(_Recorded):
+    """Every pending pair decided again after every crisis."""
+
+    incremental = False
+
+
+def _run(cls: type[Model], charter: str, seed: int, n: int = 60, years: int = 25) -> Any:
+    w_seq, r_seq = np.random.SeedSequence(seed).spawn(2)
+    world = foedus.generate_world(n, rng=np.random.default_rng(w_seq))
+    model = cls(charter, world, rng=np.random.default_rng(r_seq))
+    for _ in range(years):
+        model.step()
+    return model
+
+
+@pytest.mark.parametrize("charter", foedus.builtin_charter_ids())
+def test_deciding_only_where_a_crisis_moved_the_utilities_changes_nothing(charter: str) -> None:
+    for seed in (3, 4):
+        fast, plain = _run(_Recorded, charter, seed), _run(_Plain, charter, seed)
+        assert len(fast.decisions) == len(plain.decisions)
+        for got, want in zip(fast.decisions, plain.decisions, strict=True):
+            for key in want:  # every margin and target of every decision, to the bit
+                np.testing.assert_array_equal(got[key], want[key])
+        assert [e.to_dict() for e in fast.events] == [e.to_dict() for e in plain.events]
+        assert fast.records == plain.records
+        assert fast.deterred_total == plain.deterred_total
+        assert fast.displaced_total == plain.displaced_total
+        np.testing.assert_array_equal(fast.world.capability, plain.world.capability)
+
+
+def _best_by_sort(a: np.ndarray, t: np.ndarray, margin: np.ndarray, n: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    best = np.full(n, -np.inf)
+    target = np.full(n, -1, np.int64)
+    order = np.lexsort((-margin, a))
+    first = np.ones(order.size, bool)
+    first[1:] = a[order][1:] != a[order][:-1]
+    best[a[order[first]]] = margin[order[first]]
+    target[a[order[first]]] = t[order[first]]
+    return best, target
+
+
+def test_the_best_target_per_aggressor_is_that_of_a_sort_ties_to_the_first_pair() -> None:
+    rng = np.random.default_rng(5)
+    n = 40
+    for trial in range(30):
+        a = np.sort(rng.integers(0, n, 300))
+        t = rng.integers(0, n, 300)
+        margin = rng.integers(-3, 3, 300).astype(float)  # many ties
+        if trial % 3 == 0:
+            margin[rng.integers(0, 300, 20)] = -np.inf
+        if trial % 5 == 0:  # unsorted aggressors, and NaN: the sort is used
+            a = rng.integers(0, n, 300)
+            margin[7] = np.nan
+        got, want = _best(a, t, margin, n), _best_by_sort(a, t, margin, n)
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+    empty = _best(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), 3)
+    assert empty[0].tolist() == [-np.inf] * 3 and empty[1].tolist() == [-1] * 3
