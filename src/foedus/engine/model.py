@@ -163,6 +163,8 @@ class Model:
         # this period's margins per static pair (with and without the institution), kept
         # between the decisions of a period; recomputed only where a crisis can move them
         self._margins: tuple[FloatArray, FloatArray] | None = None
+        self._codes_seen: list[str] | None = None
+        self._index: dict[str, int] = {}
         self._margin_scale = 1.0
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
@@ -617,10 +619,10 @@ class Model:
                                                      a, t, self.rng, self.behaviour)
             self.partners.learn(cast(ArchitectureCrisisResult, res), w, year)
         else:
-            res = run_crisis(w, self.charter, w.codes[a], w.codes[t], rng=self.rng,
+            res = run_crisis(w, self.charter, a, t, rng=self.rng,
                              behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
                              institution=self.institution)
-        idx = {c: i for i, c in enumerate(w.codes)}
+        idx = self._code_index()
         burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,
                                      destroyed_share=float(res.capability_destroyed or 0.0) / total)
@@ -641,6 +643,13 @@ class Model:
         if not (w.alive[a] and w.alive[t]):
             self._forget()
         return ev
+
+    def _code_index(self) -> dict[str, int]:
+        """State index by code (built again only if the world's codes are replaced)."""
+        codes = self.world.codes
+        if self._codes_seen is not codes or len(self._index) != len(codes):
+            self._codes_seen, self._index = codes, {c: i for i, c in enumerate(codes)}
+        return self._index
 
     def _learn(self, ev: CrisisEvent) -> None:
         """Credibility learns from the crisis: the institution's own signal when in scope, or

@@ -14,12 +14,16 @@ from .context import BoolArray, Crisis
 from .result import TraceEntry
 
 
-def aftermath(c: Crisis, obligated: BoolArray) -> None:
-    """Record whether the institution acted, the credibility it learns, and who wants to exit."""
+def aftermath(c: Crisis, obligated: BoolArray, contributed: BoolArray | None = None) -> None:
+    """Record whether the institution acted, the credibility it learns, and who wants to exit.
+
+    ``contributed`` marks the states that fought for the target or sanctioned (read from the
+    result's codes when not given)."""
     world, beh, res, cred = c.world, c.beh, c.res, c.cred
-    contributed = np.zeros(world.n, bool)
-    for code in res.contributors + res.sanctioners:
-        contributed[world.codes.index(code)] = True
+    if contributed is None:
+        contributed = np.zeros(world.n, bool)
+        for code in res.contributors + res.sanctioners:
+            contributed[world.codes.index(code)] = True
     res.target_helped = bool(res.contributors or res.sanctioners)
     res.institution_acted = bool(res.in_scope and (res.determined or res.sanctions
                                                    or (contributed & obligated).any()))

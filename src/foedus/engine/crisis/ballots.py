@@ -49,6 +49,27 @@ class Ballots:
 
     def __init__(self, inst: Institution, world: World, a: int, t: int) -> None:
         self.inst, self.world, self.a, self.t = inst, world, a, t
+        self._names: dict[int, str] | None = None  # named on the first vote (many crises have none)
+        self._back: dict[str, str] | None = None
+        self._pattern: re.Pattern[str] | None = None
+        self._derived: Charter | None = None
+
+    @property
+    def names(self) -> dict[int, str]:
+        """The code each state votes under (state index -> code)."""
+        if self._names is None:
+            self._names = self._name()
+        return self._names
+
+    @property
+    def back(self) -> dict[str, str]:
+        """The world's code of each voting code."""
+        if self._back is None:
+            self._back = {c: self.world.codes[i] for i, c in self.names.items()}
+        return self._back
+
+    def _name(self) -> dict[int, str]:
+        inst, world, a, t = self.inst, self.world, self.a, self.t
         ch = inst.charter
         names: dict[int, str] = {}
         if inst.synthetic:
@@ -68,9 +89,7 @@ class Ballots:
         for i in order:
             if i not in names and spare:
                 names[i] = spare.pop(0)
-        self.names = names
-        self.back = {c: world.codes[i] for i, c in names.items()}
-        self._derived: Charter | None = None
+        return names
 
     def charter_for(self, composition: str) -> Charter:
         """The charter for a vote; all-members bodies count the members in this world."""
@@ -86,8 +105,10 @@ class Ballots:
         """Replace seat codes and aliases by world codes in a synthetic world's reason."""
         if not self.inst.synthetic or not self.back:
             return text
-        pattern = re.compile(r"\b(" + "|".join(map(re.escape, self.back)) + r")\b")
-        return pattern.sub(lambda m: self.back[m.group(1)], text)
+        if self._pattern is None:  # compiled once per crisis, not once per vote
+            self._pattern = re.compile(r"\b(" + "|".join(map(re.escape, self.back)) + r")\b")
+        back = self.back
+        return self._pattern.sub(lambda m: back[m.group(1)], text)
 
     def vote(self, body_id: str, question: str, cast: NDArray[np.str_],
              with_fallback: bool) -> tuple[Decision | None, dict[str, str]]:

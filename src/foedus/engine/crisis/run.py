@@ -61,7 +61,7 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     p_def = fight(c, response)
     if ob.peacekeeping:
         keep_peace(c, p_def, belief, ob.peacekeeping_weight, response.eligible)
-    aftermath(c, response.obligated)
+    aftermath(c, response.obligated, response.contributors | response.sanctioners)
     return c.res
 
 
