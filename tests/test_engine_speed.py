@@ -83,3 +83,22 @@ def test_the_best_target_per_aggressor_is_that_of_a_sort_ties_to_the_first_pair(
         np.testing.assert_array_equal(got[1], want[1])
     empty = _best(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), 3)
     assert empty[0].tolist() == [-np.inf] * 3 and empty[1].tolist() == [-1] * 3
+
+
+@pytest.mark.parametrize("charter", ["un-1965", "un-1965-ufp", "collective-security", "nato"])
+def test_a_crisis_without_trace_is_the_same_crisis(charter: str) -> None:
+    """``run_crisis(trace=False)`` (what the model asks for) keeps no trace and decides
+    everything as with the trace, from the same draws."""
+    world = foedus.generate_world(40, rng=np.random.default_rng(8))
+    results = []
+    for trace in (True, False):
+        w = world.copy()
+        inst = foedus.engine.Institution.in_world(charter, w, np.random.default_rng(1))
+        results.append([foedus.run_crisis(w, charter, a, t, rng=np.random.default_rng(a),
+                                          institution=inst, trace=trace).to_dict()
+                        for a, t in ((0, 1), (2, 5), (7, 3), (1, 0))])
+    with_trace, without = results
+    assert all(r["trace"] for r in with_trace) and not any(r["trace"] for r in without)
+    for r in (*with_trace, *without):
+        del r["trace"]
+    assert with_trace == without

@@ -621,7 +621,7 @@ class Model:
         else:
             res = run_crisis(w, self.charter, a, t, rng=self.rng,
                              behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
-                             institution=self.institution)
+                             institution=self.institution, trace=False)
         idx = self._code_index()
         burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,

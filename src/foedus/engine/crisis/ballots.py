@@ -47,8 +47,10 @@ class Ballots:
     registry vote anonymously (counts). Reasons are translated back to the world's codes.
     """
 
-    def __init__(self, inst: Institution, world: World, a: int, t: int) -> None:
+    def __init__(self, inst: Institution, world: World, a: int, t: int, *,
+                 tracing: bool = True) -> None:
         self.inst, self.world, self.a, self.t = inst, world, a, t
+        self.tracing = tracing  # without a trace, reasons are not renamed
         self._names: dict[int, str] | None = None  # named on the first vote (many crises have none)
         self._back: dict[str, str] | None = None
         self._pattern: re.Pattern[str] | None = None
@@ -103,7 +105,7 @@ class Ballots:
 
     def rename(self, text: str) -> str:
         """Replace seat codes and aliases by world codes in a synthetic world's reason."""
-        if not self.inst.synthetic or not self.back:
+        if not self.tracing or not self.inst.synthetic or not self.back:
             return text
         if self._pattern is None:  # compiled once per crisis, not once per vote
             self._pattern = re.compile(r"\b(" + "|".join(map(re.escape, self.back)) + r")\b")

@@ -43,6 +43,9 @@ class Crisis:
     bound: BoolArray | None = None
     #: choices fixed from outside (a player): state index -> {"vote", "sanction", "force"}
     choices: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: whether the trace is kept (the many-year model asks for none: the vote reasons are then
+    #: not translated back into the world's codes)
+    tracing: bool = True
 
     @property
     def charter(self) -> Charter:

@@ -61,7 +61,7 @@ def deliberate(c: Crisis, cast: NDArray[np.str_], in_scope: bool) -> list[StepOu
 def _steps(c: Crisis, cast: NDArray[np.str_]) -> list[StepOutcome]:
     """Go through the procedure's steps in order; each leaves a trace entry."""
     ch, res = c.charter, c.res
-    ballots = Ballots(c.inst, c.world, c.a, c.t)
+    ballots = Ballots(c.inst, c.world, c.a, c.t, tracing=c.tracing)
     has_determination = any(s.measure == "determination" and s.body for s in ch.procedure)
     determined = False
     out: list[StepOutcome] = []

@@ -22,7 +22,7 @@ from ..institution import Institution
 from .aftermath import aftermath
 from .attribution import attribute, note_scope, onset
 from .ballots import cast_ballots
-from .context import open_crisis, player_choices
+from .context import Crisis, open_crisis, player_choices
 from .deliberation import deliberate, obligations
 from .peacekeeping import keep_peace
 from .response import respond, response_terms
@@ -35,7 +35,8 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
                credibility: float = 1.0, institution: Institution | None = None,
                claims_self_defence: bool | None = None,
                absent: tuple[str, ...] | list[str] = (),
-               choices: Mapping[str, Mapping[str, Any]] | None = None) -> CrisisResult:
+               choices: Mapping[str, Mapping[str, Any]] | None = None,
+               trace: bool = True) -> CrisisResult:
     """Play one aggression of ``aggressor`` against ``target`` under ``charter``.
 
     MUTATES ``world``: capabilities after the war and the target's ``alive`` flag (state
@@ -45,13 +46,16 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     ``behaviour.claim_probability``); ``absent`` names states that boycott every vote.
     ``choices`` fixes what some third states do, as a player would (``{"S05": {"vote": "no",
     "sanction": False, "force": True}}``, each key optional): every random draw is still made,
-    so the other states meet the same crisis as without the choice.
+    so the other states meet the same crisis as without the choice. ``trace=False`` keeps no
+    trace (``res.trace`` is empty), which spares translating the votes' reasons: the
+    many-year model asks for none.
     """
     c = open_crisis(world, charter, aggressor, target, rng=rng, beh=as_behaviour(behaviour),
                     credibility=credibility, institution=institution)
     c.choices = player_choices(world, choices or {})
+    c.tracing = bool(trace)
     if not onset(c, claims_self_defence):
-        return c.res
+        return _done(c)
     in_scope = note_scope(c)
     belief = attribute(c)
     terms = response_terms(world, c.a, c.t, c.beh, belief)
@@ -62,6 +66,13 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     if ob.peacekeeping:
         keep_peace(c, p_def, belief, ob.peacekeeping_weight, response.eligible)
     aftermath(c, response.obligated, response.contributors | response.sanctioners)
+    return _done(c)
+
+
+def _done(c: Crisis) -> CrisisResult:
+    """The result, without its trace when none was asked for."""
+    if not c.tracing:
+        c.res.trace = []
     return c.res
 
 
