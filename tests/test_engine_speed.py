@@ -102,3 +102,18 @@ def test_a_crisis_without_trace_is_the_same_crisis(charter: str) -> None:
     for r in (*with_trace, *without):
         del r["trace"]
     assert with_trace == without
+
+
+def test_the_gradient_token_of_a_distance_matrix_is_reused_only_while_unchanged() -> None:
+    from foedus.engine.contest import Gradient
+
+    grad = Gradient(foedus.Behaviour())
+    d = np.random.default_rng(2).uniform(0, 9000, (80, 80))
+    first = grad.token(d)
+    assert grad.token(d) is first  # the same matrix: the kept token
+    np.testing.assert_array_equal(first, grad._token(d))
+    d[3, 4] = 100.0  # changed in place: computed again
+    again = grad.token(d)
+    assert again is not first and again[3, 4] == grad._token(np.array([100.0]))[0]
+    other = Gradient(foedus.Behaviour(miles_per_day=100.0)).token(d)
+    assert not np.array_equal(other, again)  # another gradient, another token

@@ -16,7 +16,7 @@ expects) use these, so each is defined here once.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 FloatArray = NDArray[np.float64]
 
 KM_PER_MILE = 1.609344
+#: Square distance matrices of at least this many entries have their gradient token memoised, and how
+#: many such tokens are kept (a few worlds at a time).
+MEMO_MIN_SIZE = 4096
+TOKEN_MEMO = 4
+_MEMO: dict[tuple[str, float, float, int], tuple[Any, NDArray[np.float64], FloatArray]] = {}
 
 
 class Gradient:
@@ -44,7 +49,32 @@ class Gradient:
         self.gradient_km = float(behaviour.gradient_km)
 
     def token(self, distance: ArrayLike) -> FloatArray:
-        """The distance part of the gradient, elementwise over ``distance`` (km)."""
+        """The distance part of the gradient, elementwise over ``distance`` (km).
+
+        A world's distance matrix is asked for again at every crisis: the token of the last
+        few large matrices is kept (:data:`TOKEN_MEMO` entries), and reused when the same
+        array comes back with the same contents (compared, so that a matrix changed in place
+        is computed again)."""
+        if isinstance(distance, np.ndarray) and distance.dtype == np.float64 \
+                and distance.ndim == 2 and distance.shape[0] == distance.shape[1] \
+                and distance.size >= MEMO_MIN_SIZE:
+            return self._memo_token(distance)
+        return self._token(distance)
+
+    def _memo_token(self, d: NDArray[np.float64]) -> FloatArray:
+        key = (self.kind, self.miles_per_day, self.gradient_km, id(d))
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is d and np.array_equal(hit[1], d):
+            _MEMO[key] = _MEMO.pop(key)  # the most recently used last
+            return hit[2]
+        tok = self._token(d)
+        tok.flags.writeable = False  # shared between calls
+        _MEMO[key] = (d, d.copy(), tok)
+        while len(_MEMO) > TOKEN_MEMO:
+            _MEMO.pop(next(iter(_MEMO)))
+        return tok
+
+    def _token(self, distance: ArrayLike) -> FloatArray:
         d = np.maximum(np.asarray(distance, dtype=float), 0.0)
         if self.kind == "bdm":
             return np.asarray(np.log10(d / KM_PER_MILE / self.miles_per_day + (10.0 - math.e)))
