@@ -164,6 +164,7 @@ class Model:
         # between the decisions of a period; recomputed only where a crisis can move them
         self._margins: tuple[FloatArray, FloatArray] | None = None
         self._codes_seen: list[str] | None = None
+        self._allied: tuple[dict[str, Any], IntArray, IntArray] | None = None
         self._index: dict[str, int] = {}
         self._margin_scale = 1.0
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
@@ -516,10 +517,25 @@ class Model:
         redo = changed[P.a] | changed[P.t]
         sd = self.charter.self_defence
         if sd.allowed and sd.collective and changed.any():
-            allied = self.forecast._pair_terms()["pact"] & P.hp_ok
-            redo |= (allied & changed[P.hpi]).any(axis=1)
+            rows, start = self._allied_pairs()
+            for j in np.flatnonzero(changed):
+                redo[rows[start[j]:start[j + 1]]] = True
         assert self._margins is not None
         return np.asarray(redo | (self._margins[1] > 0), dtype=bool)
+
+    def _allied_pairs(self) -> tuple[IntArray, IntArray]:
+        """The pairs each state may defend as an ally of the target: pair indices grouped by
+        helper (``rows[start[j]:start[j + 1]]`` for state ``j``), built again only when the
+        forecast's pair terms are (once, or once a period under balance of power)."""
+        terms = self.forecast._pair_terms()
+        if self._allied is None or self._allied[0] is not terms:
+            P = self.forecast.pairs
+            rows, cols = np.nonzero(terms["pact"] & P.hp_ok)
+            helper = P.hpi[rows, cols]
+            order = np.argsort(helper, kind="stable")
+            start = np.searchsorted(helper[order], np.arange(self.world.n + 1))
+            self._allied = (terms, rows[order].astype(np.int64), start.astype(np.int64))
+        return self._allied[1], self._allied[2]
 
     def _created_ties(self) -> BoolArray | None:
         """The defence ties the security system itself creates: the mutual ties of the members
