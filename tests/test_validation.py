@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 import foedus
 from foedus import FoedusError
-from foedus.engine.behaviour import Behaviour
 from foedus.cli import main
+from foedus.engine.behaviour import Behaviour
 from foedus.validation import (
     RECORD_METRICS,
     backtest,

@@ -105,3 +105,21 @@ def test_mediation_keeps_disputes_before_an_institution_short_of_war(world: Worl
     assert any(r.in_scope and r.steps for r in seized)
     alone = [crisis(world, a, t, s, "self-help", escalation=0.9, mediation=1.0) for s in SEEDS]
     assert any(r.war for r in alone)  # no institution, no mediation
+
+
+def test_a_territorial_stake_raises_the_value_of_attacking_a_neighbour(world: World) -> None:
+    from foedus import Model
+
+    def eu(stake: float) -> tuple[np.ndarray, np.ndarray]:
+        m = Model("self-help", world, rng=np.random.default_rng(0),
+                  behaviour={"territorial_stake": stake})
+        fc = m.forecast
+        sel = fc.active(np.zeros(0, np.int64))
+        contiguous = np.asarray(m.world.contiguity, bool)[fc.pairs.a[sel], fc.pairs.t[sel]]
+        return m.expected_utility(sel)[0], contiguous
+
+    base, cont = eu(0.0)
+    more, _ = eu(1.0)
+    assert cont.any() and (~cont).any()
+    assert np.allclose(more[~cont], base[~cont])  # far pairs: unchanged
+    assert (more[cont] >= base[cont] - 1e-12).all() and (more[cont] > base[cont]).any()

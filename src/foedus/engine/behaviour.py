@@ -135,6 +135,11 @@ class Behaviour(Settings):
         1.0, lo=0.0, hi=1.0,
         doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
         cite="Bremer (1992); Fearon (1995): most militarised disputes end short of war")
+    territorial_stake: float = param(
+        0.0, lo=0.0, hi=2.0,
+        doc="value an aggressor adds to a dispute with a neighbour (contiguous pair): the "
+            "territorial issues that neighbours fight over",
+        cite="Vasquez (1993), The War Puzzle; Senese & Vasquez (2008): territorial disputes")
     mediation: float = param(
         0.0, lo=0.0, hi=1.0,
         doc="reduction of the escalation chance when an institution was seized of the dispute",

@@ -320,7 +320,8 @@ class Forecast:
         b = np.clip(1.0 - rho + rho * (s_t - s_a) / 2.0, 0.0, 1.0)
         base = (float(beh.norm_weight) * (b - 0.5) + float(beh.affinity_weight) * (s_t - s_a) / 2.0
                 + weight * pact)
-        stake = (1.0 - w.affinity[P.a, P.t]) / 2.0
+        stake = (1.0 - w.affinity[P.a, P.t]) / 2.0 \
+            + float(beh.territorial_stake) * np.asarray(w.contiguity, bool)[P.a, P.t]
         self._pair_cache = {"s_a": s_a, "pact": pact, "base": base, "stake": stake,
                             "hostility": (1.0 - s_a) / 2.0,
                             "cost_s": float(beh.sanction_cost) * (1.0 + np.maximum(0.0, s_a))}

@@ -32,7 +32,7 @@ from .backtest import Progress, backtest
 #: Free parameters and their ranges: ``behaviour.<field>`` or ``run.<field>``.
 SPACE: dict[str, tuple[float, float]] = {
     "run.attack_threshold": (0.02, 1.0),
-    "run.eu_noise": (0.01, 0.1),
+    "run.eu_noise": (0.01, 0.3),
     "behaviour.escalation": (0.03, 1.0),
     "behaviour.alliance_weight": (0.0, 1.0),
     "behaviour.conquest_probability": (0.02, 0.6),
@@ -40,6 +40,7 @@ SPACE: dict[str, tuple[float, float]] = {
     "behaviour.war_persistence": (0.0, 0.95),
     "behaviour.war_spread": (0.0, 0.5),
     "behaviour.alliance_dilution": (0.0, 2.0),
+    "behaviour.territorial_stake": (0.0, 2.0),
 }
 
 #: Settings held fixed during calibration (the cap must not shape the fit).
