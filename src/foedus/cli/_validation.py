@@ -102,14 +102,17 @@ def hindcast_cmd(start: int, end: int, train_to: int | None, data_dir: str | Non
 @click.option("--seed", type=int, default=0, show_default=True)
 @data_dir_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the result as JSON.")
+@click.option("--journal", type=click.Path(dir_okay=False), default=None,
+              help="Keep the trials in this Optuna journal file; run again with it to resume.")
 @json_option
 @handle_errors
 def calibrate_cmd(periods: str, holdout: str, trials: int, replications: int, seed: int,
-                  data_dir: str | None, out: str | None, as_json: bool) -> None:
+                  data_dir: str | None, out: str | None, journal: str | None, as_json: bool) -> None:
     """Fit the free parameters to the record on PERIODS (Optuna TPE), report HOLDOUT separately."""
     with progress_bar("calibrating", not as_json) as bar:
         res = calibrate(parse_periods(periods), parse_periods(holdout), trials=trials,
-                        replications=replications, seed=seed, data_dir=data_dir, progress=bar)
+                        replications=replications, seed=seed, data_dir=data_dir, progress=bar,
+                        journal=journal)
     d = res.to_dict()
     if out:
         Path(out).write_text(__import__("json").dumps(d, indent=2))

@@ -50,16 +50,19 @@ FEATURES = ("land", "contiguous", "log_cap_ratio", "defence_pact", "major_a", "m
 Progress = Callable[[int, int], None]
 
 
-def escalation_probability(world: World, a: np.ndarray, t: np.ndarray, behaviour: Behaviour) -> np.ndarray:
-    """Probability that a dispute ``a -> t`` becomes a war: the target resists (self-defence)
-    unless it yields (``Behaviour.yield_ratio``: a target facing more than this multiple of
-    its own strength gives in without a war; Fearon 1995 on bargaining short of war)."""
-    ratio = float(getattr(behaviour, "yield_ratio", 0.0) or 0.0)
-    cap = world.capability
-    if ratio <= 0:
-        return np.ones(a.shape)
-    r = cap[a] / np.maximum(cap[t], 1e-12)
-    return np.asarray(1.0 - norm.cdf(np.log(r / ratio)), float)
+def escalation_probability(model: Model, a: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Probability that a dispute ``a -> t`` becomes a war in ``model``: ``escalation``, times
+    ``1 - mediation`` where the dispute falls in the scope of an institution with a procedure
+    (as in the crisis engine's escalation; Shannon 2009)."""
+    from ..engine import scope
+    from ..engine.forecast import procedure_steps
+
+    beh = model.behaviour
+    p = np.full(a.shape, float(beh.escalation))
+    if model.has_institution and procedure_steps(model.charter):
+        seized = scope.in_scope(model.forecast.institution, a, t)
+        p = np.where(seized, p * (1.0 - float(beh.mediation)), p)
+    return np.asarray(p, float)
 
 
 def model_year(world: World, *, behaviour: Behaviour | dict[str, Any] | None = None,
@@ -77,7 +80,7 @@ def model_year(world: World, *, behaviour: Behaviour | dict[str, Any] | None = N
     s = float(model.config.eu_noise) * np.sqrt(1.25) or 1e-9
     doubt = float(model.config.doubt) if model.has_institution else 0.0
     p_mid = (1 - doubt) * norm.cdf((eu1 - theta) / s) + doubt * norm.cdf((eu0 - theta) / s)
-    p_war = p_mid * escalation_probability(model.world, a, t, model.behaviour)
+    p_war = p_mid * escalation_probability(model, a, t)
     cc = world.ccodes
     return pd.DataFrame({"year": year, "ccode_a": cc[a], "ccode_b": cc[t], "p_mid": p_mid,
                          "p_war": p_war})
