@@ -25,15 +25,22 @@ class _Recorded(Model):
 
 
 class _Plain(_Recorded):
-    """Every pending pair decided again after every crisis."""
+    """Every pending pair decided again after every crisis; under balance of power, the pair
+    terms computed again for every decision too (not once a period)."""
 
     incremental = False
 
+    def _decide(self, noise: Any, pending: Any = None, changed: Any = None) -> dict[str, Any]:
+        if self.forecast.ad_hoc:
+            self.forecast._pair_cache = None
+        return super()._decide(noise, pending, changed)
 
-def _run(cls: type[Model], charter: str, seed: int, n: int = 60, years: int = 25) -> Any:
+
+def _run(cls: type[Model], charter: str, seed: int, n: int = 60, years: int = 25,
+         behaviour: dict[str, Any] | None = None) -> Any:
     w_seq, r_seq = np.random.SeedSequence(seed).spawn(2)
     world = foedus.generate_world(n, rng=np.random.default_rng(w_seq))
-    model = cls(charter, world, rng=np.random.default_rng(r_seq))
+    model = cls(charter, world, rng=np.random.default_rng(r_seq), behaviour=behaviour)
     for _ in range(years):
         model.step()
     return model
@@ -52,6 +59,23 @@ def test_deciding_only_where_a_crisis_moved_the_utilities_changes_nothing(charte
         assert fast.deterred_total == plain.deterred_total
         assert fast.displaced_total == plain.displaced_total
         np.testing.assert_array_equal(fast.world.capability, plain.world.capability)
+
+
+#: Every mechanism that is off by default, on.
+MECHANISMS = {"alliance_dilution": 1.0, "war_persistence": 0.6, "war_spread": 0.3,
+              "territorial_stake": 0.5, "mediation": 0.5, "escalation": 0.7}
+
+
+@pytest.mark.parametrize("charter", ["self-help", "balance-of-power", "nato", "un-1965-ufp",
+                                     "collective-security"])
+def test_the_shortcuts_hold_with_every_mechanism_on(charter: str) -> None:
+    fast = _run(_Recorded, charter, 5, behaviour=MECHANISMS)
+    plain = _run(_Plain, charter, 5, behaviour=MECHANISMS)
+    assert fast.events, "no crisis: nothing compared"
+    assert [e.to_dict() for e in fast.events] == [e.to_dict() for e in plain.events]
+    for got, want in zip(fast.decisions, plain.decisions, strict=True):
+        for key in want:
+            np.testing.assert_array_equal(got[key], want[key])
 
 
 def _best_by_sort(a: np.ndarray, t: np.ndarray, margin: np.ndarray, n: int
@@ -117,3 +141,21 @@ def test_the_gradient_token_of_a_distance_matrix_is_reused_only_while_unchanged(
     assert again is not first and again[3, 4] == grad._token(np.array([100.0]))[0]
     other = Gradient(foedus.Behaviour(miles_per_day=100.0)).token(d)
     assert not np.array_equal(other, again)  # another gradient, another token
+
+
+def test_balance_of_power_pair_terms_follow_a_death_within_the_period() -> None:
+    """Under balance of power the pair terms are kept for a period, but a death (which the
+    model reports with ``forget``) changes the living partners a pact's weight counts."""
+    from foedus.world.world import DEFENCE
+
+    model = _run(Model, "balance-of-power", 5, years=2, behaviour={"alliance_dilution": 1.0})
+    w = model.world
+    partners = ((w.alliances & DEFENCE) > 0).sum(axis=0)
+    victim = int(np.flatnonzero(w.alive & (partners > 0))[0])
+    before = model.forecast._pair_terms()["base"].copy()
+    w.alive[victim] = False
+    model.forecast.forget()
+    got = model.forecast._pair_terms()["base"]
+    model.forecast._pair_cache = None  # computed afresh on the world as it now is
+    np.testing.assert_array_equal(got, model.forecast._pair_terms()["base"])
+    assert not np.array_equal(got, before)

@@ -280,9 +280,12 @@ class Forecast:
             self._pair_cache = None
 
     def forget(self) -> None:
-        """Seats or states changed: drop the cached voters and obligations."""
+        """Seats or states changed: drop the cached voters and obligations (and, under
+        balance of power, the pair terms, which count the living partners of each target)."""
         self._voters.clear()
         self._ob_cache = None
+        if self.ad_hoc:
+            self._pair_cache = None
 
     def created_ties(self, ties: BoolArray | None) -> None:
         """The defence ties the security system itself creates this period (an ``n x n`` mask

@@ -481,9 +481,9 @@ class Model:
         ``pending`` limits the work to these aggressors (the states not yet activated this
         period; the others keep ``-inf``): every pair computation is per pair, and an
         activated state's decision is not read again in the period. ``changed`` (after a
-        crisis: the states whose capability or existence it changed) recomputes only the pairs
-        whose utility can have moved (:meth:`_redo`); the others keep their margins. Both
-        give the numbers of deciding for every pair again."""
+        crisis that killed nobody: the states whose capability it changed) recomputes only
+        the pairs whose utility can have moved (:meth:`_redo`); the others keep their
+        margins. Both give the numbers of deciding for every pair again."""
         w, P = self.world, self.forecast.pairs
         sel = self._active()
         if pending is not None:
@@ -509,7 +509,7 @@ class Model:
 
     def _redo(self, changed: BoolArray) -> BoolArray:
         """Per static pair, whether its margins must be computed again after a crisis that
-        changed the capability or existence of the states ``changed``: the pairs of which
+        changed the capability of the states ``changed`` (and killed nobody): the pairs of which
         one party changed or, where allies defend the target, one of its allies; and every
         pair that would attack without the institution (only those weigh the institution's
         answer, which moves with credibility and the world's total capability)."""
@@ -613,7 +613,8 @@ class Model:
             if ev is not None:
                 events.append(ev)
                 changed = (w.capability != cap_before) | (w.alive != alive_before)
-                dec = self._decide(noise, order[pos:], changed)
+                died = bool((w.alive != alive_before).any())  # rare: every pair again
+                dec = self._decide(noise, order[pos:], None if died else changed)
         for a, t in plan:
             ev = self._crisis(a, t, year)
             if ev is not None:
