@@ -335,7 +335,7 @@ class StateAgent(mesa.Agent):
                 and not rule.absence_is_veto):
             raise NotImplementedError(f"{body}/{question}: rule not covered by the reference")
         veto = np.isin(seats, m.veto_seats(body, question))
-        i, a = self.index, self.index
+        i = a = self.index  # this state, the aggressor it pictures itself as
         vi = np.maximum(seats, 0)
         s_a = np.broadcast_to(m.affinity[vi, a], (t.size, vi.size))
         s_t = m.affinity[vi[None, :], t[:, None]]
