@@ -2,7 +2,11 @@
 system, and its growth exponent from 30 to 480 states (issue 16: at most 1.15).
 
     python benchmarks/bench_scaling.py [--sizes 30,60,120,240,480] [--years 10] [--repeat 3]
-        [--systems all|un-1965,self-help,...] [--seed 1]
+        [--systems all|un-1965,self-help,...] [--seed 1] [--against OLD/src]
+
+With ``--against`` another source tree (e.g. ``git archive main src | tar -x -C /tmp/old``,
+then ``--against /tmp/old/src``) runs every system too, in a fresh interpreter, the two trees
+alternated round by round; the speed-up per size is printed under each system.
 
 Each cell is a synthetic world of ``n`` states (child 0 of ``SeedSequence(seed)``) run for
 ``--years`` with child 1; only the simulated years are timed (the model is built before the
@@ -16,9 +20,14 @@ too, and is printed beside it.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
+import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +51,32 @@ def exponent(ns: list[int], ts: list[float]) -> float:
     return float(np.polyfit(np.log(np.asarray(ns, float)), np.log(np.asarray(ts, float)), 1)[0])
 
 
+def _one_pass(system: str, sizes: list[int], years: int, seed: int) -> dict[str, Any]:
+    """Every size once: seconds per year, and the crises at the largest size."""
+    out: dict[str, Any] = {"times": {}, "crises": 0}
+    for n in sizes:
+        t, crises = per_year(system, n, years, seed)
+        out["times"][str(n)] = t
+        out["crises"] = crises
+    return out
+
+
+def _pass_in(src: Path | None, system: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One pass in a fresh interpreter that imports foedus from ``src`` (None: this one)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    cmd = [sys.executable, __file__, "--worker", system, "--sizes", args.sizes,
+           "--years", str(args.years), "--seed", str(args.seed)]
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _row(name: str, sizes: list[int], best: list[float], crises: float) -> str:
+    cells = " ".join(f"{1000 * t:12.2f}" for t in best)
+    return f"{name:28} {cells} {exponent(sizes, best):9.2f} {crises:19.1f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="30,60,120,240,480")
@@ -49,27 +84,43 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--systems", default="all")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--against", type=Path, default=None,
+                   help="a baseline source tree (its src/): each system runs in both, alternated")
+    p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.worker is not None:
+        print(json.dumps(_one_pass(args.worker, sizes, args.years, args.seed)))
+        return 0
     systems = foedus.builtin_charter_ids() if args.systems == "all" else args.systems.split(",")
+    sides: list[tuple[str, Path | None]] = [("this", None)]
+    if args.against is not None:
+        sides.append(("baseline", args.against.resolve()))
     print(f"per-year cost against n; Python {platform.python_version()}, numpy {np.__version__}, "
-          f"{platform.machine()}; {args.years} years, best of {args.repeat}")
+          f"{platform.machine()}; {args.years} years, best of {args.repeat}"
+          + (f"; baseline {args.against}, alternated with this tree" if args.against else ""))
     head = " ".join(f"{'ms/yr n=' + str(n):>12}" for n in sizes)
-    print(f"{'system':20} {head} {'exponent':>9} {'crises/yr at max n':>19}")
+    print(f"{'system':28} {head} {'exponent':>9} {'crises/yr at max n':>19}")
     worst = 0.0
     for system in systems:
-        times: dict[int, list[float]] = {n: [] for n in sizes}
+        times: dict[str, dict[int, list[float]]] = {name: {n: [] for n in sizes} for name, _ in sides}
         crises = 0
-        for _ in range(args.repeat):
-            for n in sizes:
-                t, crises = per_year(system, n, args.years, args.seed)
-                times[n].append(t)
-        med = [min(times[n]) for n in sizes]
-        k = exponent(sizes, med)
-        worst = max(worst, k)
-        cells = " ".join(f"{1000 * t:12.2f}" for t in med)
-        print(f"{system:20} {cells} {k:9.2f} {crises / args.years:19.1f}", flush=True)
-    print(f"largest exponent: {worst:.2f}")
+        for r in range(args.repeat):
+            for name, src in (sides if r % 2 == 0 else sides[::-1]):
+                got = _pass_in(src, system, args) if args.against is not None \
+                    else _one_pass(system, sizes, args.years, args.seed)
+                for n in sizes:
+                    times[name][n].append(float(got["times"][str(n)]))
+                crises = int(got["crises"])
+        best = {name: [min(times[name][n]) for n in sizes] for name, _ in sides}
+        worst = max(worst, exponent(sizes, best["this"]))
+        print(_row(system, sizes, best["this"], crises / args.years), flush=True)
+        if args.against is not None:
+            print(_row(f"  {system} (baseline)", sizes, best["baseline"], crises / args.years))
+            ratio = " ".join(f"{b / t:12.2f}" for t, b in zip(best["this"], best["baseline"],
+                                                               strict=True))
+            print(f"{'  speed-up (baseline/this)':28} {ratio}", flush=True)
+    print(f"largest exponent (this tree): {worst:.2f}")
     return 0
 
 
