@@ -11,6 +11,7 @@ import pytest
 
 import foedus
 from foedus.engine.model import Model, _best
+from foedus.rules.architecture import builtin_architecture_ids
 
 
 class _Recorded(Model):
@@ -46,7 +47,7 @@ def _run(cls: type[Model], charter: str, seed: int, n: int = 60, years: int = 25
     return model
 
 
-@pytest.mark.parametrize("charter", foedus.builtin_charter_ids())
+@pytest.mark.parametrize("charter", [*foedus.builtin_charter_ids(), *builtin_architecture_ids()])
 def test_deciding_only_where_a_crisis_moved_the_utilities_changes_nothing(charter: str) -> None:
     for seed in (3, 4):
         fast, plain = _run(_Recorded, charter, seed), _run(_Plain, charter, seed)
