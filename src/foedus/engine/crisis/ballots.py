@@ -125,9 +125,10 @@ class Ballots:
             return None, by_code
         lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
         counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
-        for i in held:
-            v = str(cast[i]) if world.alive[i] else "absent"
-            name = self.names.get(int(i))
+        names, alive = self.names, world.alive
+        for i in held.tolist():
+            v = str(cast[i]) if alive[i] else "absent"
+            name = names.get(i)
             if name is None:
                 counts[v] += 1
             else:
@@ -142,8 +143,8 @@ class Ballots:
         dec = evaluate_vote(self.charter_for(body.composition), body_id, question,
                             yes=lists["yes"], no=lists["no"], abstain=lists["abstain"],
                             absent=lists["absent"], counts={k: c for k, c in counts.items() if c},
-                            parties=[self.names[self.a], self.names[self.t]],
-                            aggressor=self.names[self.a], on=inst.on,
+                            parties=[names[self.a], names[self.t]],
+                            aggressor=names[self.a], on=inst.on,
                             with_fallback=with_fallback, **kw)
         return dec, by_code
 
