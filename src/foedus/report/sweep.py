@@ -16,8 +16,10 @@ import pandas as pd
 from .._errors import FoedusError
 from ..engine.behaviour import Behaviour
 from ..experiments import ResultStore, prim, results_summary, results_table, sobol_indices
+from ..experiments.analysis import WIDE_SOBOL
 from ..experiments.intervals import FEW_RUNS, METHODS, Interval, interval, paired_contrasts
 from ..experiments.provenance import MECHANISMS
+from .figures import sobol_figure, to_div, write_plotly_js
 from .render import figure, render
 
 
@@ -73,6 +75,45 @@ def _plot_parameter(runs: pd.DataFrame, param: str, metrics: list[str], systems:
     if metrics:
         fig.axes[0].legend(fontsize=7)
     fig.savefig(path, dpi=90)
+
+
+def _interactive_parameter(runs: pd.DataFrame, param: str, metrics: list[str], systems: list[str],
+                           div_id: str) -> str:
+    """The interactive twin of :func:`_plot_parameter`: one panel per metric, one line per
+    system, mean and 95% interval (each metric's method) at each value of ``param``."""
+    from plotly.subplots import make_subplots
+
+    values = runs[param]
+    numeric = pd.api.types.is_numeric_dtype(values)
+    key: pd.Series
+    if numeric and values.nunique() > 12:
+        bins = pd.qcut(values, q=min(10, values.nunique()), duplicates="drop")
+        key = bins.map(runs.groupby(bins, observed=True)[param].mean()).astype(float)
+    else:
+        key = values if numeric else values.astype(str)
+    rows, cols = _grid(len(metrics))
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=metrics,
+                        vertical_spacing=min(0.1, 0.6 / rows))
+    palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+    for k, metric in enumerate(metrics):
+        for j, system in enumerate(systems):
+            sel = runs["system"] == system
+            ivs = [(x, interval(g.to_numpy(dtype=float), metric))
+                   for x, g in runs[sel].groupby(key[sel], sort=True)[metric]]
+            if not ivs:
+                continue
+            err = np.nan_to_num(np.array([_err(iv) for _, iv in ivs]))
+            fig.add_scatter(x=[x for x, _ in ivs], y=[iv.mean if math.isfinite(iv.mean) else None
+                                                       for _, iv in ivs], name=system,
+                            legendgroup=system, showlegend=k == 0, mode="lines+markers",
+                            line={"color": palette[j % len(palette)]},
+                            error_y={"type": "data", "symmetric": False,
+                                     "array": err[:, 1].tolist(), "arrayminus": err[:, 0].tolist()},
+                            row=k // cols + 1, col=k % cols + 1)
+    fig.update_xaxes(title_text=param)
+    fig.update_layout(title=f"Metrics against {param} (mean and 95% interval)",
+                      height=rows * 300 + 80, template="plotly_white")
+    return to_div(fig, div_id)
 
 
 def _plot_systems(runs: pd.DataFrame, metrics: list[str], systems: list[str], path: Path) -> None:
@@ -156,6 +197,8 @@ def _figures(runs: pd.DataFrame, params: list[str], metrics: list[str], systems:
             path = out_dir / f"parameter-{k + 1}.png"
             _plot_parameter(runs, p, metrics, systems, path)
             figs.append({**figure(path, f"metrics against {p} ({path.name})"),
+                         "interactive": _interactive_parameter(runs, p, metrics, systems,
+                                                               f"fig-parameter-{k + 1}"),
                          "caption": f"Metrics against {p} (mean and 95% interval by each "
                                     "metric's method)"})
     else:
@@ -182,11 +225,14 @@ def _f3(v: float) -> str:
     return f"{v:.3f}"
 
 
-def _sobol_html(sobol: pd.DataFrame | str | None) -> tuple[str, int]:
+def _sobol_html(sobol: pd.DataFrame | str | None) -> tuple[str, int, str]:
+    """The Sobol table, the number of flagged rows and the plot of the indices with their
+    intervals (flagged ones in red)."""
     if not isinstance(sobol, pd.DataFrame):
-        return (str(sobol) if sobol else ""), 0
+        return (str(sobol) if sobol else ""), 0, ""
     flagged = int(sobol["note"].str.contains("outside|imprecise", regex=True).sum())
-    return str(sobol.to_html(index=False, float_format=_f3, na_rep="–")), flagged
+    plot = to_div(sobol_figure(sobol, WIDE_SOBOL), "fig-sobol") if len(sobol) else ""
+    return str(sobol.to_html(index=False, float_format=_f3, na_rep="–")), flagged, plot
 
 
 def results_report(store: str | Path | ResultStore, out: str | Path | None = None, *,
@@ -230,7 +276,7 @@ def _context(st: ResultStore, out: str | Path | None,
                                                  "ci_high", "method")]
     contrasts = (system_contrasts(runs, systems, metrics, systems[0])
                  if len(systems) > 1 and not runs.empty else None)
-    sobol_html, sobol_flagged = _sobol_html(sobol)
+    sobol_html, sobol_flagged, sobol_plot = _sobol_html(sobol)
     methods = dict.fromkeys(summ["method"]) if not summ.empty else {}
     ctx = {"row": row, "d": row["definition"], "counts": st.counts(),
            "figures": _figures(runs, params, metrics, systems, out_dir),
@@ -241,6 +287,7 @@ def _context(st: ResultStore, out: str | Path | None,
            "methods": [{"name": m, "text": METHODS[m]} for m in [*methods, "paired-bca"]
                        if m in METHODS],
            "few_runs": FEW_RUNS, "sobol": sobol_html, "sobol_flagged": sobol_flagged,
+           "sobol_plot": sobol_plot, "wide_sobol": WIDE_SOBOL, "plotly_src": write_plotly_js(out_dir),
            "discoveries": _discoveries(st, conditions),
            "errors": errors.head(20).to_dict(orient="records"), "n_errors": len(errors),
            "behaviour": [r for r in Behaviour.describe()],
