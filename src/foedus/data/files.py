@@ -374,5 +374,5 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
 
 __all__ = ["DOWNLOADS", "ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "MAX_ARCHIVE_BYTES",
            "MAX_ARCHIVE_DEPTH", "USER_AGENT", "ChecksumError", "FileStatus", "MissingDataError",
-           "Opener", "checksum_status", "data_dir", "download_cache", "fetch", "find_file", "how_to_get", "import_data", "require_file",
-           "sha256_file", "source", "status"]
+           "Opener", "checksum_status", "data_dir", "download_cache", "fetch", "find_file",
+           "how_to_get", "import_data", "require_file", "sha256_file", "source", "status"]
