@@ -86,7 +86,7 @@ def test_sweep_report_plots_sobol_indices_with_intervals_and_flags(tmp_path: Pat
     text = _offline(foedus.results_report(path, tmp_path / "r"))
     assert {"fig-sobol", "fig-parameter-1", "fig-parameter-2"} <= set(_plotly_divs(text))
     traces = _figure_data(text, "fig-sobol")
-    s1 = [t for t in traces if t["name"] == "S1"]
+    s1 = [t for t in traces if t["name"] == "S1" and "error_y" in t]  # not the legend entry
     assert len(s1) == 2  # one panel per metric
     assert all("error_y" in t and len(t["error_y"]["array"]) == 2 for t in s1)
     idx = foedus.sobol_indices(path)

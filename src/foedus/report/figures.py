@@ -166,9 +166,14 @@ def sobol_figure(sobol: pd.DataFrame, wide: float) -> Any:
             v = sub[name].to_numpy(float)
             h = sub[f"{name}_conf"].to_numpy(float)
             bad = [sobol_flagged(a, b, wide) for a, b in zip(v, h, strict=True)]
+            if k == 0:  # the legend entry, in the plain colour (a flagged first point would
+                # otherwise colour it red)
+                fig.add_scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=name,
+                                marker={"symbol": symbol, "size": 9,
+                                        "color": PLAIN if name == "S1" else "#6c8ebf"},
+                                row=r, col=c)
             fig.add_scatter(x=_list(np.arange(len(sub)) + offset), y=_list(v), mode="markers",
-                            name=name,
-                            legendgroup=name, showlegend=k == 0, row=r, col=c,
+                            name=name, legendgroup=name, showlegend=False, row=r, col=c,
                             marker={"symbol": symbol, "size": 9,
                                     "color": [ALERT if b else PLAIN if name == "S1" else "#6c8ebf"
                                               for b in bad]},
