@@ -145,3 +145,24 @@ def test_hindcast_report_is_interactive(tmp_path: Path) -> None:
     assert [t["name"] for t in roc] == ["model", "baseline", "chance"]
     assert "fig-calibration" in _plotly_divs(text) and "model_mid" in text
     assert (tmp_path / "h" / "hindcast.png").is_file()
+
+
+def two_systems_run(task: RunTask) -> dict[str, Any]:
+    """A metric that differs by system, with noise from the replication."""
+    noise = np.random.default_rng([task.replication]).normal(0.0, 0.1)
+    return {"metrics": {"score": {"un-1965": 1.0, "self-help": 2.0}[task.system] + noise}}
+
+
+def test_a_design_without_parameters_gets_an_interactive_plot_by_system(tmp_path: Path) -> None:
+    exp = experiment_from_dict({"name": "one", "systems": ["un-1965", "self-help"],
+                                "replications": 6, "years": 2, "seed": 1,
+                                "design": {"type": "none"}})
+    path = tmp_path / "o.duckdb"
+    sweep(exp, path, backend="serial", run_fn=two_systems_run)
+    text = _offline(foedus.results_report(path, tmp_path / "r"))
+    traces = _figure_data(text, "fig-systems")
+    assert traces[0]["y"] == ["un-1965", "self-help"]
+    summary = foedus.results_summary(path).set_index("system")
+    assert traces[0]["x"] == pytest.approx([summary.loc["un-1965", "mean"],
+                                            summary.loc["self-help", "mean"]])
+    assert (tmp_path / "r" / "systems.png").stat().st_size > 1000
