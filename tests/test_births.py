@@ -19,7 +19,7 @@ from foedus.parameters import SettingsError
 
 def _process(n: int = 40, seed: int = 1, **settings: float) -> tuple[BirthProcess, object]:
     world = generate_world(n, rng=seed)
-    got = BirthProcess.start(world, ModelSettings(**settings))
+    got = BirthProcess.start(world, ModelSettings(**settings), np.random.default_rng(seed))
     assert got is not None
     return got
 

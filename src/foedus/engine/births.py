@@ -19,8 +19,10 @@ A newborn takes ``birth_share`` of its parent's capability (the parent keeps the
 total is unchanged), lies next to it (its capital between 0.3 and 0.8 contiguity radii from the
 parent's, in the parent's region, contiguous to it), inherits the parent's affinities with the
 world's affinity noise, has no alliances and no bloc, is not a major power, and draws its
-revisionism from the world's Beta distribution. Every draw comes from the model's ``rng``; when
-the process is off nothing is drawn and the world has no extra slots.
+revisionism from the world's Beta distribution. The process draws from a generator seeded by one
+draw from the model's ``rng`` (so the same seed gives the same births, and the systems of a
+comparison share their birth draws while their worlds agree); when the process is off nothing is
+drawn and the world has no extra slots.
 """
 
 from __future__ import annotations
@@ -70,13 +72,18 @@ class BirthProcess:
     affinity_noise: float
     revisionism: tuple[float, float]
     free: list[int]
+    rng: np.random.Generator
     log: list[tuple[int, int, int, int]] = field(default_factory=list)
     short: int = 0  # births the reserve could not hold
 
     @classmethod
-    def start(cls, world: World, config: ModelSettings) -> tuple[BirthProcess, World] | None:
+    def start(cls, world: World, config: ModelSettings, rng: np.random.Generator
+              ) -> tuple[BirthProcess, World] | None:
         """The process and the world with its reserve of unborn slots, or None when births are
-        off. Refused on a data world that follows the record (its entries are the record's)."""
+        off (then nothing is drawn from ``rng``). Refused on a data world that follows the
+        record (its entries are the record's). The process draws from its own generator, seeded
+        by one draw from ``rng``, so that the systems of a comparison share their birth draws
+        as far as their worlds allow (common random numbers)."""
         if float(config.births) <= 0:
             return None
         if data_year(world) is not None and config.record == "follow":
@@ -96,7 +103,8 @@ class BirthProcess:
                    contiguity_km=float(spec["contiguity_km"]),
                    affinity_noise=float(spec["affinity_noise"]),
                    revisionism=(float(spec["revisionism_a"]), float(spec["revisionism_b"])),
-                   free=list(range(world.n, world.n + slots)))
+                   free=list(range(world.n, world.n + slots)),
+                   rng=np.random.default_rng(int(rng.integers(0, 2**63 - 1))))
         return proc, reserve(world, slots)
 
     def describe(self) -> str:
@@ -106,8 +114,10 @@ class BirthProcess:
                 f"taking {self.share:.0%} of its parent's capability; reserve of "
                 f"{len(self.free) + len(self.log)} unborn slots")
 
-    def step(self, world: World, year: int, rng: np.random.Generator) -> list[int]:
-        """This year's births into ``world`` (in place); returns the newborns' indices."""
+    def step(self, world: World, year: int, rng: np.random.Generator | None = None) -> list[int]:
+        """This year's births into ``world`` (in place), drawn from ``rng`` (default: the
+        process's own generator); returns the newborns' indices."""
+        rng = self.rng if rng is None else rng
         alive = np.flatnonzero(world.alive & (world.capability > 0))
         if alive.size == 0:
             return []

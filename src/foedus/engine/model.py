@@ -176,7 +176,7 @@ class Model:
         """A copy of ``world``; on a data world that follows the record, the world of every state
         the record will bring in (:func:`foedus.data.world_on_record`)."""
         self._record: Any = None
-        born = BirthProcess.start(world, self.config)  # None when births are off
+        born = BirthProcess.start(world, self.config, self.rng)  # None when off
         self._births = None if born is None else born[0]
         if born is not None:
             self.notes.append(born[0].describe())
@@ -364,7 +364,7 @@ class Model:
         institutions that admit them."""
         if self._births is None:
             return 0
-        born = self._births.step(self.world, year, self.rng)
+        born = self._births.step(self.world, year)
         if born:
             welcome(self.world, born, year, self.institution, self.partners)
             self._forget()
