@@ -257,7 +257,7 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
     step = max(1, len(s) // 10)
     st = Table(title="Series (every " + (f"{step} years" if step > 1 else "year") + ")",
                header_style="bold")
-    cols = ("year", "alive", "members", "credibility", "attempts", "deterred", "responded",
+    cols: tuple[str, ...] = ("year", "alive", "members", "credibility", "attempts", "deterred", "responded",
             "deaths", "concentration")
     if "births" in s and s["births"].any():
         cols = (*cols[:-1], "births", cols[-1])
