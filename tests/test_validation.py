@@ -107,6 +107,17 @@ def test_hindcast_scores_held_out_years() -> None:
     assert 0.5 < h.scores["baseline_mid"]["auc"] <= 1.0
 
 
+def test_a_state_attacks_at_most_one_target_a_year_in_the_hindcast() -> None:
+    from foedus.validation.hindcast import one_target
+
+    a = np.array([0, 0, 0, 1, 1])
+    p = np.array([0.5, 0.5, 0.2, 0.1, 0.0])
+    q = one_target(a, p)
+    assert q[:3].sum() == pytest.approx(1 - 0.5 * 0.5 * 0.8)  # attacks at all
+    assert q[0] == q[1] > q[2] > 0 and q[3] == pytest.approx(0.1) and q[4] == 0
+    assert (q <= p + 1e-12).all()
+
+
 @needs_data
 def test_hindcast_war_is_a_dispute_that_escalates() -> None:
     from foedus.validation.hindcast import model_year

@@ -32,11 +32,13 @@ def even_pair(world: World) -> tuple[int, int]:
 
 def crisis(world: World, a: int, t: int, seed: int, charter: str = "self-help",
            **beh: float) -> CrisisResult:
+    """A crisis in which every resisted dispute is a war (unless ``beh`` says otherwise)."""
+    beh = {"escalation": 1.0, "war_persistence": 0.0, "war_spread": 0.0, **beh}
     return run_crisis(world.copy(), charter, a, t, rng=np.random.default_rng(seed),
                       behaviour=Behaviour(**beh))  # type: ignore[arg-type]
 
 
-def test_by_default_a_war_is_one_round_and_does_not_spread(world: World) -> None:
+def test_without_persistence_a_war_is_one_round_and_does_not_spread(world: World) -> None:
     a, t = even_pair(world)
     for s in SEEDS:
         r = crisis(world, a, t, s)
@@ -68,7 +70,8 @@ def test_a_spreading_war_draws_in_allies_and_neighbours(world: World) -> None:
     ally = int(np.flatnonzero(~w.contiguity[t] & ~w.contiguity[a])[-1])
     w.alliances[ally, t] = w.alliances[t, ally] = DEFENCE
     res = [run_crisis(w.copy(), "self-help", a, t, rng=np.random.default_rng(s),
-                      behaviour=Behaviour(war_persistence=0.95, war_spread=1.0)) for s in SEEDS]
+                      behaviour=Behaviour(war_persistence=0.95, war_spread=1.0, escalation=1.0))
+           for s in SEEDS]
     wars = [r for r in res if r.war_rounds > 1]
     assert wars, "no war lasted two rounds"
     code = w.codes[ally]
@@ -81,7 +84,7 @@ def test_a_spreading_war_draws_in_allies_and_neighbours(world: World) -> None:
 
 def test_pact_weight_is_diluted_by_the_number_of_partners() -> None:
     k = np.array([0, 1, 2, 4, 16])
-    assert np.allclose(pact_weight(k, Behaviour(alliance_weight=0.8)), 0.8)
+    assert np.allclose(pact_weight(k, Behaviour(alliance_weight=0.8, alliance_dilution=0.0)), 0.8)
     w = pact_weight(k, Behaviour(alliance_weight=0.8, alliance_dilution=1.0))
     assert np.allclose(w, [0.8, 0.8, 0.4, 0.2, 0.05])
 
@@ -92,7 +95,7 @@ def test_an_ally_in_a_large_pact_weighs_it_less(world: World) -> None:
     t = 0
     for i in range(1, 11):
         w.alliances[i, t] = w.alliances[t, i] = DEFENCE
-    plain = response_terms(w, 20, t, Behaviour(alliance_weight=1.0))["benefit"]
+    plain = response_terms(w, 20, t, Behaviour(alliance_weight=1.0, alliance_dilution=0.0))["benefit"]
     diluted = response_terms(w, 20, t, Behaviour(alliance_weight=1.0, alliance_dilution=1.0))["benefit"]
     assert np.allclose(plain[1:11] - diluted[1:11], 0.9)  # 1 - 1/10
     assert np.allclose(plain[11:], diluted[11:])

@@ -83,7 +83,7 @@ class Behaviour(Settings):
     threat_weight: float = param(0.5, lo=0.0, hi=1e6,
                                  doc="weight of the threat the aggressor poses to the state",
                                  cite="Walt (1987)")
-    alliance_weight: float = param(1.0, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
+    alliance_weight: float = param(0.745, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
                                    cite="Leeds, Long & Mitchell (2000), JCR 44(5)")
     balancing_weight: float = param(
         0.5, lo=0.0, hi=1e6, doc="balance of power: bonus when the aggressor is the top threat",
@@ -128,35 +128,35 @@ class Behaviour(Settings):
     viability_floor: float = param(
         0.58, lo=0.0, hi=1.0, doc="a defeated target at or below this share of its capability may die",
         cite="Fazal (2007), State Death")
-    conquest_probability: float = param(0.1, lo=0.0, hi=1.0,
+    conquest_probability: float = param(0.382, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
     escalation: float = param(
-        1.0, lo=0.0, hi=1.0,
+        0.0594, lo=0.0, hi=1.0,
         doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
         cite="Bremer (1992); Fearon (1995): most militarised disputes end short of war")
     territorial_stake: float = param(
-        0.0, lo=0.0, hi=2.0,
+        1.71, lo=0.0, hi=2.0,
         doc="value an aggressor adds to a dispute with a neighbour (contiguous pair): the "
             "territorial issues that neighbours fight over",
         cite="Vasquez (1993), The War Puzzle; Senese & Vasquez (2008): territorial disputes")
     mediation: float = param(
-        0.0, lo=0.0, hi=1.0,
+        0.275, lo=0.0, hi=1.0,
         doc="reduction of the escalation chance when an institution was seized of the dispute",
         cite="Shannon (2009); Hansen, Mitchell & Nemeth (2008): IGOs and the escalation of MIDs")
     war_persistence: float = param(
-        0.0, lo=0.0, hi=0.95,
+        0.338, lo=0.0, hi=0.95,
         doc="chance a war goes on for another round, times 4 p (1 - p) for the defenders' "
             "chance p of winning (0: one round)",
         cite="Bennett & Stam (1996): evenly matched wars last longer; Cederman (2003)")
     war_spread: float = param(
-        0.0, lo=0.0, hi=1.0,
+        0.0817, lo=0.0, hi=1.0,
         doc="chance per round that a state allied to or bordering a belligerent joins the war",
         cite="Siverson & Starr (1991), The Diffusion of War: alliances and borders")
     max_war_rounds: int = param(20, lo=1, hi=100, integer=True, doc="bound on the rounds of one war",
                                 cite="modelling choice (a bound on the work of one crisis)")
     alliance_dilution: float = param(
-        0.0, lo=0.0, hi=2.0,
+        1.44, lo=0.0, hi=2.0,
         doc="a pact's weight is alliance_weight / k^dilution for a target with k defence-pact "
             "partners (0: no dilution)",
         cite="Olson & Zeckhauser (1966): collective action in large alliances; "

@@ -6,10 +6,12 @@ For each year the model is set on the real world of that year under the era's ar
 forecast's politically relevant pairs) the aggressor's margin ``m = EU - threshold`` with and
 without the institution gives
 
-    p_mid = (1 - doubt) Phi(m_with / s) + doubt Phi(m_without / s),   s = eu_noise sqrt(1.25)
+    p = (1 - doubt) Phi(m_with / s) + doubt Phi(m_without / s),   s = eu_noise sqrt(1.25)
 
 (the yearly resolve shock plus half of it per pair; a share ``doubt`` discounts the
-institution), and ``p_war = p_mid x P(escalation)`` (:func:`escalation_probability`). Pairs of
+institution). A state attacks at most one target a year (:func:`one_target`): ``p_mid`` is the
+chance it attacks at all, ``1 - prod(1 - p)`` over its pairs, shared among them in proportion to
+``p``; ``p_war = p_mid x P(escalation)`` (:func:`escalation_probability`). Pairs of
 the universe the model cannot consider get 0. The universe is the politically relevant
 directed dyads of Lemke & Reed (2001): contiguous (COW direct contiguity, any type) or
 involving a major power.
@@ -65,6 +67,20 @@ def escalation_probability(model: Model, a: np.ndarray, t: np.ndarray) -> np.nda
     return np.asarray(p, float)
 
 
+def one_target(a: np.ndarray, p_pair: np.ndarray) -> np.ndarray:
+    """Probabilities of attacking each target when a state attacks at most one a year (its best):
+    the chance it attacks at all, ``1 - prod(1 - p)`` over its pairs taken as independent,
+    shared among its targets in proportion to each pair's ``p``."""
+    p = np.clip(np.asarray(p_pair, float), 0.0, 1.0 - 1e-12)
+    n = int(a.max()) + 1 if a.size else 0
+    log_none = np.bincount(a, weights=np.log1p(-p), minlength=n)
+    total = np.bincount(a, weights=p, minlength=n)
+    any_attack = -np.expm1(log_none)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total[a] > 0, p / total[a], 0.0)
+    return np.asarray(share * any_attack[a], float)
+
+
 def model_year(world: World, *, behaviour: Behaviour | dict[str, Any] | None = None,
                settings: ModelSettings | dict[str, Any] | None = None) -> pd.DataFrame:
     """The model's ``p_mid`` and ``p_war`` for every pair it considers in ``world``."""
@@ -79,7 +95,8 @@ def model_year(world: World, *, behaviour: Behaviour | dict[str, Any] | None = N
     eu1, eu0 = model.expected_utility(sel)
     s = float(model.config.eu_noise) * np.sqrt(1.25) or 1e-9
     doubt = float(model.config.doubt) if model.has_institution else 0.0
-    p_mid = (1 - doubt) * norm.cdf((eu1 - theta) / s) + doubt * norm.cdf((eu0 - theta) / s)
+    p_pair = (1 - doubt) * norm.cdf((eu1 - theta) / s) + doubt * norm.cdf((eu0 - theta) / s)
+    p_mid = one_target(a, p_pair)
     p_war = p_mid * escalation_probability(model, a, t)
     cc = world.ccodes
     return pd.DataFrame({"year": year, "ccode_a": cc[a], "ccode_b": cc[t], "p_mid": p_mid,
@@ -170,4 +187,5 @@ def hindcast(start: int, end: int, *, data_dir: str | Path | None = None, train_
     return Hindcast(frame=f, train_to=split_year, scores=score(f))
 
 
-__all__ = ["FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "model_year"]
+__all__ = ["FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "model_year",
+           "one_target"]
