@@ -38,16 +38,22 @@ def test_the_reference_reproduces_the_crisis_sequence(system: str, seed: int) ->
 
 
 def test_the_compared_sequences_exercise_the_council_and_war() -> None:
-    """The seeds above meet vetoes or determinations, wars and state deaths, so that equality
-    checks the votes, the responses and the war, not only who attacks whom."""
+    """The seeds above meet vetoes or determinations, wars and disputes short of war, wars that
+    last and spread, peacekeeping and state deaths, so that equality checks the votes, the
+    responses and the war, not only who attacks whom."""
     seen: Counter[str] = Counter()
     for seed in SEEDS:
         for e in run_reference("un-1965", n_states=N_STATES, years=YEARS, seed=seed).events:
             seen["council"] += bool(e.determined or e.vetoed)
             seen["war"] += e.war
+            seen["short of war"] += not e.war
             seen["helped"] += bool(e.contributors or e.sanctioners)
-        for e in run_reference("self-help", n_states=N_STATES, years=YEARS, seed=seed).events:
-            seen["death"] += e.target_died
+            seen["peacekeeping"] += e.peacekeeping
+        for system in ("self-help", "collective-security"):
+            for e in run_reference(system, n_states=N_STATES, years=YEARS, seed=seed).events:
+                seen["death"] += e.target_died
+                seen["long war"] += e.war_rounds > 1
+                seen["spread"] += bool(e.spread_defenders or e.spread_aggressors)
     assert min(seen.values()) > 0, seen
 
 

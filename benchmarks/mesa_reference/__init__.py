@@ -9,9 +9,10 @@ world (:func:`foedus.generate_world`) as input. The yearly loop, the aggressors'
 crisis, the votes cast, the responses and the war are its own agent-based code.
 
 It covers self-help, ideal collective security (``collective-security``) and the Security
-Council of 15 (``un-1965``) with the default behaviour and settings (the mechanisms that are
-off by default, such as wars that last and spread, mediation, a territorial stake or diluted
-pacts, are not implemented), and reproduces foedus's
+Council of 15 (``un-1965``) on synthetic worlds, with the default behaviour and settings
+(disputes that end short of war, mediation, wars that last and spread, diluted pacts and the
+territorial stake included; births of new states, which are off by default, are not), and
+reproduces foedus's
 crisis sequence event for event when it draws the same random numbers in the same order from
 the same generator (``tests/test_mesa_reference.py``). Install Mesa with the optional extra:
 ``pip install -e '.[mesa]'``.

@@ -17,7 +17,7 @@ gives the same crises.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -147,10 +147,12 @@ class StateAgent(mesa.Agent):
         self.pact = (m.alliances[hpi, t[:, None]] & DEFENCE) > 0
         b = np.clip(1.0 - m.rho + m.rho * (s_t - s_a) / 2.0, 0.0, 1.0)
         self.base = (beh.norm_weight * (b - 0.5) + beh.affinity_weight * (s_t - s_a) / 2.0
-                     + beh.alliance_weight * self.pact)
+                     + m.pact_weight(m.partners[t])[:, None] * self.pact)
         self.hostility = (1.0 - s_a) / 2.0
         self.cost_s = beh.sanction_cost * (1.0 + np.maximum(0.0, s_a))
-        self.stake = (1.0 - m.affinity[i, t]) / 2.0
+        # the spoils, worth more against a neighbour (territorial issues; Vasquez 1993)
+        self.stake = (1.0 - m.affinity[i, t]) / 2.0 \
+            + beh.territorial_stake * np.asarray(m.contiguity, bool)[i, t]
         self.forget()
 
     def forget(self) -> None:
@@ -386,7 +388,7 @@ class StateAgent(mesa.Agent):
         self.pact_t = float((m.alliances[i, t] & DEFENCE) > 0)
         threat = self.fear * (1.0 - s_a) / 2.0
         self.benefit = (beh.norm_weight * (self.belief - 0.5) + beh.affinity_weight * (s_t - s_a) / 2.0
-                        + beh.threat_weight * threat + beh.alliance_weight * self.pact_t)
+                        + beh.threat_weight * threat + c["pact_weight"] * self.pact_t)
         self.cost_sanction = beh.sanction_cost * (1.0 + max(0.0, s_a))
         u = beh.norm_weight * (2.0 * self.belief - 1.0) + beh.affinity_weight * (s_t - s_a) / 2.0 \
             - beh.fear_weight * self.fear
@@ -419,13 +421,17 @@ class Event:
     contributors: list[str]
     sanctioners: list[str]
     credibility_after: float
+    war_rounds: int = 0
+    spread_defenders: list[str] = field(default_factory=list)
+    spread_aggressors: list[str] = field(default_factory=list)
 
 
 def event_key(e: Any) -> tuple[Any, ...]:
     """The fields compared event for event (a foedus ``CrisisEvent`` or an :class:`Event`)."""
     return (e.year, e.aggressor, e.target, bool(e.in_scope), bool(e.determined), bool(e.vetoed),
             bool(e.war), bool(e.aggressor_won), bool(e.effective), bool(e.target_died),
-            bool(e.peacekeeping), tuple(e.contributors), tuple(e.sanctioners))
+            bool(e.peacekeeping), tuple(e.contributors), tuple(e.sanctioners), int(e.war_rounds),
+            tuple(e.spread_defenders), tuple(e.spread_aggressors))
 
 
 class SecurityModel(mesa.Model):
@@ -517,6 +523,8 @@ class SecurityModel(mesa.Model):
         k = min(int(self.settings.neighbours), max(0, self.n - 1))
         reach = float(self.settings.reach_km)
         self.nbr = [s.neighbours(k, reach) for s in self.states]
+        alive = np.array([s.alive for s in self.states])
+        self.partners = (((self.alliances & DEFENCE) > 0) & alive[:, None]).sum(axis=0)
         majors = np.flatnonzero(self.major)
         cap = np.array([s.capability for s in self.states])
         helpers: list[IntArray] = []
@@ -534,6 +542,15 @@ class SecurityModel(mesa.Model):
             self.gated[st.id] = seen and st.body is not None
             if st.measure == "determination" and st.body is not None:
                 seen = True
+
+    def pact_weight(self, partners: Any) -> FloatArray:
+        """A defence pact's weight for a target with ``k`` partners:
+        ``alliance_weight / max(1, k) ** alliance_dilution`` (Olson & Zeckhauser 1966)."""
+        beh = self.behaviour
+        k = np.maximum(1.0, np.asarray(partners, dtype=float))
+        dil = float(beh.alliance_dilution)
+        return np.asarray(beh.alliance_weight / k ** dil if dil > 0
+                          else np.full(k.shape, beh.alliance_weight), dtype=float)
 
     def veto_seats(self, body: str, question: str) -> IntArray:
         holders = set(self.charter.body(body).veto_holders(question, self.charter.date))
@@ -657,7 +674,10 @@ class SecurityModel(mesa.Model):
             s.believe(a, t, rho)
         T.belief, A.belief = 1.0, 0.0
         cap = np.array([s.capability if s.alive else 0.0 for s in st])
-        ctx = {"cap": cap, "scale": max(1.0, float(np.max(cap, initial=0.0)))}
+        pact_t = ((self.alliances[:, t] & DEFENCE) > 0).astype(float)
+        alive = np.array([s.alive for s in st])
+        ctx = {"cap": cap, "scale": max(1.0, float(np.max(cap, initial=0.0))),
+               "pact_weight": float(self.pact_weight(float((pact_t * alive).sum())))}
         for s in st:
             s.weigh(a, t, ctx)
         out = self._deliberate(a, t, in_scope, cred)
@@ -692,7 +712,8 @@ class SecurityModel(mesa.Model):
                        and ((self.alliances[s.index, a] & OFFENCE) > 0
                             or (self.affinity[s.index, a] - self.affinity[s.index, t]) / 2.0
                             + s.noise_j > beh.join_aggressor)]
-        ev = self._war(a, t, e_a_own, e_t, contributors, sanctioners, joiners)
+        ev = self._war(a, t, e_a_own, e_t, contributors, sanctioners, joiners,
+                       mediated=bool(in_scope and ch.procedure))
         ev.in_scope, ev.determined, ev.vetoed = in_scope, out["determined"], out["vetoed"]
         if out["peacekeeping"]:
             self._keep_peace(a, t, ev, out["peacekeeping_weight"], third)
@@ -796,44 +817,101 @@ class SecurityModel(mesa.Model):
         return bool(dec.adopted), bool(dec.vetoed_by)
 
     def _war(self, a: int, t: int, e_a_own: float, e_t: float, contributors: list[StateAgent],
-             sanctioners: list[StateAgent], joiners: list[StateAgent]) -> Event:
-        """The sides fight (contest success), lose capability, the loser may be conquered."""
-        beh, st = self.behaviour, self.states
+             sanctioners: list[StateAgent], joiners: list[StateAgent], mediated: bool) -> Event:
+        """The sides fight (contest success) if the dispute escalates (less often when an
+        institution was seized of it: Shannon 2009), round after round while the war goes on
+        (Bennett & Stam 1996) and spreads (Siverson & Starr 1991); the loser may be conquered."""
+        beh, st, n = self.behaviour, self.states, self.n
         A, T = st[a], st[t]
         at_t = np.array([s.at_t for s in st])
+        cap0 = np.array([s.capability for s in st])  # before the war
+        cap = cap0.copy()
         e_a = e_a_own + float(at_t[[s.index for s in joiners]].sum())
         e_d = e_t + float(at_t[[s.index for s in contributors]].sum())
-        side_a = [A, *joiners]
-        side_d = [*contributors, *([T] if self.sd_allowed else [])]
-        war = bool(side_d)
-        p_def = self.p_defence = p_win(e_d, e_a, beh.gamma) if war else 0.0
-        draw = float(self.rng.random())
-        won = not (war and draw < p_def)
+        side_a, side_d = np.zeros(n, bool), np.zeros(n, bool)
+        side_a[[s.index for s in joiners]] = True
+        side_a[a] = True
+        side_d[[s.index for s in contributors]] = True
+        side_d[t] = self.sd_allowed
+        p_esc = beh.escalation * ((1.0 - beh.mediation) if mediated else 1.0)
+        war = bool(side_d.any()) and (p_esc >= 1.0 or float(self.rng.random()) < p_esc)
         effective = bool((contributors or sanctioners) and e_d >= e_a)
-        t_before = T.capability
+        draw = float(self.rng.random())
+        rounds = 0
+        spread_d, spread_a = side_d.copy(), side_a.copy()
         if war:
-            tot = e_a + e_d
-            frac_a = beh.war_loss * (e_d / tot if tot > 0 else 0.0)
-            frac_d = beh.war_loss * (e_a / tot if tot > 0 else 0.0)
-            for side, frac in ((side_a, frac_a), (side_d, frac_d)):
-                for s in side:
-                    involve = min(1.0, s.at_t / s.capability) if s.capability > 0 else 0.0
-                    s.capability -= frac * involve * s.capability
+            cap = self._losses(cap, at_t, side_a, side_d, e_a, e_d)
+            rounds = 1
+            if beh.war_persistence > 0:
+                start = np.where(cap0 > 0, cap0, 1.0)
+                for _ in range(int(beh.max_war_rounds) - 1):
+                    p = p_win(e_d, e_a, beh.gamma)
+                    if float(self.rng.random()) >= beh.war_persistence * 4.0 * p * (1.0 - p):
+                        break
+                    self._spread(a, t, side_a, side_d)
+                    left = np.clip(cap / start, 0.0, 1.0)
+                    e_a = float((at_t * left)[side_a].sum())
+                    e_d = float((at_t * left)[side_d].sum())
+                    if e_a <= 0 or e_d <= 0:
+                        break
+                    cap = self._losses(cap, at_t * left, side_a, side_d, e_a, e_d)
+                    rounds += 1
+        p_def = self.p_defence = p_win(e_d, e_a, beh.gamma) if war else 0.0
+        won = not (war and draw < p_def) and not (side_d.any() and not war)
         died = False
         if won:
-            take = beh.spoils * T.capability
-            T.capability -= take
-            A.capability += take
-            if T.capability <= beh.viability_floor * t_before \
+            take = beh.spoils * cap[t]
+            cap[t] -= take
+            cap[a] += take
+            if cap[t] <= beh.viability_floor * T.capability \
                     and float(self.rng.random()) < beh.conquest_probability:
-                A.capability += T.capability
-                T.capability, T.alive, died = 0.0, False, True
+                cap[a] += float(cap[t])
+                cap[t], T.alive, died = 0.0, False, True
+        for s in st:
+            s.capability = float(cap[s.index])
         return Event(year=self.year, aggressor=A.code, target=T.code, in_scope=False,
                      determined=False, vetoed=False, war=war, aggressor_won=won,
                      effective=effective, target_died=died, peacekeeping=False,
                      contributors=[s.code for s in contributors],
                      sanctioners=[s.code for s in sanctioners],
-                     credibility_after=self.credibility)
+                     credibility_after=self.credibility, war_rounds=rounds,
+                     spread_defenders=[st[i].code for i in np.flatnonzero(side_d & ~spread_d)],
+                     spread_aggressors=[st[i].code for i in np.flatnonzero(side_a & ~spread_a)])
+
+    def _losses(self, cap: FloatArray, at_t: FloatArray, side_a: BoolArray, side_d: BoolArray,
+                e_a: float, e_d: float) -> FloatArray:
+        """Each side loses ``war_loss`` x the other's share of the strength, in proportion to
+        the part of its capability it brought (Organski & Kugler 1980)."""
+        tot = e_a + e_d
+        frac_a = self.behaviour.war_loss * (e_d / tot if tot > 0 else 0.0)
+        frac_d = self.behaviour.war_loss * (e_a / tot if tot > 0 else 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            involve = np.where(cap > 0, np.minimum(1.0, at_t / np.where(cap > 0, cap, 1.0)), 0.0)
+        loss = np.where(side_a, frac_a, 0.0) + np.where(side_d, frac_d, 0.0)
+        return np.asarray(cap - loss * involve * cap, dtype=float)
+
+    def _spread(self, a: int, t: int, side_a: BoolArray, side_d: BoolArray) -> None:
+        """States allied to or bordering a belligerent join with probability ``war_spread``,
+        the side they are allied to, else the one they lean to."""
+        st, beh = self.states, self.behaviour
+        draws = [float(self.rng.random()) for _ in st]  # every state draws
+        free = [s.index for s in st if s.alive and s.index not in (a, t)
+                and not self.nonaligned[s.index] and not side_a[s.index] and not side_d[s.index]]
+        if not free or beh.war_spread <= 0:
+            return
+        pacts = (self.alliances & DEFENCE) > 0
+        to_d: list[int] = []
+        to_a: list[int] = []
+        for i in free:  # every state decides on the sides as they were before this round
+            tie_d = bool(pacts[i, side_d].any())
+            tie_a = bool(((self.alliances[i, side_a] & (DEFENCE | OFFENCE)) > 0).any())
+            border = bool(np.asarray(self.contiguity[i, side_a | side_d], bool).any())
+            if not ((tie_d or tie_a or border) and draws[i] < beh.war_spread):
+                continue
+            lean_d = self.affinity[i, t] >= self.affinity[i, a]
+            (to_d if (tie_d and not tie_a) or (tie_d == tie_a and lean_d) else to_a).append(i)
+        side_d[to_d] = True
+        side_a[to_a] = True
 
     def _keep_peace(self, a: int, t: int, ev: Event, weight: float,
                     third: list[StateAgent]) -> None:
