@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from . import benefit
+
 if TYPE_CHECKING:
     from .events import CrisisEvent
 
@@ -48,6 +50,7 @@ class RunData:
     final_capability: ArrayLike    # the living states' capabilities in the last year
     credibility: Sequence[float] | ArrayLike  # the institution's yearly credibility
     displaced: int = 0             # attempts turned to another target by the institution
+    size_years: Sequence[float] | ArrayLike | None = None  # state-years by size class
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,7 @@ _AGGRESSION = "Aggression and deterrence"
 _INSTITUTION = "The institution at work"
 _RESPONSE = "The response"
 _POWER = "The distribution of power"
+_BENEFIT = "Who benefits (by the target's size)"
 
 _COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
             "Conflict Management and Peace Science 15(2)")
@@ -246,6 +250,54 @@ _OLSON = "Olson & Zeckhauser (1966), An Economic Theory of Alliances, REStat 48(
 _COW_WAR = "Sarkees & Wayman (2010), Resort to War, 1816-2007 (Correlates of War)"
 _NMC = ("Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, and Major "
         "Power War (COW National Material Capabilities)")
+
+def _benefit_metrics() -> list[Metric]:
+    """Per size class of the target (small, middle, great: :mod:`foedus.engine.benefit`):
+    attacks suffered, targets that died, the aggressor's success, help, contributions."""
+    out: list[Metric] = []
+    src = benefit.SIZE_SOURCE
+    for size in benefit.SIZE_CLASSES:
+        def attacks(r: RunData, size: str = size) -> float:
+            years = None if r.size_years is None else [float(v) for v in r.size_years]
+            return benefit.attacks_per_100(r.events, years, size)
+
+        def died(r: RunData, size: str = size) -> float:
+            return benefit.target_deaths(r.events, size)
+
+        def won(r: RunData, size: str = size) -> float:
+            return benefit.aggressor_success(r.events, size)
+
+        def helped(r: RunData, size: str = size) -> float:
+            return benefit.helped(r.events, size)
+
+        def gave(r: RunData, size: str = size) -> float:
+            return benefit.contribution_share(r.events, size)
+
+        out += [
+            Metric(f"attacks_per_100_{size}", f"Attacks on {size} states per 100 of their "
+                   "state-years", _BENEFIT,
+                   f"Attacks suffered by {size} states (the target's size class at the time) per "
+                   f"100 state-years of {size} states.", _COW_MID + "; " + src,
+                   "per-100-state-years", attacks),
+            Metric(f"target_deaths_{size}", f"{size.capitalize()} targets that died", _BENEFIT,
+                   f"Targets of the {size} class that died in their crisis (count per run).",
+                   "Fazal (2007), State Death; " + src, "count", died),
+            Metric(f"aggressor_success_{size}", f"Aggressor success against {size} states",
+                   _BENEFIT, f"Share of the crises against {size} states that the aggressor "
+                   "won (NaN when none).", _COW_WAR + "; " + src, "rate", won,
+                   domain=(0.0, 1.0)),
+            Metric(f"helped_rate_{size}", f"Help for {size} states attacked", _BENEFIT,
+                   f"Share of the crises against {size} states in which anybody helped the "
+                   "target (NaN when none).", _CLAUDE + "; " + src, "rate", helped,
+                   domain=(0.0, 1.0)),
+            Metric(f"contribution_share_{size}", f"Contributions made by {size} states",
+                   _BENEFIT, f"Share of the capability third states contributed to fight for "
+                   f"targets over the run that {size} states gave (by their own class at the "
+                   "time; NaN when nobody contributed).", _OLSON + "; " + src, "rate", gave,
+                   domain=(0.0, 1.0)),
+        ]
+    return out
+
 
 #: Every metric a run reports, in the order of tables and reports.
 REGISTRY: dict[str, Metric] = {m.name: m for m in (
@@ -342,6 +394,7 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "The institution's credibility averaged over the years of the run.",
            "the model's credibility learning (docs/model.md)",
            "index", _mean_credibility, domain=(0.0, 1.0)),
+    *_benefit_metrics(),
 )}
 
 #: Metric name -> one-line definition (a view of :data:`REGISTRY`).
@@ -359,23 +412,25 @@ LABELS: dict[str, str] = {n: m.label for n, m in REGISTRY.items()}
 #: Report group -> its metrics, in the order of the registry (a view of :data:`REGISTRY`).
 GROUPS: dict[str, tuple[str, ...]] = {
     g: tuple(n for n, m in REGISTRY.items() if m.group == g)
-    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER)}
+    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT)}
 
 
 def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
                 deaths: int, final_capability: ArrayLike,
-                credibility: Sequence[float] | ArrayLike, displaced: int = 0
-                ) -> dict[str, float]:
+                credibility: Sequence[float] | ArrayLike, displaced: int = 0,
+                size_years: Sequence[float] | ArrayLike | None = None) -> dict[str, float]:
     """Every metric of :data:`REGISTRY` for one run.
 
     ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
     ``state_years`` sums the living states over the years; ``deterred`` counts deterred
     attempts and ``displaced`` those turned to another target; ``final_capability`` holds the
-    living states' capabilities in the last year; ``credibility`` is the yearly trajectory.
+    living states' capabilities in the last year; ``credibility`` is the yearly trajectory;
+    ``size_years`` the state-years of each size class (small, middle, great:
+    :mod:`foedus.engine.benefit`; without it the attacks per class are NaN).
     """
     run = RunData(events=events, state_years=state_years, deterred=deterred, deaths=deaths,
                   final_capability=final_capability, credibility=credibility,
-                  displaced=displaced)
+                  displaced=displaced, size_years=size_years)
     return {name: m.function(run) for name, m in REGISTRY.items() if m.function is not None}
 
 

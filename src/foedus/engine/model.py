@@ -42,6 +42,7 @@ from ..world.world import DEFENCE, World
 from . import scope
 from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .behaviour import Behaviour, as_behaviour, projected_capability
+from .benefit import size_years
 from .crisis.result import CrisisResult
 from .crisis.run import run_crisis
 from .events import CrisisEvent
@@ -149,6 +150,7 @@ class Model:
         self.displaced_total = 0  # attempts the institution turned to another target
         self.deaths_total = 0
         self.state_years = 0.0
+        self.size_years = np.zeros(3)  # state-years by size class (engine/benefit.py)
         self._notice: dict[int, int] = {}  # state -> year its withdrawal takes effect
         self._peace: dict[int, int] = {}   # pair key a*n+t -> last year peacekeepers stay
         self._held = np.zeros(0, np.int64)  # pair keys held apart by peacekeepers this period
@@ -219,6 +221,7 @@ class Model:
             self._balance()
         alive_start = w.alive.copy()
         self.state_years += float(alive_start.sum())
+        self.size_years += size_years(w.capability, alive_start)
         events, deterred = self._aggression(year)
         self.deterred_total += deterred
         deaths = int((alive_start & ~w.alive).sum())
@@ -582,6 +585,7 @@ class Model:
         burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,
                                      destroyed_share=float(res.capability_destroyed or 0.0) / total)
+        ev.target_share, ev.world_capability = float(cap_before[t]) / total, total
         self._learn(ev)
         if ev.peacekeeping:
             last = year + int(self.settings["peace_years"])
@@ -623,7 +627,8 @@ class Model:
         return run_metrics(self.events, state_years=self.state_years,
                            deterred=self.deterred_total, displaced=self.displaced_total,
                            deaths=self.deaths_total,
-                           final_capability=w.capability[w.alive], credibility=cred)
+                           final_capability=w.capability[w.alive], credibility=cred,
+                           size_years=self.size_years)
 
     def result(self, seed: Any = None) -> RunResult:
         """The run so far as a :class:`RunResult`."""

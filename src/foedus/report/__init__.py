@@ -8,6 +8,7 @@ from .compare import (
     LABELS,
     ComparisonResults,
     methods_text,
+    plot_benefit,
     plot_coalitions,
     plot_contrasts,
     plot_key_metrics,
@@ -17,7 +18,7 @@ from .compare import (
 from .sweep import parse_condition, results_report, system_contrasts
 
 __all__ = ["GROUPS", "LABELS", "ComparisonResults", "methods_text", "parse_condition",
-           "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
+           "plot_benefit", "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
            "results_report", "system_contrasts", "write_report"]
 
 publish(__name__, globals(), __all__)
