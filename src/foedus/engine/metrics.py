@@ -258,7 +258,8 @@ def _benefit_metrics() -> list[Metric]:
     src = benefit.SIZE_SOURCE
     for size in benefit.SIZE_CLASSES:
         def attacks(r: RunData, size: str = size) -> float:
-            years = None if r.size_years is None else [float(v) for v in r.size_years]
+            years = None if r.size_years is None else \
+                [float(v) for v in np.asarray(r.size_years, dtype=float)]
             return benefit.attacks_per_100(r.events, years, size)
 
         def died(r: RunData, size: str = size) -> float:

@@ -247,8 +247,12 @@ def plot_coalitions(comp: ComparisonResults, path: Path) -> Path:
     return path
 
 
-#: The outcomes the "who benefits" plot breaks down by the target's size class.
-BENEFIT_PANELS = ("attacks_per_100", "aggressor_success", "helped_rate", "contribution_share")
+#: The outcomes the "who benefits" plot breaks down by size class, with their panel titles.
+BENEFIT_PANELS = {"attacks_per_100": "Attacks suffered per 100 state-years of the class",
+                  "aggressor_success": "Aggressor success against the class",
+                  "helped_rate": "Share of attacks on the class in which the target was helped",
+                  "contribution_share": "Share of contributions made (by the contributor's "
+                                        "class)"}
 
 
 def plot_benefit(comp: ComparisonResults, path: Path) -> Path:
@@ -277,8 +281,7 @@ def plot_benefit(comp: ComparisonResults, path: Path) -> Path:
                         label=system)
         ax.set_xticks(x)
         ax.set_xticklabels([f"{c} powers" for c in SIZE_CLASSES])
-        ax.set_title(LABELS.get(f"{stem}_small", stem).replace("small ", "").replace(
-            " small", ""))
+        ax.set_title(BENEFIT_PANELS[stem], fontsize=10)
         ax.grid(axis="y", color="#dddddd")
         ax.set_axisbelow(True)
         if REGISTRY[f"{stem}_small"].kind == "rate":
