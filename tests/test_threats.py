@@ -76,7 +76,7 @@ def test_a_users_file_loads_and_bad_files_name_file_field_and_problem(tmp_path: 
         load_threat(twice)
     strict = tmp_path / "strict.toml"
     strict.write_text(GOOD.replace("ambiguity = 0.1", 'ambiguity = "0.1"'), encoding="utf-8")
-    with pytest.raises(FoedusError, match="attribution.ambiguity"):
+    with pytest.raises(FoedusError, match=r"attribution\.ambiguity"):
         load_threat(strict)
 
 
