@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import foedus
@@ -106,3 +107,21 @@ def test_a_comparison_reports_and_plots_who_benefits(tmp_path) -> None:  # type:
     path = foedus.write_report(comp, tmp_path / "rep")
     assert (tmp_path / "rep" / "benefit.png").stat().st_size > 10_000
     assert "Who benefits" in path.read_text(encoding="utf-8")
+
+
+def test_the_crisis_log_keeps_the_targets_class_and_old_stores_get_the_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from foedus.experiments import ResultStore
+
+    store = tmp_path / "old.duckdb"
+    comp = foedus.compare(["self-help"], replications=2, years=10, n_states=20, seed=2,
+                          workers=1, progress=False, store=store)
+    assert len(comp.events) and set(comp.events["target_size"]) <= set(SIZE_CLASSES)
+    with ResultStore(store) as st:  # a store written before the column existed
+        st.con.execute("ALTER TABLE events DROP COLUMN target_size")
+    with ResultStore(store) as st:  # opened for writing: the column is back, empty
+        events = st.table("events")
+    assert "target_size" in events.columns and events["target_size"].isna().all()
+    again = foedus.compare(["self-help"], replications=3, years=10, n_states=20, seed=2,
+                           workers=1, progress=False, store=tmp_path / "new.duckdb")
+    first = again.events[again.events["replication"] < 2].reset_index(drop=True)
+    pd.testing.assert_series_equal(first["target"], comp.events["target"].reset_index(drop=True))
