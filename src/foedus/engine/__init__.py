@@ -18,7 +18,7 @@
 
 from .._public import publish
 from .behaviour import DECISION_MODELS, GRADIENTS, Behaviour, BehaviourError
-from .benefit import GREAT_SHARE, MIDDLE_SHARE, SIZE_CLASSES, size_of
+from .benefit import GREAT_SHARE, MIDDLE_SHARE, OUTCOMES, SIZE_CLASSES, size_of
 from .contest import Gradient, contest_success
 from .crisis import CrisisResult, TraceEntry, response_terms, run_crisis
 from .events import CrisisEvent
@@ -53,6 +53,7 @@ __all__ = [
     "LABELS",
     "METRICS",
     "MIDDLE_SHARE",
+    "OUTCOMES",
     "REGISTRY",
     "SERIES_COLUMNS",
     "SIZE_CLASSES",

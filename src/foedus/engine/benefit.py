@@ -36,6 +36,15 @@ GREAT_SHARE = 0.03
 #: Share from which a state is a middle power (below: small).
 MIDDLE_SHARE = 0.005
 
+#: The outcomes broken down by size class (metric ``<stem>_<class>``) and their short labels.
+OUTCOMES: dict[str, str] = {
+    "attacks_per_100": "attacks suffered per 100 state-years",
+    "target_deaths": "targets that died",
+    "aggressor_success": "aggressor success",
+    "helped_rate": "attacked and helped",
+    "contribution_share": "share of contributions made",
+}
+
 SIZE_SOURCE = ("Correlates of War Project (2017), State System Membership List v2016 (major "
                "powers); Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, "
                "and Major Power War (NMC capability shares); thresholds measured in "
@@ -104,6 +113,6 @@ def contribution_share(events: Sequence[CrisisEvent], size: str) -> float:
     return mine / total if total > 0 else float("nan")
 
 
-__all__ = ["GREAT_SHARE", "MIDDLE_SHARE", "SIZE_CLASSES", "SIZE_SOURCE", "aggressor_success",
+__all__ = ["GREAT_SHARE", "MIDDLE_SHARE", "OUTCOMES", "SIZE_CLASSES", "SIZE_SOURCE", "aggressor_success",
            "attacks_per_100", "contribution_share", "helped", "size_of", "size_years",
            "target_deaths"]

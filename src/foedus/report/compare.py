@@ -373,8 +373,19 @@ def _grid(stats: dict[tuple[str, str], tuple[float, float, float, int]], systems
 
 def _tables(table: pd.DataFrame, value: str, systems: list[str],
             names: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    from ..engine.benefit import OUTCOMES, SIZE_CLASSES
+
     stats = _stats(table, value)
-    return [(group, _grid(stats, systems, names, metrics)) for group, metrics in GROUPS.items()]
+    out = []
+    for group, metrics in GROUPS.items():
+        stems = [s for s in OUTCOMES if all(f"{s}_{c}" in metrics for c in SIZE_CLASSES)]
+        if stems and len(stems) * len(SIZE_CLASSES) == len(metrics):  # by size: one per outcome
+            out += [(f"{group}: {OUTCOMES[s]}",
+                     _grid(stats, systems, names, tuple(f"{s}_{c}" for c in SIZE_CLASSES)))
+                    for s in stems]
+        else:
+            out.append((group, _grid(stats, systems, names, metrics)))
+    return out
 
 
 def _interval_methods(table: pd.DataFrame, paired: bool) -> list[dict[str, str]]:
