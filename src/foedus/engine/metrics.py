@@ -51,6 +51,7 @@ class RunData:
     credibility: Sequence[float] | ArrayLike  # the institution's yearly credibility
     displaced: int = 0             # attempts turned to another target by the institution
     size_years: Sequence[float] | ArrayLike | None = None  # state-years by size class
+    arms: Mapping[str, float] | None = None  # arms racing's summary (None: off)
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ _INSTITUTION = "The institution at work"
 _RESPONSE = "The response"
 _POWER = "The distribution of power"
 _BENEFIT = "Who benefits (by the target's size)"
+_ARMS = "Arms racing"
 
 _COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
             "Conflict Management and Peace Science 15(2)")
@@ -250,6 +252,14 @@ _OLSON = "Olson & Zeckhauser (1966), An Economic Theory of Alliances, REStat 48(
 _COW_WAR = "Sarkees & Wayman (2010), Resort to War, 1816-2007 (Correlates of War)"
 _NMC = ("Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, and Major "
         "Power War (COW National Material Capabilities)")
+
+def _military_burden(r: RunData) -> float:
+    return float(r.arms["military_burden"]) if r.arms is not None else float("nan")
+
+
+def _race_intensity(r: RunData) -> float:
+    return float(r.arms["arms_race_intensity"]) if r.arms is not None else float("nan")
+
 
 def _benefit_metrics() -> list[Metric]:
     """Per size class of the target (small, middle, great: :mod:`foedus.engine.benefit`):
@@ -396,6 +406,16 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "the model's credibility learning (docs/model.md)",
            "index", _mean_credibility, domain=(0.0, 1.0)),
     *_benefit_metrics(),
+    Metric("military_burden", "Military burden (share of output)", _ARMS,
+           "Mean military burden of the living states over the run, the share of output spent "
+           "on arms (NaN when arms racing is off).",
+           "Richardson (1960), Arms and Insecurity; SIPRI military expenditure (share of GDP)",
+           "index", _military_burden, domain=(0.0, 1.0)),
+    Metric("arms_race_intensity", "Arms-race intensity", _ARMS,
+           "Share of state-years in which a state and its top rival both raised their burden "
+           "by at least 8% a year, three years running (NaN when arms racing is off).",
+           "Diehl (1983), Arms Races and Escalation: A Closer Look, Journal of Peace Research "
+           "20(3)", "rate", _race_intensity, domain=(0.0, 1.0)),
 )}
 
 #: Metric name -> one-line definition (a view of :data:`REGISTRY`).
@@ -413,13 +433,14 @@ LABELS: dict[str, str] = {n: m.label for n, m in REGISTRY.items()}
 #: Report group -> its metrics, in the order of the registry (a view of :data:`REGISTRY`).
 GROUPS: dict[str, tuple[str, ...]] = {
     g: tuple(n for n, m in REGISTRY.items() if m.group == g)
-    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT)}
+    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT, _ARMS)}
 
 
 def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
                 deaths: int, final_capability: ArrayLike,
                 credibility: Sequence[float] | ArrayLike, displaced: int = 0,
-                size_years: Sequence[float] | ArrayLike | None = None) -> dict[str, float]:
+                size_years: Sequence[float] | ArrayLike | None = None,
+                arms: Mapping[str, float] | None = None) -> dict[str, float]:
     """Every metric of :data:`REGISTRY` for one run.
 
     ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
@@ -427,11 +448,12 @@ def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: 
     attempts and ``displaced`` those turned to another target; ``final_capability`` holds the
     living states' capabilities in the last year; ``credibility`` is the yearly trajectory;
     ``size_years`` the state-years of each size class (small, middle, great:
-    :mod:`foedus.engine.benefit`; without it the attacks per class are NaN).
+    :mod:`foedus.engine.benefit`; without it the attacks per class are NaN); ``arms`` the
+    arms race's summary (:mod:`foedus.engine.arms`; None when arms racing is off: NaN).
     """
     run = RunData(events=events, state_years=state_years, deterred=deterred, deaths=deaths,
                   final_capability=final_capability, credibility=credibility,
-                  displaced=displaced, size_years=size_years)
+                  displaced=displaced, size_years=size_years, arms=arms)
     return {name: m.function(run) for name, m in REGISTRY.items() if m.function is not None}
 
 

@@ -41,6 +41,7 @@ from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
 from . import scope
 from .architecture import ArchitectureCrisisResult, Partners, lead_charter
+from .arms import ArmsRace
 from .behaviour import Behaviour, as_behaviour, projected_capability
 from .benefit import size_years
 from .crisis.result import CrisisResult
@@ -162,6 +163,9 @@ class Model:
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
         # does not bring them back
         self._dated = data_year(w) is not None and self.charter.membership.dated
+        self.arms = None if self.config.arms_race == "off" else ArmsRace(
+            w.n, reaction=self.config.arms_reaction, fatigue=self.config.arms_fatigue,
+            grievance=self.config.arms_grievance)  # arms racing (engine/arms.py), off by default
 
     def _check_era(self, world: World) -> None:
         """Refuse a charter on a data world of a year it did not exist in, unless the
@@ -216,6 +220,8 @@ class Model:
             self.partners.follow(w, year)
         self._rotate(year)
         self._grow()
+        if self.arms is not None:
+            self._arm()
         self.forecast.new_period()
         if self.ad_hoc:
             self._balance()
@@ -273,6 +279,17 @@ class Model:
         total = float(w.capability.sum())
         if total > 0:
             w.capability = w.capability / total
+
+    def _arm(self) -> None:
+        """Arms racing (engine/arms.py): burdens and capabilities of the year, assured by the
+        institution (its members; everybody under ad-hoc balancing) as far as it is credible."""
+        w = self.world
+        if self.has_institution:
+            protected = self.institution.members & w.alive
+        else:
+            protected = w.alive.copy() if self.ad_hoc else np.zeros(w.n, bool)
+        cred = self.credibility if math.isfinite(self.credibility) else 0.0
+        cast(ArmsRace, self.arms).step(w, self.behaviour, cred, protected)
 
     def _balance(self) -> None:
         """Balance of threat: the states most threatened by the top threat align against it.
@@ -628,7 +645,8 @@ class Model:
                            deterred=self.deterred_total, displaced=self.displaced_total,
                            deaths=self.deaths_total,
                            final_capability=w.capability[w.alive], credibility=cred,
-                           size_years=self.size_years)
+                           size_years=self.size_years,
+                           arms=None if self.arms is None else self.arms.summary())
 
     def result(self, seed: Any = None) -> RunResult:
         """The run so far as a :class:`RunResult`."""
