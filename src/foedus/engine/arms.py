@@ -17,7 +17,7 @@ arms) that moves each year as in Richardson (1960), *Arms and Insecurity*::
 - ``k`` (``arms_reaction``), ``a`` (``arms_fatigue``) and ``g`` (``arms_grievance``):
   Richardson's defence, fatigue and grievance coefficients. ``g / a`` is the burden a state
   keeps without any threat; ``g`` is set so that it equals the world's military burden of
-  2.2% of GDP (SIPRI 2024 fact sheet) with the default ``a``.
+  2.2% of GDP in 2022 (SIPRI 2023 fact sheet) with the default ``a``.
 
 Capability follows the burden: the military components (expenditure and personnel) are two of
 the six of the COW composite index (Singer, Bremer & Stuckey 1972), so a state whose burden
@@ -42,8 +42,8 @@ from .behaviour import Behaviour, capability_share, projected_capability
 
 FloatArray = NDArray[np.float64]
 
-#: The world's military burden (share of GDP), SIPRI (2024), Trends in World Military
-#: Expenditure, 2023: 2.3% — the start of every state's burden and the reference of capability.
+#: The world's military burden (share of GDP) in 2022, SIPRI (2023), Trends in World Military
+#: Expenditure, 2022: 2.2% — the start of every state's burden and the reference of capability.
 B0 = 0.022
 #: The highest burden a state can bear (total war economies: Harrison (1998), The Economics of
 #: World War II, about half of GDP at the peak).

@@ -92,7 +92,7 @@ class ModelSettings(Settings):
         0.0044, lo=0.0, hi=0.5,
         doc="arms racing: Richardson's grievance term g; g / a is the burden without threat, "
             "the world's 2.2% of GDP with the default a",
-        cite="SIPRI (2024), Trends in World Military Expenditure, 2023")
+        cite="SIPRI (2023), Trends in World Military Expenditure, 2022 (2.2% of world GDP)")
 
 
 def as_settings(settings: ModelSettings | dict[str, Any] | None = None,
