@@ -277,6 +277,9 @@ def _grouped_tables(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]],
 
     tables = []
     for group, metrics in GROUPS.items():
+        if not any(math.isfinite(float(stats.get((c, m), (math.nan,))[0]))
+                   for c in charters for m in metrics):
+            continue  # a group no run defines (arms racing when it is off)
         if _by_size(metrics):
             tables.append(_size_table(stats, charters, f"{title}{group}", metrics))
             continue
