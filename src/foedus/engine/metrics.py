@@ -240,6 +240,7 @@ _RESPONSE = "The response"
 _POWER = "The distribution of power"
 _BENEFIT = "Who benefits (by the target's size)"
 _ARMS = "Arms racing"
+_DELEGATION = "Delegation: authorised and delivered enforcement"
 
 _COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
             "Conflict Management and Peace Science 15(2)")
@@ -250,6 +251,10 @@ _MOST_STARR = ("Most & Starr (1984), International Relations Theory, Foreign Pol
                "Substitutability, and 'Nice' Laws, World Politics 36(3)")
 _OLSON = "Olson & Zeckhauser (1966), An Economic Theory of Alliances, REStat 48(3)"
 _COW_WAR = "Sarkees & Wayman (2010), Resort to War, 1816-2007 (Correlates of War)"
+_SAROOSHI = ("Sarooshi (1999), The United Nations and the Development of Collective Security: "
+             "The Delegation by the UN Security Council of its Chapter VII Powers; Blokker "
+             "(2000), Is the Authorization Authorized?, European Journal of International Law "
+             "11(3)")
 _NMC = ("Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, and Major "
         "Power War (COW National Material Capabilities)")
 
@@ -259,6 +264,23 @@ def _military_burden(r: RunData) -> float:
 
 def _race_intensity(r: RunData) -> float:
     return float(r.arms["arms_race_intensity"]) if r.arms is not None else float("nan")
+
+
+def _authorised(r: RunData) -> float:
+    return float(sum(bool(e.force_authorised) for e in r.events))
+
+
+def _enforcement_gap(r: RunData) -> float:
+    auth = [e for e in r.events if e.force_authorised]
+    return ratio(sum(not e.contributors for e in auth), len(auth))
+
+
+def _authorised_compliance(r: RunData) -> float:
+    auth = [e for e in r.events if e.force_authorised]
+    obligated = sum(len(e.obligated) for e in auth)
+    acted = sum(sum(1 for s in e.obligated if s in set(e.contributors) | set(e.sanctioners))
+                for e in auth)
+    return ratio(acted, obligated)
 
 
 def _benefit_metrics() -> list[Metric]:
@@ -416,6 +438,19 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "by at least 8% a year, three years running (NaN when arms racing is off).",
            "Diehl (1983), Arms Races and Escalation: A Closer Look, Journal of Peace Research "
            "20(3)", "rate", _race_intensity, domain=(0.0, 1.0)),
+    Metric("authorised_crises", "Crises with force authorised per run", _DELEGATION,
+           "Crises in which the institution adopted a step authorising force (count).",
+           "UN Charter Arts 42 and 48; S/RES/83 (1950), S/RES/678 (1990)", "count",
+           _authorised),
+    Metric("enforcement_gap", "Authorised but not enforced", _DELEGATION,
+           "Share of the crises with force authorised in which no state fought for the target: "
+           "enforcement left to willing members did not come (NaN when force was never "
+           "authorised).", _SAROOSHI, "rate", _enforcement_gap, domain=(0.0, 1.0)),
+    Metric("authorised_force_compliance", "Obligated members who fought when force was "
+           "authorised", _DELEGATION,
+           "Share of the members obligated in crises with force authorised that fought or "
+           "sanctioned (NaN when force was never authorised or nobody was obligated).",
+           _SAROOSHI + "; " + _OLSON, "rate", _authorised_compliance, domain=(0.0, 1.0)),
 )}
 
 #: Metric name -> one-line definition (a view of :data:`REGISTRY`).
@@ -433,7 +468,7 @@ LABELS: dict[str, str] = {n: m.label for n, m in REGISTRY.items()}
 #: Report group -> its metrics, in the order of the registry (a view of :data:`REGISTRY`).
 GROUPS: dict[str, tuple[str, ...]] = {
     g: tuple(n for n, m in REGISTRY.items() if m.group == g)
-    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT, _ARMS)}
+    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT, _ARMS, _DELEGATION)}
 
 
 def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
