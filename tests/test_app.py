@@ -130,6 +130,43 @@ def test_systems_runs_match_compare_and_differences_are_paired() -> None:
     assert {"mean", "ci_low", "ci_high", "n"} <= set(table.columns)
 
 
+def test_systems_baseline_gives_the_paired_intervals_of_compare() -> None:
+    """The app's baseline: the same paired differences and intervals as `foedus compare
+    --baseline`, a forest plot, and a note when the baseline was not run."""
+    kw = {"replications": 5, "years": 10, "n_states": 15, "seed": 6}
+    req = systems.make_request(["self-help", "un-1965", "un-no-veto"], kw["replications"],
+                               kw["years"], kw["n_states"], kw["seed"], "synthetic", None, None)
+    runs = systems.run_request(req, lambda d, t: None, threading.Event())
+    comp = foedus.compare(["self-help", "un-1965", "un-no-veto"], workers=1, progress=False, **kw)
+    ref = comp.contrasts("un-1965").set_index(["charter", "metric"])
+    diffs = systems.paired_differences(runs, "un-1965")
+    assert set(diffs["charter"]) == {"self-help", "un-no-veto"}
+    for r in diffs.itertuples():
+        want = ref.loc[(r.charter, r.metric)]
+        assert r.difference == pytest.approx(want["difference"], nan_ok=True)
+        assert r.ci_low == pytest.approx(want["ci_low"], nan_ok=True)
+        assert r.ci_high == pytest.approx(want["ci_high"], nan_ok=True)
+        assert r.method == "paired-bca"
+        assert r.clear == bool(r.ci_low > 0 or r.ci_high < 0)
+    table = systems.summarise(runs).set_index(["charter", "metric"])
+    marg = comp.table.set_index(["charter", "metric"])
+    for key in table.index:  # marginal intervals by each metric's method, as in compare
+        assert table.loc[key, "ci_low"] == pytest.approx(marg.loc[key, "ci_low"], nan_ok=True)
+    fig = systems.difference_figure(diffs, "attempts_per_100", "un-1965")
+    assert list(fig.data[0].y) == ["self-help", "un-no-veto"]
+    assert fig.layout.shapes[0].x0 == 0.0  # the zero line
+
+    class Done:
+        status, done, total, result, error = "finished", 15, 15, runs, ""
+
+    out = systems.poll_job(Done(), "attempts_per_100", "un-1965")
+    assert out[6].data and "un-1965" in out[6].layout.title.text
+    none = systems.poll_job(Done(), "attempts_per_100", systems.NO_BASELINE)
+    assert "no baseline" in str(none[4]) and not none[6].data
+    missing = systems.poll_job(Done(), "attempts_per_100", "nato-1949")
+    assert "not among the systems" in str(missing[4])
+
+
 def test_systems_cancel_stops_early() -> None:
     req = systems.make_request(["un-1965"], 50, 5, 10, 0, "synthetic", None, None)
     stop = threading.Event()

@@ -178,6 +178,9 @@ def test_small_comparison(server: str, browser: Any) -> None:
         shot(browser, "systems-timeout")
         raise
     wait_for(browser, "#systems-table td")
+    # the baseline (self-help by default): paired differences in a table and a forest plot
+    wait_for(browser, "#systems-diff td")
+    wait_text(browser, "#systems-diff-figure .gtitle", "difference from self-help")
     shot(browser, "systems-finished")
 
 

@@ -341,7 +341,7 @@ def test_a_crushed_target_dies_and_its_capability_passes_to_the_aggressor() -> N
     w = generate_world(10, rng=4)
     a, t = int(np.argmax(w.capability)), int(np.argmin(w.capability))
     beh = Behaviour(war_loss=1.0, spoils=0.5, viability_floor=0.9, gamma=5.0,
-                    conquest_probability=1.0)
+                    conquest_probability=1.0, escalation=1.0)
     died = 0
     for seed in range(10):
         ww = w.copy()
@@ -355,10 +355,10 @@ def test_a_crushed_target_dies_and_its_capability_passes_to_the_aggressor() -> N
     assert died > 0
 
 
-def test_conquest_is_rare_by_default_and_never_when_impossible() -> None:
+def test_conquest_follows_its_probability_and_never_when_impossible() -> None:
     w = generate_world(10, rng=4)
     a, t = int(np.argmax(w.capability)), int(np.argmin(w.capability))
-    crushing = dict(war_loss=1.0, spoils=0.5, viability_floor=0.9, gamma=5.0)
+    crushing = dict(war_loss=1.0, spoils=0.5, viability_floor=0.9, gamma=5.0, escalation=1.0)
     deaths = {p: sum(run_crisis(w.copy(), "self-help", a, t, rng=np.random.default_rng(s),
                                 behaviour=Behaviour(**crushing, conquest_probability=p)
                                 ).target_died for s in range(200))
@@ -371,7 +371,7 @@ def test_run_crisis_mutates_the_world_it_is_given(world: World) -> None:
     w = world.copy()
     before = w.capability.copy()
     a, t = pair(world, 0)
-    r = run_crisis(w, "self-help", a, t, rng=np.random.default_rng(0))
+    r = run_crisis(w, "self-help", a, t, rng=np.random.default_rng(0), behaviour={"escalation": 1.0})
     assert r.war and not np.array_equal(w.capability, before)
     assert np.array_equal(world.capability, generate_world(40, rng=7).capability)
 

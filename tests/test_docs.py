@@ -97,12 +97,27 @@ def _python_blocks(path: Path) -> list[str]:
     return re.findall(r"```py(?:thon)?\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
 
 
-def test_the_tutorial_runs() -> None:
+#: The tutorials, one per user group: each runs as one session, its blocks in order.
+TUTORIALS = ["tutorial.md", "tutorial-teacher.md", "tutorial-reform.md"]
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
+def test_the_tutorial_runs(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MPLBACKEND", "Agg")
     namespace: dict[str, object] = {}
-    blocks = _python_blocks(REPO / "docs" / "tutorial.md")
-    assert blocks
-    for block in blocks:
-        exec(compile(block, "docs/tutorial.md", "exec"), namespace)
+    blocks = _python_blocks(REPO / "docs" / name)
+    assert len(blocks) >= 3
+    for k, block in enumerate(blocks):
+        try:
+            exec(compile(block, f"docs/{name}", "exec"), namespace)
+        except Exception as exc:  # name the block that failed
+            raise AssertionError(f"docs/{name}, code block {k + 1} fails: {exc!r}") from exc
+
+
+def test_the_tutorials_are_in_the_site_navigation() -> None:
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    for name in TUTORIALS:
+        assert f": {name}" in nav, f"{name} is not in mkdocs.yml's nav"
 
 
 def test_the_docs_site_builds_strictly(tmp_path: Path) -> None:

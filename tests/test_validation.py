@@ -15,7 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 import foedus
+from foedus import FoedusError
 from foedus.cli import main
+from foedus.engine.behaviour import Behaviour
 from foedus.validation import (
     RECORD_METRICS,
     backtest,
@@ -105,6 +107,28 @@ def test_hindcast_scores_held_out_years() -> None:
     assert 0.5 < h.scores["baseline_mid"]["auc"] <= 1.0
 
 
+def test_a_state_attacks_at_most_one_target_a_year_in_the_hindcast() -> None:
+    from foedus.validation.hindcast import one_target
+
+    a = np.array([0, 0, 0, 1, 1])
+    p = np.array([0.5, 0.5, 0.2, 0.1, 0.0])
+    q = one_target(a, p)
+    assert q[:3].sum() == pytest.approx(1 - 0.5 * 0.5 * 0.8)  # attacks at all
+    assert q[0] == q[1] > q[2] > 0 and q[3] == pytest.approx(0.1) and q[4] == 0
+    assert (q <= p + 1e-12).all()
+
+
+@needs_data
+def test_hindcast_war_is_a_dispute_that_escalates() -> None:
+    from foedus.validation.hindcast import model_year
+
+    f = model_year(foedus.data.world_for_year(1880, data_dir=DATA), behaviour={"escalation": 0.25})
+    assert len(f) and np.allclose(f["p_war"], 0.25 * f["p_mid"])  # no institution: no mediation
+    g = model_year(foedus.data.world_for_year(1960, data_dir=DATA),
+                   behaviour={"escalation": 0.5, "mediation": 1.0})
+    assert (g["p_war"] == 0).mean() > 0.5  # the UN is seized of disputes among its members
+
+
 @needs_data
 def test_calibrate_reports_in_and_out_of_sample() -> None:
     c = calibrate([(1880, 5)], [(1950, 5)], trials=2, replications=1, data_dir=DATA,
@@ -112,6 +136,22 @@ def test_calibrate_reports_in_and_out_of_sample() -> None:
     d = c.to_dict()
     assert set(d["best"]) == {"run.attack_threshold"}
     assert len(d["trials"]) == 2 and d["out_of_sample"]["periods"]
+
+
+@needs_data
+def test_calibrate_starts_from_the_defaults_and_resumes_from_its_journal(tmp_path: Path) -> None:
+    space = {"run.attack_threshold": (0.1, 0.2), "behaviour.escalation": (0.3, 1.0)}
+    journal = tmp_path / "trials.log"
+    first = calibrate([(1880, 3)], trials=2, replications=1, data_dir=DATA, space=space,
+                      journal=journal).to_dict()
+    assert first["trials"][0]["behaviour.escalation"] == pytest.approx(
+        min(1.0, max(0.3, Behaviour().escalation)))  # trial 0: the defaults, clipped
+    again = calibrate([(1880, 3)], trials=3, replications=1, data_dir=DATA, space=space,
+                      journal=journal).to_dict()
+    assert len(again["trials"]) == 3  # one new trial; the first two were read back
+    assert [t["loss"] for t in again["trials"][:2]] == [t["loss"] for t in first["trials"]]
+    with pytest.raises(FoedusError, match="trials must be"):
+        calibrate([(1880, 3)], trials=0, data_dir=DATA)
 
 
 @needs_data

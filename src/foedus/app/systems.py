@@ -3,8 +3,12 @@
 Replication ``r`` of every charter runs ``foedus.simulate(charter, rng=SeedSequence(seed,
 spawn_key=(0, r)))``, exactly as ``foedus.compare`` does (common random numbers: the same
 replication index is the same world), one run at a time in a worker thread so the page shows
-progress and can cancel. Intervals are 95% t-intervals over replications; differences from the
-baseline are paired by replication.
+progress and can cancel. Intervals are 95% intervals by each metric's method, the same as the
+tables of ``foedus compare`` (:func:`foedus.experiments.interval`: BCa bootstrap, Wilson for a
+rate at 0 or 1, within the metric's domain); with a baseline system chosen, each other system's
+difference from it is paired by replication (common random numbers) with the paired BCa
+bootstrap interval of ``foedus compare --baseline`` (:func:`foedus.experiments.paired_contrast`),
+in a table and a forest plot.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
-from scipy import stats
 
 import foedus
+from foedus.experiments import interval, method_for, paired_contrast
 
 from . import ui
 
@@ -32,8 +36,10 @@ KEY_METRICS = ("attempts_per_100", "aggressor_success_rate", "response_rate",
                "effective_response_rate", "state_deaths", "vetoed_determinations",
                "free_riding_rate", "capability_destroyed")
 DEFAULT_CHARTERS = ["self-help", "un-1965", "un-no-veto", "collective-security"]
-__all__ = ["BOUNDS", "SUMMARY", "Request", "layout", "paired_differences", "register",
-           "run_request", "summarise"]
+#: The baseline dropdown's value for "no baseline" (no paired differences).
+NO_BASELINE = "none"
+__all__ = ["BOUNDS", "NO_BASELINE", "SUMMARY", "Request", "difference_figure", "layout",
+           "paired_differences", "register", "run_request", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -88,34 +94,24 @@ def run_request(req: Request, progress: Callable[[int, int], None], cancel: thre
     return pd.DataFrame(rows)
 
 
-def _interval(values: np.ndarray) -> tuple[float, float, float, int]:
-    x = values[np.isfinite(values)]
-    n = len(x)
-    if n == 0:
-        return float("nan"), float("nan"), float("nan"), 0
-    mean = float(x.mean())
-    if n < 2:
-        return mean, float("nan"), float("nan"), n
-    half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / np.sqrt(n))
-    return mean, mean - half, mean + half, n
-
-
 def summarise(runs: pd.DataFrame, metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:
-    """Mean and 95% t-interval per charter and metric."""
+    """Mean and 95% interval per charter and metric, by the metric's method (as in
+    ``foedus compare``); ``n`` counts the runs that define the metric."""
     out = []
     for c, grp in runs.groupby("charter", sort=False):
         for m in metrics:
             if m in grp:
-                mean, lo, hi, n = _interval(grp[m].to_numpy(float))
-                out.append({"charter": c, "metric": m, "mean": mean, "ci_low": lo, "ci_high": hi,
-                            "n": n})
+                iv = interval(grp[m].to_numpy(float), m)
+                out.append({"charter": c, "metric": m, "mean": iv.mean, "ci_low": iv.low,
+                            "ci_high": iv.high, "n": iv.n, "method": method_for(m)})
     return pd.DataFrame(out)
 
 
 def paired_differences(runs: pd.DataFrame, baseline: str,
                        metrics: tuple[str, ...] = KEY_METRICS) -> pd.DataFrame:
-    """Mean difference from ``baseline`` per charter and metric, paired by replication, with a
-    95% t-interval (common random numbers: the same replication is the same world)."""
+    """Mean difference from ``baseline`` per charter and metric, paired by replication (common
+    random numbers: the same replication is the same world), with the paired BCa bootstrap
+    interval of ``foedus compare --baseline``; ``clear`` when the interval excludes 0."""
     out = []
     base = runs[runs["charter"] == baseline].set_index("replication")
     for c, grp in runs.groupby("charter", sort=False):
@@ -125,11 +121,32 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
         common = g.index.intersection(base.index)
         for m in metrics:
             if m in g:
-                diff = (g.loc[common, m] - base.loc[common, m]).to_numpy(float)
-                mean, lo, hi, n = _interval(diff)
-                out.append({"charter": c, "metric": m, "difference": mean, "ci_low": lo,
-                            "ci_high": hi, "pairs": n})
+                iv = paired_contrast(g.loc[common, m].to_numpy(float),
+                                     base.loc[common, m].to_numpy(float), m)
+                clear = bool(np.isfinite(iv.low) and (iv.low > 0 or iv.high < 0))
+                out.append({"charter": c, "metric": m, "difference": iv.mean, "ci_low": iv.low,
+                            "ci_high": iv.high, "pairs": iv.n, "method": iv.method,
+                            "clear": clear})
     return pd.DataFrame(out)
+
+
+def difference_figure(diffs: pd.DataFrame, metric: str, baseline: str) -> go.Figure:
+    """Forest plot of one metric: each system's paired difference from ``baseline`` with its
+    95% interval, 0 marked; red where the interval excludes 0."""
+    t = diffs[diffs["metric"] == metric] if not diffs.empty else diffs
+    fig = go.Figure()
+    if not t.empty:
+        fig.add_scatter(x=t["difference"], y=t["charter"], mode="markers",
+                        marker={"size": 10, "color": ["#b2182b" if c else "#555555"
+                                                      for c in t["clear"]]},
+                        error_x={"type": "data", "symmetric": False,
+                                 "array": (t["ci_high"] - t["difference"]).fillna(0),
+                                 "arrayminus": (t["difference"] - t["ci_low"]).fillna(0)})
+    fig.add_vline(x=0.0, line_color="#444444", line_width=1)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(title=f"{metric}: difference from {baseline} (paired; red: excludes 0)",
+                      margin={"l": 100, "r": 10, "t": 40, "b": 40})
+    return fig
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -160,8 +177,10 @@ def layout(cfg: Any) -> html.Div:
     controls = html.Div([
         ui.field("Systems", dcc.Dropdown(ui.options(ids), DEFAULT_CHARTERS, id="systems-charters",
                                          multi=True), "at most 8"),
-        ui.field("Baseline", dcc.Dropdown(ui.options(ids), "self-help", id="systems-baseline",
-                                          clearable=False)),
+        ui.field("Baseline", dcc.Dropdown([{"label": "none (no differences)", "value": NO_BASELINE},
+                                           *ui.options(ids)], "self-help", id="systems-baseline",
+                                          clearable=False),
+                 "paired differences from this system (it must be among the systems)"),
         ui.field("World", dcc.RadioItems(world_opts, "synthetic", id="systems-world"),
                  "" if has_data else "historical worlds need `foedus app --data-dir PATH`"),
         ui.field("Year", dcc.Slider(*b["year"], 1, value=1950, id="systems-year",
@@ -194,6 +213,11 @@ def layout(cfg: Any) -> html.Div:
         ui.graph("systems-figure", 340),
         html.H2("Means and 95% intervals"), html.Div(id="systems-table"),
         html.H2("Paired differences from the baseline"),
+        html.P("Each system minus the baseline in the same replication (the same world and random "
+               "stream), averaged over replications, with the paired BCa bootstrap interval: an "
+               "interval that excludes 0 (red) is an effect that overlapping intervals above can "
+               "hide.", className="muted"),
+        ui.graph("systems-diff-figure", 300),
         html.Div(id="systems-diff"),
         html.P([html.B("Metrics: ")] + [html.Span(f"{m}: {foedus.METRICS[m]} ")
                                         for m in KEY_METRICS if m in foedus.METRICS],
@@ -229,7 +253,7 @@ def register(app: Any, cfg: Any, jobs: Any) -> None:
     @app.callback(Output("systems-bar", "style"), Output("systems-status", "children"),
                   Output("systems-poll", "disabled", allow_duplicate=True),
                   Output("systems-table", "children"), Output("systems-diff", "children"),
-                  Output("systems-figure", "figure"),
+                  Output("systems-figure", "figure"), Output("systems-diff-figure", "figure"),
                   Input("systems-poll", "n_intervals"), Input("systems-metric", "value"),
                   Input("systems-baseline", "value"), State("systems-job", "data"),
                   prevent_initial_call=True)
@@ -245,10 +269,22 @@ def register(app: Any, cfg: Any, jobs: Any) -> None:
         return dcc.send_data_frame(job.result.to_csv, "foedus-comparison.csv", index=False)
 
 
-def poll_job(job: Any, metric: str, baseline: str) -> tuple[Any, ...]:
-    """The progress bar, status line and (when done) the tables and figure."""
+def _differences(runs: pd.DataFrame, metric: str, baseline: str | None) -> tuple[Any, go.Figure]:
+    """The table (or a note) and the forest plot of the paired differences."""
+    if not baseline or baseline == NO_BASELINE:
+        return html.P("no baseline chosen", className="muted"), go.Figure()
+    if baseline not in set(runs["charter"]):
+        return (html.P(f"the baseline {baseline} is not among the systems run: add it, or "
+                       "choose one of them", className="muted", id="systems-diff-note"),
+                go.Figure())
+    diffs = paired_differences(runs, baseline)
+    return ui.table(_records(diffs)), difference_figure(diffs, metric, baseline)
+
+
+def poll_job(job: Any, metric: str, baseline: str | None) -> tuple[Any, ...]:
+    """The progress bar, status line and (when done) the tables and figures."""
     if job is None:
-        return {"width": "0%"}, "no run yet", True, [], [], go.Figure()
+        return {"width": "0%"}, "no run yet", True, [], [], go.Figure(), go.Figure()
     pct = 100 * job.done / max(job.total, 1)
     status = {"running": f"running: {job.done} of {job.total} runs",
               "finished": f"finished: {job.done} runs", "failed": f"failed: {job.error}",
@@ -256,9 +292,8 @@ def poll_job(job: Any, metric: str, baseline: str) -> tuple[Any, ...]:
     done = job.status != "running"
     runs = job.result if isinstance(job.result, pd.DataFrame) else None
     if not done or runs is None or runs.empty or "charter" not in runs:
-        return {"width": f"{pct:.0f}%"}, status, done, no_update, no_update, no_update
+        return {"width": f"{pct:.0f}%"}, status, done, no_update, no_update, no_update, no_update
     table = summarise(runs)
-    diffs = paired_differences(runs, baseline) if baseline in set(runs["charter"]) else \
-        pd.DataFrame()
+    diff_table, diff_fig = _differences(runs, metric, baseline)
     return ({"width": f"{pct:.0f}%"}, html.Span(status, id="systems-done"), True,
-            ui.table(_records(table)), ui.table(_records(diffs)), metric_figure(table, metric))
+            ui.table(_records(table)), diff_table, metric_figure(table, metric), diff_fig)

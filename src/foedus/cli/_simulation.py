@@ -137,6 +137,11 @@ def crisis_cmd(charter_ref: str, aggressor: str, target: str, credibility: float
 
 
 def _model_options(f: Any) -> Any:
+    f = click.option("--birth-waves", type=click.FloatRange(0.0, 1.0), default=None,
+                     help="With --births: share of births in region-wide waves (default 0.5).")(f)
+    f = click.option("--births", type=click.FloatRange(0.0, 20.0), default=None,
+                     help="Synthetic worlds: new states per 100 state-years, by secession and "
+                     "waves (default 0: off; docs/world.md).")(f)
     f = click.option("--record", type=click.Choice(["follow", "fixed"]), default=None,
                      help="With --year: the state system follows the COW record (default) or "
                      "keeps the start year.")(f)
@@ -151,8 +156,13 @@ def _model_options(f: Any) -> Any:
 
 
 def _model_kw(activation: str | None, max_crises: int | None, anachronism: bool | None = None,
-              record: str | None = None) -> dict[str, Any]:
+              record: str | None = None, births: float | None = None,
+              birth_waves: float | None = None) -> dict[str, Any]:
     kw: dict[str, Any] = {}
+    if births is not None:
+        kw["births"] = births
+    if birth_waves is not None:
+        kw["birth_waves"] = birth_waves
     if anachronism:
         kw["anachronism"] = "allow"
     if record is not None:
@@ -179,6 +189,7 @@ def _model_kw(activation: str | None, max_crises: int | None, anachronism: bool 
 @handle_errors
 def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str | None,
                  max_crises: int | None, anachronism: bool | None, record: str | None,
+                 births: float | None, birth_waves: float | None,
                  world_file: str | None, n_states: int, seed: int,
                  year: int | None, data_dir: str | None, as_json: bool) -> None:
     """One system over many years: the crisis log, the metrics and the yearly series."""
@@ -192,7 +203,7 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
     w_seq, _ = split(seq)
     world = load_cli_world(world_file, year, data_dir, n_states, w_seq)
     res = simulate(charter, world=world, years=years, rng=seq,
-                   **_model_kw(activation, max_crises, anachronism, record))
+                   **_model_kw(activation, max_crises, anachronism, record, births, birth_waves))
     if out:
         folder = Path(out)
         try:
@@ -246,8 +257,10 @@ def simulate_cmd(charter_ref: str, years: int, out: str | None, activation: str 
     step = max(1, len(s) // 10)
     st = Table(title="Series (every " + (f"{step} years" if step > 1 else "year") + ")",
                header_style="bold")
-    cols = ("year", "alive", "members", "credibility", "attempts", "deterred", "responded",
+    cols: tuple[str, ...] = ("year", "alive", "members", "credibility", "attempts", "deterred", "responded",
             "deaths", "concentration")
+    if "births" in s and s["births"].any():
+        cols = (*cols[:-1], "births", cols[-1])
     for c in cols:
         st.add_column(c, justify="right")
     for _, row in s.iloc[::step].iterrows():
@@ -386,6 +399,7 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
                 no_report: bool, workers: int | None, store: str | None, resume: bool,
                 backend: str | None, baseline: str | None, activation: str | None,
                 max_crises: int | None, anachronism: bool | None, record: str | None,
+                births: float | None, birth_waves: float | None,
                 world_file: str | None, n_states: int, seed: int, year: int | None,
                 data_dir: str | None, as_json: bool) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
@@ -407,7 +421,7 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
             charters, replications=replications, years=years, n_states=n_states, seed=seed,
             world=world, year=year, data_dir=data_dir, store=where, workers=workers,
             progress=not as_json and sys.stderr.isatty(), backend=backend, resume=resume,
-            **_model_kw(activation, max_crises, anachronism, record))
+            **_model_kw(activation, max_crises, anachronism, record, births, birth_waves))
     except KeyboardInterrupt:
         saved = "" if where is None else (f"; finished runs are saved in {where}: continue "
                                           "with the same command and --resume")

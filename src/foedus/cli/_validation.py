@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from foedus.report import backtest_report, hindcast_report
 from foedus.validation import (
     ERAS,
     backtest,
@@ -15,8 +16,6 @@ from foedus.validation import (
     hindcast,
     parse_periods,
     progress_bar,
-    write_backtest_report,
-    write_hindcast_report,
 )
 
 from ._common import console, emit_json, handle_errors, json_option
@@ -47,7 +46,7 @@ def backtest_cmd(start: int | None, years: int | None, all_eras: bool, charters:
                            data_dir=data_dir, seed=seed, progress=bar)
             res = {f"{one.start}+{one.years}": one}
     if out:
-        write_backtest_report(res, out, data_dir=data_dir)
+        backtest_report(res, out, data_dir=data_dir)
     docs = {k: r.to_dict() for k, r in res.items()}
     if as_json:
         emit_json(next(iter(docs.values())) if len(docs) == 1 else docs)
@@ -81,7 +80,7 @@ def hindcast_cmd(start: int, end: int, train_to: int | None, data_dir: str | Non
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     h.frame.to_parquet(path, index=False)
-    write_hindcast_report(h, path.parent)
+    hindcast_report(h, path.parent)
     d = h.to_dict() | {"parquet": str(path), "report": str(path.parent / "hindcast.html")}
     if as_json:
         emit_json(d)
@@ -102,14 +101,17 @@ def hindcast_cmd(start: int, end: int, train_to: int | None, data_dir: str | Non
 @click.option("--seed", type=int, default=0, show_default=True)
 @data_dir_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the result as JSON.")
+@click.option("--journal", type=click.Path(dir_okay=False), default=None,
+              help="Keep the trials in this Optuna journal file; run again with it to resume.")
 @json_option
 @handle_errors
 def calibrate_cmd(periods: str, holdout: str, trials: int, replications: int, seed: int,
-                  data_dir: str | None, out: str | None, as_json: bool) -> None:
+                  data_dir: str | None, out: str | None, journal: str | None, as_json: bool) -> None:
     """Fit the free parameters to the record on PERIODS (Optuna TPE), report HOLDOUT separately."""
     with progress_bar("calibrating", not as_json) as bar:
         res = calibrate(parse_periods(periods), parse_periods(holdout), trials=trials,
-                        replications=replications, seed=seed, data_dir=data_dir, progress=bar)
+                        replications=replications, seed=seed, data_dir=data_dir, progress=bar,
+                        journal=journal)
     d = res.to_dict()
     if out:
         Path(out).write_text(__import__("json").dumps(d, indent=2))

@@ -1,4 +1,12 @@
-"""Where data files live, and getting them there: data dir, fetch (download), import, status."""
+"""Where data files live, and getting them there: data dir, fetch (download), import, status.
+
+Downloads go through pooch (Uieda et al. 2020, "Pooch: A friend to fetch your data files",
+*Journal of Open Source Software* 5(45), 1943): the file as published is kept in
+``<data dir>/downloads/`` (a second fetch of the same address reads that copy, not the network)
+and a file with a published SHA-256 is verified by pooch as it arrives; the files inside an
+archive are checked against their published digests here, before anything is stored. ``file://``
+addresses (a local copy) are read directly, without a cache.
+"""
 
 from __future__ import annotations
 
@@ -154,13 +162,63 @@ def status(data_dir: str | Path | None = None, *, digests: bool = True) -> list[
 # --- fetch --------------------------------------------------------------------------------------
 
 Opener = Callable[[str, float], bytes]
+USER_AGENT = "foedus (https://pypi.org/project/foedus)"
+#: The folder under the data dir where pooch keeps the downloads as published.
+DOWNLOADS = "downloads"
 
 
 def _urlopen(url: str, timeout: float) -> bytes:
-    req = urllib.request.Request(url, headers={"User-Agent": "foedus (https://pypi.org/project/foedus)"})
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     with urllib.request.urlopen(req, timeout=timeout) as resp:  # http, https or file only
         data: bytes = resp.read()
     return data
+
+
+def download_cache(data_dir: str | Path | None = None) -> Path:
+    """Where pooch keeps the downloads as published (``<data dir>/downloads``)."""
+    return _resolve(data_dir) / DOWNLOADS
+
+
+def _cache_name(source_id: str, address: str) -> str:
+    """The cached download's file name: the source, a digest of the address (a mirror is
+    another file) and the published name."""
+    base = address.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "download"
+    return f"{source_id}-{hashlib.sha256(address.encode()).hexdigest()[:10]}-{base}"
+
+
+def _known_hash(src: Source, address: str) -> str | None:
+    """The SHA-256 pooch verifies the download against: the published digest of a source that
+    is one plain file (an archive's digests are those of its members, checked after unzipping)."""
+    if len(src.files) == 1 and src.files[0].sha256 and not address.lower().endswith(".zip"):
+        return f"sha256:{src.files[0].sha256}"
+    return None
+
+
+def _pooch_download(src: Source, address: str, cache: Path, timeout: float) -> Path:
+    """Download ``address`` through pooch into ``cache`` (or reuse the copy there); returns the
+    cached file. A known digest that does not match raises :class:`ChecksumError`."""
+    import pooch
+    import requests
+
+    name = _cache_name(src.id, address)
+    downloader = pooch.HTTPDownloader(progressbar=False, timeout=timeout,
+                                      headers={"User-Agent": USER_AGENT})
+    try:
+        return Path(pooch.retrieve(address, known_hash=_known_hash(src, address), fname=name,
+                                   path=cache, downloader=downloader))
+    except requests.exceptions.HTTPError as exc:
+        code = exc.response.status_code if exc.response is not None else "?"
+        reason = exc.response.reason if exc.response is not None else str(exc)
+        raise urllib.error.HTTPError(address, int(code) if code != "?" else 0, reason,
+                                     None, None) from None  # type: ignore[arg-type]
+    except requests.exceptions.RequestException as exc:
+        raise urllib.error.URLError(str(exc)) from None
+    except ValueError as exc:
+        if "hash" in str(exc).lower():
+            raise ChecksumError(f"{src.files[0].name} from {address}: {exc}; nothing was "
+                                "stored. The publisher may have changed the file, or the "
+                                "download was corrupted.") from None
+        raise
 
 
 #: Bound on what a downloaded archive may expand to, nested archives included (bytes); the
@@ -209,9 +267,12 @@ def fetch(source_id: str, *, data_dir: str | Path | None = None, url: str | None
           opener: Opener | None = None, timeout: float = 120.0) -> list[Path]:
     """Download a source from its publisher, verify checksums, unzip, and store it.
 
-    ``url`` overrides the registered download address (a mirror, or a ``file://`` URL). Raises
-    :class:`FoedusError` when the download fails, :class:`ChecksumError` when a file does not
-    have the published SHA-256 (nothing is stored then).
+    ``url`` overrides the registered download address (a mirror, or a ``file://`` URL). An
+    http(s) download goes through pooch and is cached in :func:`download_cache` (a second fetch
+    reads the cache); ``opener`` (``(url, timeout) -> bytes``) replaces the download altogether
+    (tests, custom transports). Raises :class:`FoedusError` when the download fails,
+    :class:`ChecksumError` when a file does not have the published SHA-256 (nothing is stored
+    then, and a bad download is not kept in the cache).
     """
     src = source(source_id)
     address = url or src.download
@@ -220,8 +281,13 @@ def fetch(source_id: str, *, data_dir: str | Path | None = None, url: str | None
                           f"from {src.url} and run `foedus data import PATH`. {src.note}".strip())
     if not address.startswith(("http://", "https://", "file://")):
         raise FoedusError(f"{address}: only http, https and file URLs can be fetched")
+    cached: Path | None = None
     try:
-        data = (opener or _urlopen)(address, timeout)
+        if opener is not None or address.startswith("file://"):
+            data = (opener or _urlopen)(address, timeout)
+        else:
+            cached = _pooch_download(src, address, download_cache(data_dir), timeout)
+            data = cached.read_bytes()
     except urllib.error.HTTPError as exc:
         raise FoedusError(f"could not download {source_id} from {address}: HTTP {exc.code} "
                           f"{exc.reason}. Try again later, or {IMPORT_HINT}") from None
@@ -256,6 +322,8 @@ def fetch(source_id: str, *, data_dir: str | Path | None = None, url: str | None
     for f in src.files:
         digest = hashlib.sha256(contents[f.name]).hexdigest()
         if f.sha256 is not None and digest != f.sha256:
+            if cached is not None:  # a bad download is not kept: the next fetch downloads again
+                cached.unlink(missing_ok=True)
             raise ChecksumError(f"{f.name} from {address}: SHA-256 {digest} does not match the "
                                 f"published {f.sha256}; nothing was stored. The publisher may "
                                 f"have changed the file, or the download was corrupted.")
@@ -304,7 +372,7 @@ def import_data(path: str | Path, *, data_dir: str | Path | None = None,
     return records
 
 
-__all__ = ["ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_DEPTH",
-           "ChecksumError", "FileStatus", "MissingDataError", "Opener", "checksum_status",
-           "data_dir", "fetch", "find_file", "how_to_get", "import_data", "require_file",
-           "sha256_file", "source", "status"]
+__all__ = ["DOWNLOADS", "ENV_VAR", "HOW_TO_GET", "IMPORT_HINT", "MAX_ARCHIVE_BYTES",
+           "MAX_ARCHIVE_DEPTH", "USER_AGENT", "ChecksumError", "FileStatus", "MissingDataError",
+           "Opener", "checksum_status", "data_dir", "download_cache", "fetch", "find_file",
+           "how_to_get", "import_data", "require_file", "sha256_file", "source", "status"]

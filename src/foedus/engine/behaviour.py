@@ -83,7 +83,7 @@ class Behaviour(Settings):
     threat_weight: float = param(0.5, lo=0.0, hi=1e6,
                                  doc="weight of the threat the aggressor poses to the state",
                                  cite="Walt (1987)")
-    alliance_weight: float = param(1.0, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
+    alliance_weight: float = param(0.745, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
                                    cite="Leeds, Long & Mitchell (2000), JCR 44(5)")
     balancing_weight: float = param(
         0.5, lo=0.0, hi=1e6, doc="balance of power: bonus when the aggressor is the top threat",
@@ -128,13 +128,39 @@ class Behaviour(Settings):
     viability_floor: float = param(
         0.58, lo=0.0, hi=1.0, doc="a defeated target at or below this share of its capability may die",
         cite="Fazal (2007), State Death")
-    conquest_probability: float = param(0.1, lo=0.0, hi=1.0,
+    conquest_probability: float = param(0.382, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
     escalation: float = param(
-        1.0, lo=0.0, hi=1.0,
+        0.0594, lo=0.0, hi=1.0,
         doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
         cite="Bremer (1992); Fearon (1995): most militarised disputes end short of war")
+    territorial_stake: float = param(
+        1.71, lo=0.0, hi=2.0,
+        doc="value an aggressor adds to a dispute with a neighbour (contiguous pair): the "
+            "territorial issues that neighbours fight over",
+        cite="Vasquez (1993), The War Puzzle; Senese & Vasquez (2008): territorial disputes")
+    mediation: float = param(
+        0.275, lo=0.0, hi=1.0,
+        doc="reduction of the escalation chance when an institution was seized of the dispute",
+        cite="Shannon (2009); Hansen, Mitchell & Nemeth (2008): IGOs and the escalation of MIDs")
+    war_persistence: float = param(
+        0.338, lo=0.0, hi=0.95,
+        doc="chance a war goes on for another round, times 4 p (1 - p) for the defenders' "
+            "chance p of winning (0: one round)",
+        cite="Bennett & Stam (1996): evenly matched wars last longer; Cederman (2003)")
+    war_spread: float = param(
+        0.0817, lo=0.0, hi=1.0,
+        doc="chance per round that a state allied to or bordering a belligerent joins the war",
+        cite="Siverson & Starr (1991), The Diffusion of War: alliances and borders")
+    max_war_rounds: int = param(20, lo=1, hi=100, integer=True, doc="bound on the rounds of one war",
+                                cite="modelling choice (a bound on the work of one crisis)")
+    alliance_dilution: float = param(
+        1.44, lo=0.0, hi=2.0,
+        doc="a pact's weight is alliance_weight / k^dilution for a target with k defence-pact "
+            "partners (0: no dilution)",
+        cite="Olson & Zeckhauser (1966): collective action in large alliances; "
+             "Berkemeier & Fuhrmann (2018)")
     # -- peacekeeping
     consent_bias: float = param(0.5, lo=-1e6, hi=1e6,
                                 doc="baseline log-odds that a party consents to peacekeepers",
@@ -260,6 +286,21 @@ def projected_capability(world: World, distance: ArrayLike, behaviour: Behaviour
     grad = Gradient(beh)
     scale = max(1.0, float(np.max(cap, initial=0.0)))
     return grad.project(c, grad.token(d), scale)
+
+
+def pact_weight(partners: ArrayLike, behaviour: Behaviour | None = None) -> FloatArray:
+    """Weight of a defence pact with a target that has ``partners`` defence-pact partners:
+    ``alliance_weight / max(1, k)^alliance_dilution`` (vectorised).
+
+    Each partner of a many-member alliance counts on the others to honour it (Olson &
+    Zeckhauser 1966); the large multilateral pacts of the years after 1945 were honoured far
+    less often than the bilateral ones before (Berkemeier & Fuhrmann 2018).
+    """
+    beh = behaviour or Behaviour()
+    k = np.maximum(1.0, np.asarray(partners, dtype=float))
+    dil = float(beh.alliance_dilution)
+    w = float(beh.alliance_weight)
+    return np.asarray(w / k ** dil if dil > 0 else np.full(k.shape, w), dtype=float)
 
 
 def capability_share(a: ArrayLike, b: ArrayLike) -> FloatArray:
@@ -391,6 +432,7 @@ __all__ = [
     "capability_share",
     "cast_votes",
     "contest_success",
+    "pact_weight",
     "projected_capability",
     "sample_volunteers",
     "volunteer_abstain_probability",

@@ -118,6 +118,12 @@ class CrisisEvent:
     capability_before: float = 0.0
     #: World capability after the crisis.
     capability_after: float = 0.0
+    #: Rounds the war lasted (0: no war).
+    war_rounds: int = 0
+    #: States that joined the target's side after the first round (the war spread).
+    spread_defenders: list[str] = field(default_factory=list)
+    #: States that joined the aggressor's side after the first round.
+    spread_aggressors: list[str] = field(default_factory=list)
     #: The year of the crisis.
     year: int = 0
     #: Whether the aggressor holds or is protected by a veto (for the selective security gap).

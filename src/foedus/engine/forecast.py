@@ -27,7 +27,7 @@ from scipy.special import ndtr
 from ..rules.charter import Charter, DecisionRule, parse_fraction
 from ..world.world import DEFENCE, World
 from . import scope
-from .behaviour import Behaviour
+from .behaviour import Behaviour, pact_weight
 from .contest import Gradient, contest_success
 from .institution import Institution
 
@@ -314,11 +314,14 @@ class Forecast:
         s_t = aff[P.fi_ht]
         s_a = aff[P.fi_ha]
         pact = (w.alliances.ravel()[P.fi_ht] & DEFENCE) > 0
+        partners = (((w.alliances & DEFENCE) > 0) & w.alive.astype(bool)[:, None]).sum(axis=0)
+        weight = pact_weight(partners[P.t], beh)[:, None]
         rho = self.rho
         b = np.clip(1.0 - rho + rho * (s_t - s_a) / 2.0, 0.0, 1.0)
         base = (float(beh.norm_weight) * (b - 0.5) + float(beh.affinity_weight) * (s_t - s_a) / 2.0
-                + float(beh.alliance_weight) * pact)
-        stake = (1.0 - w.affinity[P.a, P.t]) / 2.0
+                + weight * pact)
+        stake = (1.0 - w.affinity[P.a, P.t]) / 2.0 \
+            + float(beh.territorial_stake) * np.asarray(w.contiguity, bool)[P.a, P.t]
         self._pair_cache = {"s_a": s_a, "pact": pact, "base": base, "stake": stake,
                             "hostility": (1.0 - s_a) / 2.0,
                             "cost_s": float(beh.sanction_cost) * (1.0 + np.maximum(0.0, s_a))}

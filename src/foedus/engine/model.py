@@ -44,6 +44,7 @@ from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .arms import ArmsRace
 from .behaviour import Behaviour, as_behaviour, projected_capability
 from .benefit import size_years
+from .births import BirthProcess, welcome
 from .crisis.result import CrisisResult
 from .crisis.run import run_crisis
 from .events import CrisisEvent
@@ -66,7 +67,7 @@ PACT_KINDS = ("collective-defence", "bilateral-pact")
 SERIES_COLUMNS = ("year", "alive", "members", "credibility", "attempts", "deterred", "in_scope",
                   "determined", "responded", "effective", "aggressor_won", "deaths", "vetoed",
                   "ufp_sessions", "coalition_size", "capability_destroyed", "concentration",
-                  "polarity", "peacekeeping", "exits")
+                  "polarity", "peacekeeping", "exits", "births")
 
 
 @dataclass
@@ -181,6 +182,11 @@ class Model:
         """A copy of ``world``; on a data world that follows the record, the world of every state
         the record will bring in (:func:`foedus.data.world_on_record`)."""
         self._record: Any = None
+        born = BirthProcess.start(world, self.config, self.rng)  # None when off
+        self._births = None if born is None else born[0]
+        if born is not None:
+            self.notes.append(born[0].describe())
+            return born[1]
         if data_year(world) is None or self.config.record != "follow":
             return world.copy()
         from ..data.build import world_on_record
@@ -215,6 +221,7 @@ class Model:
         rec["year"] = year
         exits = self._apply_exits(year)
         self._follow_record(year)
+        rec["births"] = self._birth(year)
         self._follow_membership(year)
         if self.partners is not None:
             self.partners.follow(w, year)
@@ -371,6 +378,20 @@ class Model:
             self.forecast = Forecast(self.charter, self.world, self.institution, self.behaviour,
                                      neighbours=int(self.settings["neighbours"]),
                                      reach_km=float(self.settings["reach_km"]))
+
+    def _birth(self, year: int) -> int:
+        """New states of the birth process (:mod:`foedus.engine.births`); they join the
+        institutions that admit them."""
+        if self._births is None:
+            return 0
+        born = self._births.step(self.world, year)
+        if born:
+            welcome(self.world, born, year, self.institution, self.partners)
+            self._forget()
+            self.forecast = Forecast(self.charter, self.world, self.institution, self.behaviour,
+                                     neighbours=int(self.settings["neighbours"]),
+                                     reach_km=float(self.settings["reach_km"]))
+        return len(born)
 
     def _reseat(self) -> None:
         """A permanent seat whose holder has just entered the system is taken up (the Republic
@@ -655,6 +676,8 @@ class Model:
         if self.partners is not None:
             first = int(self.records[0]["members"]) if self.records else 0
             notes += self.partners.describe(self.charter, first)
+        if self._births is not None:
+            notes.append(self._births.summary())
         return RunResult(charter=name, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
                          settings=dict(self.settings), notes=notes)

@@ -38,10 +38,10 @@ class ModelSettings(Settings):
         0.05, lo=0.0, hi=2.0, doc="sd of the yearly lognormal capability growth shock",
         cite="year-on-year CINC changes, NMC v6 (Singer, Bremer & Stuckey 1972)")
     attack_threshold: float = param(
-        0.15, lo=-10.0, hi=10.0, doc="scale of the revisionism-dependent attack threshold",
+        0.241, lo=-10.0, hi=10.0, doc="scale of the revisionism-dependent attack threshold",
         cite="Bueno de Mesquita (1981), The War Trap")
     eu_noise: float = param(
-        0.03, lo=0.0, hi=10.0, doc="sd of the yearly resolve shock (the per-pair shock has half)",
+        0.106, lo=0.0, hi=10.0, doc="sd of the yearly resolve shock (the per-pair shock has half)",
         cite="Fearon (1995), IO 49(3): private information")
     neighbours: int = param(
         8, lo=0, hi=10_000, integer=True,
@@ -73,6 +73,34 @@ class ModelSettings(Settings):
         doc="data worlds following the record: yearly pull of capability shares towards the "
             "recorded CINC shares (0 = endogenous growth only)",
         cite="COW NMC (Singer, Bremer & Stuckey 1972); docs/world.md")
+    # -- births: new states in synthetic worlds (issue 11; engine/births.py, docs/world.md) --
+    births: float = param(
+        0.0, lo=0.0, hi=20.0,
+        doc="synthetic worlds: expected new states (secessions) per 100 state-years; 0 = off. "
+            "The COW system had 1.2 entries per 100 state-years 1816-2016, 1.9 in 1946-1991",
+        cite="Griffiths (2016), Age of Secession; Fazal & Griffiths (2014), ISR 16(1); COW "
+             "State System Membership 2016")
+    birth_waves: float = param(
+        0.5, lo=0.0, hi=1.0,
+        doc="share of births that come in region-wide waves (decolonisation-like); COW "
+            "1947-2016: 49% of entries fell in a region-year with 3 or more",
+        cite="Strang (1991), ISQ 35(4); COW State System Membership 2016")
+    birth_wave_size: float = param(
+        5.0, lo=1.0, hi=50.0,
+        doc="mean births per wave; COW 1947-2016: 5.25 in region-years with 3 or more",
+        cite="Strang (1991); COW State System Membership 2016")
+    birth_share: float = param(
+        0.1, lo=0.0, lo_open=True, hi=0.9,
+        doc="share of its parent's capability a new state takes with it (the parent keeps "
+            "the rest)",
+        cite="Coggins (2014), Power Politics and State Formation; Fazal & Griffiths (2014): "
+             "new states are mostly small")
+    birth_slots: int = param(
+        50, lo=0, hi=1000, integer=True,
+        doc="reserve of unborn states a run with births carries (arrays keep their size; "
+            "births beyond it are not made and the run says so); states plus slots at most "
+            "5,000",
+        cite="docs/limits.md")
     # -- arms racing (issue 18; engine/arms.py, docs/arms.md): off by default ----------------
     arms_race: str = param(
         "off", choices=("off", "on"),

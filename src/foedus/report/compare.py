@@ -34,6 +34,7 @@ from ..engine.behaviour import Behaviour
 from ..engine.metrics import GROUPS, KEY_METRICS, LABELS, METRICS, REGISTRY
 from ..experiments.intervals import FEW_RUNS, METHODS, domain_of, intervals, method_for
 from ..experiments.provenance import MECHANISMS
+from .figures import Panel, bands, dot_whisker, to_div, write_plotly_js
 from .render import figure, render
 
 
@@ -499,7 +500,71 @@ def _figures(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | No
     if contrasts is not None and baseline is not None:
         forest = plot_contrasts(contrasts, baseline, folder / "contrasts.png")
         figs["forest"] = figure(forest, f"paired differences from {baseline}")
+    for name, div in interactive_figures(comp, contrasts, baseline).items():
+        figs[name]["interactive"] = div
     return figs
+
+
+def _panels(table: pd.DataFrame, systems: list[str], value: str, zero: bool) -> list[Panel]:
+    panels = []
+    for metric in KEY_METRICS:
+        sub = table[table["metric"] == metric].set_index("charter").reindex(systems)
+        lo_d, hi_d = domain_of(metric)
+        limits = (lo_d, hi_d) if not zero and math.isfinite(lo_d) and math.isfinite(hi_d) else None
+        panels.append(Panel(LABELS.get(metric, metric), systems, sub[value].to_numpy(float),
+                            sub["ci_low"].to_numpy(float), sub["ci_high"].to_numpy(float),
+                            limits=limits, zero=zero))
+    return panels
+
+
+def _yearly_bands(comp: ComparisonResults, columns: dict[str, str], per_state: bool,
+                  smooth: int) -> pd.DataFrame:
+    parts = []
+    for col, label in columns.items():
+        for system, d in _yearly(comp, col, per_state).groupby("charter", sort=False):
+            d = d.sort_values("year")
+            roll = d[["mean", "lo", "hi"]].rolling(smooth, min_periods=1, center=True).mean()
+            name = f"{system}: {label}" if len(columns) > 1 else str(system)
+            parts.append(roll.assign(line=name, year=d["year"].to_numpy()))
+    return (pd.concat(parts, ignore_index=True) if parts
+            else pd.DataFrame(columns=["mean", "lo", "hi", "line", "year"]))
+
+
+def interactive_figures(comp: ComparisonResults, contrasts: pd.DataFrame | None = None,
+                        baseline: str | None = None) -> dict[str, str]:
+    """The comparison's interactive figures (Plotly ``<div>`` elements; plotly.js goes once in
+    the page): key metrics, credibility and aggression over time, coalitions and, with a
+    baseline, the forest plot of paired differences."""
+    import plotly.graph_objects as go
+
+    systems = comp.charters
+    out = {"key": to_div(dot_whisker(_panels(comp.table, systems, "mean", zero=False),
+                                     "Key outcomes: mean and 95% interval by each metric's method"),
+                         "fig-key"),
+           "credibility": to_div(bands(_yearly_bands(comp, {"credibility": "credibility"}, False, 1),
+                                       "line", "year", "Credibility over time (mean and 95% band)",
+                                       "credibility", (0.0, 1.0)), "fig-credibility"),
+           "aggression": to_div(bands(_yearly_bands(comp, {"attempts": "attempts",
+                                                           "deterred": "deterred"}, True, 5),
+                                      "line", "year", "Attempts and deterred attempts per 100 states "
+                                      "(5-year moving average, 95% band)", "per 100 states",
+                                      (0.0, None)), "fig-aggression")}
+    coal = go.Figure()
+    ev = comp.events
+    for system in systems:
+        sizes = (ev.loc[ev["charter"] == system, "coalition_size"].to_numpy(float)
+                 if not ev.empty and "coalition_size" in ev else np.array([]))
+        coal.add_box(x=sizes[sizes > 0].tolist(), name=system, boxpoints="outliers")
+    coal.update_layout(title="Coalition sizes: crises in which third states fought for the target",
+                       xaxis_title="third states fighting for the target", template="plotly_white",
+                       showlegend=False, height=max(300, 32 * len(systems) + 120))
+    out["coalitions"] = to_div(coal, "fig-coalitions")
+    if contrasts is not None and baseline is not None:
+        others = list(dict.fromkeys(contrasts["charter"]))
+        out["forest"] = to_div(dot_whisker(_panels(contrasts, others, "difference", zero=True),
+                                           f"Paired differences from {baseline} (same worlds; red: "
+                                           "interval excludes 0)"), "fig-forest")
+    return out
 
 
 def _write_tables(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | None) -> None:
@@ -540,12 +605,14 @@ def write_report(comp: ComparisonResults, out: str | Path, baseline: str | None 
                    if contrasts is not None else []),
         tables=_tables(comp.table, "mean", comp.charters, comp.names),
         behaviour=_behaviour_rows(comp.settings.get("behaviour", {})),
-        definitions=_definitions(), references=[*datasets.values(), *CITATIONS])
+        definitions=_definitions(), references=[*datasets.values(), *CITATIONS],
+        plotly_src=write_plotly_js(folder))
     path = folder / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
 
 
-__all__ = ["BENEFIT_PANELS", "CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults", "methods_text",
+__all__ = ["BENEFIT_PANELS", "CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults",
+           "interactive_figures", "methods_text",
            "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
            "write_report"]

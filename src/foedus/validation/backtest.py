@@ -147,10 +147,10 @@ def reliability(wars: Sequence[CrisisEvent], world: World,
     partners = honoured = 0
     for e in wars:
         t = idx[e.target]
-        enemies = {idx[c] for c in [e.aggressor, *e.aggressor_side] if c in idx}
+        enemies = {idx[c] for c in [e.aggressor, *e.aggressor_side, *e.spread_aggressors] if c in idx}
         pacts = alliances(int(e.year)) if callable(alliances) else alliances
         allies = set(np.flatnonzero(pacts[t] & DEFENCE).tolist()) - enemies - {t}
-        helpers = {idx[c] for c in e.contributors if c in idx}
+        helpers = {idx[c] for c in [*e.contributors, *e.spread_defenders] if c in idx}
         partners += len(allies)
         honoured += len(allies & helpers)
     return honoured / partners if partners else math.nan

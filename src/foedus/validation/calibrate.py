@@ -32,10 +32,15 @@ from .backtest import Progress, backtest
 #: Free parameters and their ranges: ``behaviour.<field>`` or ``run.<field>``.
 SPACE: dict[str, tuple[float, float]] = {
     "run.attack_threshold": (0.02, 1.0),
-    "run.eu_noise": (0.01, 0.1),
+    "run.eu_noise": (0.01, 0.3),
     "behaviour.escalation": (0.03, 1.0),
     "behaviour.alliance_weight": (0.0, 1.0),
     "behaviour.conquest_probability": (0.02, 0.6),
+    "behaviour.mediation": (0.0, 0.95),
+    "behaviour.war_persistence": (0.0, 0.95),
+    "behaviour.war_spread": (0.0, 0.5),
+    "behaviour.alliance_dilution": (0.0, 2.0),
+    "behaviour.territorial_stake": (0.0, 2.0),
 }
 
 #: Settings held fixed during calibration (the cap must not shape the fit).
@@ -133,29 +138,73 @@ class Calibration:
                        "trials": self.trials})
 
 
-def calibrate(periods: Sequence[tuple[int, int]], holdout: Sequence[tuple[int, int]] = (), *,
-              trials: int = 30, replications: int = 3, seed: int = 0,
-              space: dict[str, tuple[float, float]] | None = None,
-              data_dir: str | Path | None = None, progress: Progress | None = None) -> Calibration:
-    """Minimise the loss over ``periods`` with Optuna's seeded TPE sampler; score ``holdout``."""
+#: Bounds on the sizes a user controls (checked before any work).
+MAX_TRIALS, MAX_REPLICATIONS = 5000, 100
+
+
+def _study(seed: int, journal: str | Path | None) -> Any:
+    """A seeded TPE study, kept in an Optuna journal file when ``journal`` is given (so that a
+    killed calibration resumes where it stopped: the finished trials are read back)."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    space = space or SPACE
     sampler = optuna.samplers.TPESampler(seed=int(seed))
-    study = optuna.create_study(direction="minimize", sampler=sampler)
-    log: list[dict[str, Any]] = []
+    if journal is None:
+        return optuna.create_study(direction="minimize", sampler=sampler)
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    storage = JournalStorage(JournalFileBackend(str(journal)))
+    return optuna.create_study(direction="minimize", sampler=sampler, storage=storage,
+                               study_name="foedus-calibration", load_if_exists=True)
+
+
+def _defaults(space: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """The current defaults of the free parameters, clipped into ``space`` (the first trial, so
+    that a calibration never reports worse than the defaults)."""
+    from ..engine.behaviour import Behaviour
+    from ..engine.settings import ModelSettings
+
+    groups = {"behaviour": Behaviour.parameters(), "run": ModelSettings.parameters()}
+    out = {}
+    for k, (lo, hi) in space.items():
+        group, name = k.split(".", 1)
+        out[k] = min(hi, max(lo, float(groups[group][name])))
+    return out
+
+
+def calibrate(periods: Sequence[tuple[int, int]], holdout: Sequence[tuple[int, int]] = (), *,
+              trials: int = 30, replications: int = 3, seed: int = 0,
+              space: dict[str, tuple[float, float]] | None = None,
+              data_dir: str | Path | None = None, progress: Progress | None = None,
+              journal: str | Path | None = None) -> Calibration:
+    """Minimise the loss over ``periods`` with Optuna's seeded TPE sampler; score ``holdout``.
+
+    The first trial is the current defaults. With ``journal`` (a file) the trials are kept as
+    they finish and a second call with the same file resumes: it runs only the trials still
+    missing up to ``trials``."""
+    if not 1 <= int(trials) <= MAX_TRIALS:
+        raise FoedusError(f"trials must be 1..{MAX_TRIALS}, got {trials}")
+    if not 1 <= int(replications) <= MAX_REPLICATIONS:
+        raise FoedusError(f"replications must be 1..{MAX_REPLICATIONS}, got {replications}")
+    space = space or SPACE
+    study = _study(seed, journal)
+    if not study.trials:
+        study.enqueue_trial(_defaults(space))
 
     def objective(trial: Any) -> float:
         params = {k: trial.suggest_float(k, lo, hi) for k, (lo, hi) in space.items()}
         loss = float(evaluate(params, periods, replications=replications, seed=seed,
                               data_dir=data_dir)["loss"])
-        log.append({"trial": trial.number, "loss": loss, **params})
         if progress is not None:
-            progress(len(log), int(trials))
+            progress(len(study.trials), int(trials))
         return loss if math.isfinite(loss) else 1e9
 
-    study.optimize(objective, n_trials=int(trials))
+    done = sum(t.state.name == "COMPLETE" for t in study.trials)
+    if done < int(trials):
+        study.optimize(objective, n_trials=int(trials) - done)
+    log = [{"trial": t.number, "loss": t.value, **t.params} for t in study.trials
+           if t.state.name == "COMPLETE"]
     best = {k: float(v) for k, v in study.best_params.items()}
     ins = evaluate(best, periods, replications=replications, seed=seed, data_dir=data_dir)
     out = evaluate(best, holdout, replications=replications, seed=seed, data_dir=data_dir) \
@@ -166,5 +215,6 @@ def calibrate(periods: Sequence[tuple[int, int]], holdout: Sequence[tuple[int, i
                                  "space": {k: list(v) for k, v in space.items()}})
 
 
-__all__ = ["FIXED", "PUBLISHED_RELIABILITY", "RATE_WEIGHT", "SPACE", "TAIL_SLOPE", "Calibration", "calibrate",
-           "evaluate", "parse_periods", "period_loss", "published_reliability", "split_params"]
+__all__ = ["FIXED", "MAX_REPLICATIONS", "MAX_TRIALS", "PUBLISHED_RELIABILITY", "RATE_WEIGHT", "SPACE",
+           "TAIL_SLOPE", "Calibration", "calibrate", "evaluate", "parse_periods", "period_loss",
+           "published_reliability", "split_params"]

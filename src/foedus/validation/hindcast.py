@@ -6,10 +6,12 @@ For each year the model is set on the real world of that year under the era's ar
 forecast's politically relevant pairs) the aggressor's margin ``m = EU - threshold`` with and
 without the institution gives
 
-    p_mid = (1 - doubt) Phi(m_with / s) + doubt Phi(m_without / s),   s = eu_noise sqrt(1.25)
+    p = (1 - doubt) Phi(m_with / s) + doubt Phi(m_without / s),   s = eu_noise sqrt(1.25)
 
 (the yearly resolve shock plus half of it per pair; a share ``doubt`` discounts the
-institution), and ``p_war = p_mid x P(escalation)`` (:func:`escalation_probability`). Pairs of
+institution). A state attacks at most one target a year (:func:`one_target`): ``p_mid`` is the
+chance it attacks at all, ``1 - prod(1 - p)`` over its pairs, shared among them in proportion to
+``p``; ``p_war = p_mid x P(escalation)`` (:func:`escalation_probability`). Pairs of
 the universe the model cannot consider get 0. The universe is the politically relevant
 directed dyads of Lemke & Reed (2001): contiguous (COW direct contiguity, any type) or
 involving a major power.
@@ -50,16 +52,33 @@ FEATURES = ("land", "contiguous", "log_cap_ratio", "defence_pact", "major_a", "m
 Progress = Callable[[int, int], None]
 
 
-def escalation_probability(world: World, a: np.ndarray, t: np.ndarray, behaviour: Behaviour) -> np.ndarray:
-    """Probability that a dispute ``a -> t`` becomes a war: the target resists (self-defence)
-    unless it yields (``Behaviour.yield_ratio``: a target facing more than this multiple of
-    its own strength gives in without a war; Fearon 1995 on bargaining short of war)."""
-    ratio = float(getattr(behaviour, "yield_ratio", 0.0) or 0.0)
-    cap = world.capability
-    if ratio <= 0:
-        return np.ones(a.shape)
-    r = cap[a] / np.maximum(cap[t], 1e-12)
-    return np.asarray(1.0 - norm.cdf(np.log(r / ratio)), float)
+def escalation_probability(model: Model, a: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Probability that a dispute ``a -> t`` becomes a war in ``model``: ``escalation``, times
+    ``1 - mediation`` where the dispute falls in the scope of an institution with a procedure
+    (as in the crisis engine's escalation; Shannon 2009)."""
+    from ..engine import scope
+    from ..engine.forecast import procedure_steps
+
+    beh = model.behaviour
+    p = np.full(a.shape, float(beh.escalation))
+    if model.has_institution and procedure_steps(model.charter):
+        seized = scope.in_scope(model.forecast.institution, a, t)
+        p = np.where(seized, p * (1.0 - float(beh.mediation)), p)
+    return np.asarray(p, float)
+
+
+def one_target(a: np.ndarray, p_pair: np.ndarray) -> np.ndarray:
+    """Probabilities of attacking each target when a state attacks at most one a year (its best):
+    the chance it attacks at all, ``1 - prod(1 - p)`` over its pairs taken as independent,
+    shared among its targets in proportion to each pair's ``p``."""
+    p = np.clip(np.asarray(p_pair, float), 0.0, 1.0 - 1e-12)
+    n = int(a.max()) + 1 if a.size else 0
+    log_none = np.bincount(a, weights=np.log1p(-p), minlength=n)
+    total = np.bincount(a, weights=p, minlength=n)
+    any_attack = -np.expm1(log_none)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total[a] > 0, p / total[a], 0.0)
+    return np.asarray(share * any_attack[a], float)
 
 
 def model_year(world: World, *, behaviour: Behaviour | dict[str, Any] | None = None,
@@ -76,8 +95,9 @@ def model_year(world: World, *, behaviour: Behaviour | dict[str, Any] | None = N
     eu1, eu0 = model.expected_utility(sel)
     s = float(model.config.eu_noise) * np.sqrt(1.25) or 1e-9
     doubt = float(model.config.doubt) if model.has_institution else 0.0
-    p_mid = (1 - doubt) * norm.cdf((eu1 - theta) / s) + doubt * norm.cdf((eu0 - theta) / s)
-    p_war = p_mid * escalation_probability(model.world, a, t, model.behaviour)
+    p_pair = (1 - doubt) * norm.cdf((eu1 - theta) / s) + doubt * norm.cdf((eu0 - theta) / s)
+    p_mid = one_target(a, p_pair)
+    p_war = p_mid * escalation_probability(model, a, t)
     cc = world.ccodes
     return pd.DataFrame({"year": year, "ccode_a": cc[a], "ccode_b": cc[t], "p_mid": p_mid,
                          "p_war": p_war})
@@ -167,4 +187,5 @@ def hindcast(start: int, end: int, *, data_dir: str | Path | None = None, train_
     return Hindcast(frame=f, train_to=split_year, scores=score(f))
 
 
-__all__ = ["FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "model_year"]
+__all__ = ["FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "model_year",
+           "one_target"]

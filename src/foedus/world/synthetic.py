@@ -46,10 +46,13 @@ class WorldSpec(Settings):
                                  cite="Signorino & Ritter (1999), ISQ 43(1)")
     affinity_noise: float = param(0.15, lo=0.0, hi=10.0, doc="sd of pair affinity noise",
                                   cite="Signorino & Ritter (1999)")
-    revisionism_a: float = param(2.0, lo=0.0, lo_open=True, hi=1e6,
-                                 doc="Beta(a, b) of revisionism: a", cite="Schweller (1994), IS 19(1)")
-    revisionism_b: float = param(5.0, lo=0.0, lo_open=True, hi=1e6,
-                                 doc="Beta(a, b) of revisionism: b", cite="Schweller (1994)")
+    revisionism_a: float = param(
+        1.74, lo=0.0, lo_open=True, hi=1e6, doc="Beta(a, b) of revisionism: a",
+        cite="Schweller (1994), IS 19(1); moments of the COW states' revisionism from the MID "
+             "signal, 1820-2010 (docs/world.md)")
+    revisionism_b: float = param(
+        9.53, lo=0.0, lo_open=True, hi=1e6, doc="Beta(a, b) of revisionism: b",
+        cite="as revisionism_a")
     nonaligned_share: float = param(0.1, lo=0.0, hi=1.0, doc="share of states in no bloc",
                                     cite="NAM membership share, 1961-1990")
     region_spread_km: float = param(900.0, lo=0.0, hi=40_075.0,
@@ -125,7 +128,7 @@ def _pacts(bloc: NDArray[np.int64], leaders: NDArray[np.int64]) -> NDArray[np.in
 def generate_world(n: int = 60, *, rng: np.random.Generator | int | None = 0,
                    n_majors: int | None = None, major_share: float = 0.5,
                    n_blocs: int = 2, bloc_cohesion: float = 0.6, affinity_noise: float = 0.15,
-                   revisionism_a: float = 2.0, revisionism_b: float = 5.0,
+                   revisionism_a: float = 1.74, revisionism_b: float = 9.53,
                    nonaligned_share: float = 0.1, region_spread_km: float = 900.0,
                    contiguity_km: float = 1500.0) -> World:
     """Generate the embedded default: a seeded synthetic world (settings: :class:`WorldSpec`).

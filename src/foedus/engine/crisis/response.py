@@ -22,6 +22,7 @@ from ..behaviour import (
     Behaviour,
     as_behaviour,
     capability_share,
+    pact_weight,
     projected_capability,
     sample_volunteers,
     volunteer_equilibrium,
@@ -38,7 +39,8 @@ def response_terms(world: World, aggressor: int | str, target: int | str,
     """Per-state benefit and costs of opposing an aggression (vectorised; docs/model.md).
 
     ``benefit = norm_weight (b - 1/2) + affinity_weight (s_it - s_ia)/2 + threat_weight threat
-    + alliance_weight pact``; ``threat = share(P_a at i, P_i) (1 - s_ia)/2`` (the aggressor's
+    + w_k pact`` with ``w_k`` the pact's weight for a target with ``k`` partners
+    (:func:`~foedus.engine.behaviour.pact_weight`); ``threat = share(P_a at i, P_i) (1 - s_ia)/2`` (the aggressor's
     projected capability at i's capital against i's own, times hostility);
     ``cost_force = war_cost (1/4 + 3/4 share(P_a at t, P_i at t))``;
     ``cost_sanction = sanction_cost (1 + max(0, s_ia))``. Also returns the projected
@@ -57,8 +59,9 @@ def response_terms(world: World, aggressor: int | str, target: int | str,
     at_t = proj[:, t]
     rel = capability_share(np.full(world.n, at_t[a]), at_t)
     pact = ((world.alliances[:, t] & DEFENCE) > 0).astype(float)
+    weight = pact_weight(float((pact * world.alive).sum()), beh)
     benefit = (float(beh.norm_weight) * (b - 0.5) + float(beh.affinity_weight) * (s_t - s_a) / 2.0
-               + float(beh.threat_weight) * threat + float(beh.alliance_weight) * pact)
+               + float(beh.threat_weight) * threat + weight * pact)
     return {"benefit": benefit, "cost_force": float(beh.war_cost) * (0.25 + 0.75 * rel),
             "cost_sanction": float(beh.sanction_cost) * (1.0 + np.maximum(0.0, s_a)),
             "fear": fear, "threat": threat, "pact": pact, "proj": proj, "own": own,

@@ -79,6 +79,9 @@ class CrisisResult:
     exit_reasons: dict[str, str] = field(default_factory=dict)
     capability_before: float = 0.0
     capability_after: float = 0.0
+    war_rounds: int = 0
+    spread_defenders: list[str] = field(default_factory=list)
+    spread_aggressors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (trace entries as dictionaries)."""

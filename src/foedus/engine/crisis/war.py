@@ -10,8 +10,11 @@ and a target pushed below the viability floor may be conquered (state death; Faz
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
+from ...world.world import DEFENCE, OFFENCE
 from ..contest import contest_success
 from .context import Crisis, FloatArray
 from .response import Response
@@ -35,14 +38,17 @@ def fight(c: Crisis, r: Response) -> float:
     cap = world.capability.astype(float).copy()
     war = bool(side_d.any()) and _escalates(c)
     res.war = war
-    p_def = contest_success(e_d, e_a, gamma) if war else 0.0
-    res.p_defender_win = p_def
-    draw = float(c.rng.random())
-    res.aggressor_won = not (war and draw < p_def) and not (side_d.any() and not war)
     res.effective = bool((r.contributors.any() or r.sanctioners.any()) and e_d >= e_a)
+    draw = float(c.rng.random())
     destroyed = 0.0
     if war:
         cap, destroyed = _losses(c, r, cap, side_a, side_d, e_a, e_d)
+        res.war_rounds = 1
+        if float(beh.war_persistence) > 0:
+            cap, destroyed, e_a, e_d = _campaign(c, r, cap, side_a, side_d, e_a, e_d, destroyed)
+    p_def = contest_success(e_d, e_a, gamma) if war else 0.0
+    res.p_defender_win = p_def
+    res.aggressor_won = not (war and draw < p_def) and not (side_d.any() and not war)
     transferred = _spoils(c, cap) if res.aggressor_won else 0.0
     short_of_war = bool(side_d.any() and not war)
     world.capability[:] = cap
@@ -54,11 +60,67 @@ def fight(c: Crisis, r: Response) -> float:
 
 def _escalates(c: Crisis) -> bool:
     """Whether a resisted dispute becomes a war: with probability ``Behaviour.escalation``
-    (no draw at 1, so that the default reproduces the model without disputes short of war).
-    Most militarised disputes end without war (Bremer 1992: about one in twenty; Fearon 1995
-    on bargains struck short of fighting); one that does ends at the status quo."""
+    (no draw at 1, so that the default reproduces the model without disputes short of war),
+    times ``1 - mediation`` when an institution was seized of the dispute (in scope, with a
+    procedure it went through). Most militarised disputes end without war (Bremer 1992: about
+    one in twenty; Fearon 1995 on bargains struck short of fighting); one that does ends at
+    the status quo. International organisations seized of a dispute make escalation less
+    likely (Shannon 2009; Hansen, Mitchell & Nemeth 2008). The aggressor's forecast uses the
+    base rate: it does not anticipate mediation."""
     p = float(c.beh.escalation)
+    if c.res.in_scope and c.res.steps:
+        p *= 1.0 - float(c.beh.mediation)
     return p >= 1.0 or float(c.rng.random()) < p
+
+
+def _campaign(c: Crisis, r: Response, cap: FloatArray, side_a: np.ndarray, side_d: np.ndarray,
+              e_a: float, e_d: float, destroyed: float) -> tuple[FloatArray, float, float, float]:
+    """Further rounds of a war that goes on: after each round it continues with probability
+    ``war_persistence x 4 p (1 - p)`` (``p`` the defenders' chance of winning: evenly matched
+    wars last longer, Bennett & Stam 1996), states allied to or bordering a belligerent may
+    join (``war_spread``; Siverson & Starr 1991), and the sides fight again with what they
+    have left. Wars that last and spread give the heavy tail of war size (Cederman 2003).
+    ``side_a``/``side_d`` are extended in place; returns capabilities, the total destroyed
+    and the final strengths."""
+    beh, res = c.beh, c.res
+    at_t = r.at_t.copy()
+    start = np.where(c.world.capability > 0, c.world.capability, 1.0)
+    for _ in range(int(beh.max_war_rounds) - 1):
+        p = contest_success(e_d, e_a, float(beh.gamma))
+        if float(c.rng.random()) >= float(beh.war_persistence) * 4.0 * p * (1.0 - p):
+            break
+        _spread(c, side_a, side_d)
+        left = np.clip(cap / start, 0.0, 1.0)
+        e_a = float((at_t * left)[side_a].sum())
+        e_d = float((at_t * left)[side_d].sum())
+        if e_a <= 0 or e_d <= 0:
+            break
+        r2 = replace(r, at_t=at_t * left)
+        cap, lost = _losses(c, r2, cap, side_a, side_d, e_a, e_d)
+        destroyed += lost
+        res.war_rounds += 1
+    res.spread_defenders = c.codes(side_d & ~r.contributors & (np.arange(len(cap)) != c.t))
+    res.spread_aggressors = c.codes(side_a & ~r.joiners & (np.arange(len(cap)) != c.a))
+    return cap, destroyed, e_a, e_d
+
+
+def _spread(c: Crisis, side_a: np.ndarray, side_d: np.ndarray) -> None:
+    """States allied to or bordering a belligerent join with probability ``war_spread``: the
+    side they are allied to, else the side they lean to by affinity (``side_*`` in place)."""
+    w = c.world
+    free = c.third_states() & ~w.nonaligned.astype(bool) & ~side_a & ~side_d
+    draws = c.rng.random(w.n)
+    if not free.any() or float(c.beh.war_spread) <= 0:
+        return
+    pacts = (w.alliances & DEFENCE) > 0
+    tie_d = pacts[:, side_d].any(axis=1)
+    tie_a = ((w.alliances[:, side_a] & (DEFENCE | OFFENCE)) > 0).any(axis=1)
+    border = np.asarray(w.contiguity[:, side_a | side_d], bool).any(axis=1)
+    joins = free & (tie_d | tie_a | border) & (draws < float(c.beh.war_spread))
+    lean_d = (w.affinity[:, c.t] >= w.affinity[:, c.a])
+    to_d = joins & (tie_d & ~tie_a | ~(tie_d ^ tie_a) & lean_d)
+    side_d |= to_d
+    side_a |= joins & ~to_d
 
 
 def _losses(c: Crisis, r: Response, cap: FloatArray, side_a: np.ndarray, side_d: np.ndarray,
