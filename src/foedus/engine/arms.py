@@ -34,6 +34,8 @@ Research* 20(3). docs/arms.md has the worked experiment.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -116,7 +118,7 @@ class ArmsRace:
         """Mean military burden (per state-year) and arms-race intensity (share of state-years
         in a mutual build-up); NaN without a year."""
         if not self.state_years:
-            return {"military_burden": float("nan"), "arms_race_intensity": float("nan")}
+            return {"military_burden": math.nan, "arms_race_intensity": math.nan}
         return {"military_burden": self.burden_sum / self.state_years,
                 "arms_race_intensity": self.racing_years / self.state_years}
 

@@ -20,6 +20,7 @@ own share at the time). A rate without a denominator in a run is NaN.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -79,9 +80,9 @@ def attacks_per_100(events: Sequence[CrisisEvent], years: Sequence[float] | None
                     size: str) -> float:
     """Attacks on states of class ``size`` per 100 state-years of that class."""
     if years is None:
-        return float("nan")
+        return math.nan
     den = float(years[SIZE_CLASSES.index(size)])
-    return 100.0 * len(_of(events, size)) / den if den else float("nan")
+    return 100.0 * len(_of(events, size)) / den if den else math.nan
 
 
 def target_deaths(events: Sequence[CrisisEvent], size: str) -> float:
@@ -92,13 +93,13 @@ def target_deaths(events: Sequence[CrisisEvent], size: str) -> float:
 def aggressor_success(events: Sequence[CrisisEvent], size: str) -> float:
     """Share of the crises against class ``size`` that the aggressor won."""
     mine = _of(events, size)
-    return sum(bool(e.aggressor_won) for e in mine) / len(mine) if mine else float("nan")
+    return sum(bool(e.aggressor_won) for e in mine) / len(mine) if mine else math.nan
 
 
 def helped(events: Sequence[CrisisEvent], size: str) -> float:
     """Share of the crises against class ``size`` in which anybody helped the target."""
     mine = _of(events, size)
-    return sum(bool(e.target_helped) for e in mine) / len(mine) if mine else float("nan")
+    return sum(bool(e.target_helped) for e in mine) / len(mine) if mine else math.nan
 
 
 def contribution_share(events: Sequence[CrisisEvent], size: str) -> float:
@@ -110,7 +111,7 @@ def contribution_share(events: Sequence[CrisisEvent], size: str) -> float:
             total += float(amount)
             if world > 0 and size_of(float(amount) / world) == size:
                 mine += float(amount)
-    return mine / total if total > 0 else float("nan")
+    return mine / total if total > 0 else math.nan
 
 
 __all__ = ["GREAT_SHARE", "MIDDLE_SHARE", "OUTCOMES", "SIZE_CLASSES", "SIZE_SOURCE", "aggressor_success",

@@ -259,11 +259,11 @@ _NMC = ("Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, 
         "Power War (COW National Material Capabilities)")
 
 def _military_burden(r: RunData) -> float:
-    return float(r.arms["military_burden"]) if r.arms is not None else float("nan")
+    return float(r.arms["military_burden"]) if r.arms is not None else math.nan
 
 
 def _race_intensity(r: RunData) -> float:
-    return float(r.arms["arms_race_intensity"]) if r.arms is not None else float("nan")
+    return float(r.arms["arms_race_intensity"]) if r.arms is not None else math.nan
 
 
 def _authorised(r: RunData) -> float:
@@ -272,7 +272,7 @@ def _authorised(r: RunData) -> float:
 
 def _enforcement_gap(r: RunData) -> float:
     auth = [e for e in r.events if e.force_authorised]
-    return ratio(sum(not e.contributors for e in auth), len(auth))
+    return ratio(sum(not e.contributors for e in auth), len(auth)) if auth else math.nan
 
 
 def _authorised_compliance(r: RunData) -> float:
@@ -280,7 +280,7 @@ def _authorised_compliance(r: RunData) -> float:
     obligated = sum(len(e.obligated) for e in auth)
     acted = sum(sum(1 for s in e.obligated if s in set(e.contributors) | set(e.sanctioners))
                 for e in auth)
-    return ratio(acted, obligated)
+    return ratio(acted, obligated) if obligated else math.nan
 
 
 def _benefit_metrics() -> list[Metric]:
