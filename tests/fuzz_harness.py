@@ -199,6 +199,26 @@ def _use_case(path: Path) -> None:
     foedus.replay(foedus.load_case(path))
 
 
+def _threat_cases(rng: random.Random, size: int) -> list[Case]:
+    from importlib import resources
+
+    raw = resources.files("foedus.rules").joinpath("threats/hosted-terrorism.toml").read_bytes()
+    out = byte_mutations("threat", raw, rng, size, ".toml") + toml_mutations("threat", raw, rng,
+                                                                             size)
+    out.append(Case("threat", "ambiguity = \"0.5\"",
+                    raw.replace(b"ambiguity = 0.5", b'ambiguity = "0.5"', 1), True))
+    out.append(Case("threat", "a response listed twice",
+                    raw + b'\n[[responses]]\nkind = "force"\nbasis = "again"\n', True))
+    return out
+
+
+def _use_threat(path: Path) -> None:
+    from foedus.rules import load_threat
+
+    threat = load_threat(path)
+    threat.model_dump()
+
+
 def _experiment_cases(rng: random.Random, size: int) -> list[Case]:
     raw = (b'name = "fuzz"\nsystems = ["nato", "un-1965"]\nreplications = 3\nyears = 20\n'
            b"seed = 7\nseries = true\n\n[scenario.world]\nn = 30\nn_blocs = 2\n\n"
@@ -432,6 +452,7 @@ def all_cases(size: int, seed: int) -> list[tuple[Case, Callable[[Path], None]]]
     out: list[tuple[Case, Callable[[Path], None]]] = []
     out += [(c, _use_charter) for c in _charter_cases(rng, size)]
     out += [(c, _use_case) for c in _case_cases(rng, size)]
+    out += [(c, _use_threat) for c in _threat_cases(random.Random(seed + 18), size)]
     out += [(c, _use_experiment) for c in _experiment_cases(rng, size)]
     out += [(c, _use_world) for c in _world_cases(rng, size)]
     out += [(c, _csv_use(c.kind.split(":", 1)[1])) for c in _csv_cases(rng, size)]

@@ -132,10 +132,10 @@ def test_report(comp: Comparison, tmp_path: Path) -> None:
     path = foedus.write_report(comp, tmp_path / "rep")
     assert path.name == "report.html"
     text = path.read_text(encoding="utf-8")
-    assert text.count("data:image/png;base64,") == 4
+    assert text.count("data:image/png;base64,") == 5  # with who benefits (benefit.png)
     assert "SeedSequence" in text and "Singer" in text
     for name in ("runs.csv", "summary.csv", "series.csv", "events.csv", "key_metrics.png",
-                 "credibility.png", "aggression.png", "coalitions.png"):
+                 "credibility.png", "aggression.png", "coalitions.png", "benefit.png"):
         assert (tmp_path / "rep" / name).stat().st_size > 0, name
     summary = pd.read_csv(tmp_path / "rep" / "summary.csv")
     assert {"charter", "metric", "mean", "ci_low", "ci_high", "n"} <= set(summary.columns)

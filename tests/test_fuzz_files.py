@@ -29,7 +29,8 @@ def test_every_mutated_user_file_is_accepted_or_refused_clearly() -> None:
                     for b in result["bad"])
     assert not result["bad"], f"{result['counts']}\n{bad}"
     kinds = set(result["by_kind"])
-    assert {"charter", "case", "experiment", "world", "zip", "store", "store --resume"} <= kinds
+    assert {"charter", "case", "threat", "experiment", "world", "zip", "store",
+            "store --resume"} <= kinds
     if (Path(__file__).resolve().parents[1] / ".." / "shared" / "data").exists():
         assert any(k.startswith("data:") for k in kinds)
     assert result["counts"]["clear"] > result["total"] // 2

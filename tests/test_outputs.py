@@ -92,7 +92,7 @@ def test_report_names_methods_contrasts_and_sources(comp: Comparison, tmp_path: 
     text = path.read_text(encoding="utf-8")
     assert "Paired differences from un-1965" in text and "bca-wilson" in text
     assert "Wilson score interval" in text and "generated the world" in text
-    assert text.count("data:image/png;base64,") == 5
+    assert text.count("data:image/png;base64,") == 6  # with who benefits (benefit.png)
     assert "Behavioural parameters and their sources" in text and "Art. 27(3)" in text
     assert (tmp_path / "rep" / "contrasts.csv").stat().st_size > 0
     assert json.loads((tmp_path / "rep" / "provenance.json").read_text())["seed"] == 2

@@ -82,3 +82,15 @@ def test_an_unknown_state_in_a_synthetic_world_suggests_a_data_year() -> None:
     w = foedus.generate_world(12, rng=1)
     with pytest.raises(foedus.FoedusError, match=r"synthetic world: its 12 states are named S01…S12.*--year"):
         w.index("RUS")
+
+
+def test_a_world_file_with_an_unknown_compression_method_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "w.npz"
+    foedus.generate_world(6, rng=1).save(path)
+    raw = bytearray(path.read_bytes())
+    central = raw.find(b"PK\x01\x02")  # the first member's entry in the central directory
+    assert central > 0
+    raw[central + 10:central + 12] = (99).to_bytes(2, "little")  # compression method: unknown
+    path.write_bytes(bytes(raw))
+    with pytest.raises(foedus.FoedusError, match="damaged or truncated"):
+        foedus.load_world(path)

@@ -58,6 +58,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "names, regions and aliases."),
     "sweep": ("_experiments", "sweep_cmd", "Run an experiment (a TOML file or a built-in id) into "
               "a results store."),
+    "threats": ("_threats", "threats_cmd", "List the kinds of threat, or show one (a built-in id "
+                "or a TOML file)."),
     "vetoes": ("_data", "vetoes_cmd", "UN Security Council vetoes, 1946-2022 (World Politics Data "
                "Lab, from the UN DHL)."),
     "vote": ("_institutions", "vote_cmd", "Evaluate a vote: adopted or failed, and why (naming "

@@ -290,6 +290,12 @@ def _grouped_tables(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]],
 
     tables = []
     for group, metrics in GROUPS.items():
+        if not any(math.isfinite(float(stats.get((c, m), (math.nan,))[0]))
+                   for c in charters for m in metrics):
+            continue  # a group no run defines (arms racing when it is off)
+        if _by_size(metrics):
+            tables.append(_size_table(stats, charters, f"{title}{group}", metrics))
+            continue
         t = Table(title=f"{title}{group}", header_style="bold", show_lines=False,
                   title_justify="left")
         t.add_column("system", no_wrap=True)
@@ -300,6 +306,33 @@ def _grouped_tables(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]],
                            for m in metrics])
         tables.append(t)
     return tables
+
+
+def _by_size(metrics: tuple[str, ...]) -> bool:
+    """Whether a group's metrics are broken down by size class (``..._small`` and so on)."""
+    from foedus.engine import SIZE_CLASSES
+
+    return bool(metrics) and all(m.rsplit("_", 1)[-1] in SIZE_CLASSES for m in metrics)
+
+
+def _size_table(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]], charters: list[str],
+                title: str, metrics: tuple[str, ...]) -> Table:
+    """A group broken down by size class: one row per system and class, one column per
+    outcome (foedus.engine.benefit)."""
+    from foedus.engine import OUTCOMES, SIZE_CLASSES
+
+    stems = list(dict.fromkeys(m.rsplit("_", 1)[0] for m in metrics))
+    t = Table(title=title, header_style="bold", show_lines=False, title_justify="left")
+    t.add_column("system", no_wrap=True)
+    t.add_column("class", no_wrap=True)
+    for stem in stems:
+        t.add_column(OUTCOMES.get(stem, stem), justify="right", overflow="fold")
+    for c in charters:
+        for size in SIZE_CLASSES:
+            t.add_row(c, size, *[_cell(*stats.get((c, f"{s}_{size}"),
+                                                  (math.nan, math.nan, math.nan, 0)))
+                                 for s in stems])
+    return t
 
 
 def _summary_tables(comp: Any) -> list[Table]:

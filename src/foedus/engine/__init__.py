@@ -12,11 +12,13 @@
 - :mod:`~foedus.engine.model`: the yearly loop (:class:`Model`, :func:`simulate`,
   :class:`RunResult`), with :mod:`~foedus.engine.settings` (:class:`ModelSettings`);
 - :mod:`~foedus.engine.events`: the crisis log (:class:`CrisisEvent`);
-- :mod:`~foedus.engine.metrics`: the metric registry (:class:`Metric`, :data:`REGISTRY`).
+- :mod:`~foedus.engine.metrics`: the metric registry (:class:`Metric`, :data:`REGISTRY`);
+- :mod:`~foedus.engine.benefit`: who benefits, the size classes of states (:func:`size_of`).
 """
 
 from .._public import publish
 from .behaviour import DECISION_MODELS, GRADIENTS, Behaviour, BehaviourError
+from .benefit import GREAT_SHARE, MIDDLE_SHARE, OUTCOMES, SIZE_CLASSES, size_of
 from .contest import Gradient, contest_success
 from .crisis import CrisisResult, TraceEntry, response_terms, run_crisis
 from .events import CrisisEvent
@@ -44,13 +46,17 @@ __all__ = [
     "DECISION_MODELS",
     "DEFAULTS",
     "GRADIENTS",
+    "GREAT_SHARE",
     "GROUPS",
     "KEY_METRICS",
     "KINDS",
     "LABELS",
     "METRICS",
+    "MIDDLE_SHARE",
+    "OUTCOMES",
     "REGISTRY",
     "SERIES_COLUMNS",
+    "SIZE_CLASSES",
     "Behaviour",
     "BehaviourError",
     "CrisisEvent",
@@ -69,6 +75,7 @@ __all__ = [
     "run_crisis",
     "run_metrics",
     "simulate",
+    "size_of",
     "summarise",
 ]
 

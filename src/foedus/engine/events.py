@@ -132,6 +132,11 @@ class CrisisEvent:
     burden: dict[str, float] = field(default_factory=dict)
     #: Capability destroyed as a share of the world's at the time.
     destroyed_share: float = 0.0
+    #: The target's share of the living states' capability before the crisis (its size class:
+    #: :mod:`foedus.engine.benefit`).
+    target_share: float = 0.0
+    #: The living states' capability before the crisis (the denominator of the shares).
+    world_capability: float = 0.0
 
     @classmethod
     def from_result(cls, res: CrisisResult, *, year: int, burden: dict[str, float],
@@ -178,6 +183,7 @@ _FIELD_SET = frozenset(_FIELDS)
 #: The fields an event copies from its :class:`CrisisResult`.
 _FROM_RESULT: tuple[str, ...] = tuple(
     f.name for f in fields(CrisisEvent)
-    if f.name not in ("year", "aggressor_veto", "burden", "destroyed_share"))
+    if f.name not in ("year", "aggressor_veto", "burden", "destroyed_share", "target_share",
+                      "world_capability"))
 
 __all__ = ["CrisisEvent"]

@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from . import benefit
+
 if TYPE_CHECKING:
     from .events import CrisisEvent
 
@@ -48,6 +50,8 @@ class RunData:
     final_capability: ArrayLike    # the living states' capabilities in the last year
     credibility: Sequence[float] | ArrayLike  # the institution's yearly credibility
     displaced: int = 0             # attempts turned to another target by the institution
+    size_years: Sequence[float] | ArrayLike | None = None  # state-years by size class
+    arms: Mapping[str, float] | None = None  # arms racing's summary (None: off)
 
 
 @dataclass(frozen=True)
@@ -234,6 +238,9 @@ _AGGRESSION = "Aggression and deterrence"
 _INSTITUTION = "The institution at work"
 _RESPONSE = "The response"
 _POWER = "The distribution of power"
+_BENEFIT = "Who benefits (by the target's size)"
+_ARMS = "Arms racing"
+_DELEGATION = "Delegation: authorised and delivered enforcement"
 
 _COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
             "Conflict Management and Peace Science 15(2)")
@@ -244,8 +251,86 @@ _MOST_STARR = ("Most & Starr (1984), International Relations Theory, Foreign Pol
                "Substitutability, and 'Nice' Laws, World Politics 36(3)")
 _OLSON = "Olson & Zeckhauser (1966), An Economic Theory of Alliances, REStat 48(3)"
 _COW_WAR = "Sarkees & Wayman (2010), Resort to War, 1816-2007 (Correlates of War)"
+_SAROOSHI = ("Sarooshi (1999), The United Nations and the Development of Collective Security: "
+             "The Delegation by the UN Security Council of its Chapter VII Powers; Blokker "
+             "(2000), Is the Authorization Authorized?, European Journal of International Law "
+             "11(3)")
 _NMC = ("Singer, Bremer & Stuckey (1972), Capability Distribution, Uncertainty, and Major "
         "Power War (COW National Material Capabilities)")
+
+def _military_burden(r: RunData) -> float:
+    return float(r.arms["military_burden"]) if r.arms is not None else math.nan
+
+
+def _race_intensity(r: RunData) -> float:
+    return float(r.arms["arms_race_intensity"]) if r.arms is not None else math.nan
+
+
+def _authorised(r: RunData) -> float:
+    return float(sum(bool(e.force_authorised) for e in r.events))
+
+
+def _enforcement_gap(r: RunData) -> float:
+    auth = [e for e in r.events if e.force_authorised]
+    return ratio(sum(not e.contributors for e in auth), len(auth)) if auth else math.nan
+
+
+def _authorised_compliance(r: RunData) -> float:
+    auth = [e for e in r.events if e.force_authorised]
+    obligated = sum(len(e.obligated) for e in auth)
+    acted = sum(sum(1 for s in e.obligated if s in set(e.contributors) | set(e.sanctioners))
+                for e in auth)
+    return ratio(acted, obligated) if obligated else math.nan
+
+
+def _benefit_metrics() -> list[Metric]:
+    """Per size class of the target (small, middle, great: :mod:`foedus.engine.benefit`):
+    attacks suffered, targets that died, the aggressor's success, help, contributions."""
+    out: list[Metric] = []
+    src = benefit.SIZE_SOURCE
+    for size in benefit.SIZE_CLASSES:
+        def attacks(r: RunData, size: str = size) -> float:
+            years = None if r.size_years is None else \
+                [float(v) for v in np.asarray(r.size_years, dtype=float)]
+            return benefit.attacks_per_100(r.events, years, size)
+
+        def died(r: RunData, size: str = size) -> float:
+            return benefit.target_deaths(r.events, size)
+
+        def won(r: RunData, size: str = size) -> float:
+            return benefit.aggressor_success(r.events, size)
+
+        def helped(r: RunData, size: str = size) -> float:
+            return benefit.helped(r.events, size)
+
+        def gave(r: RunData, size: str = size) -> float:
+            return benefit.contribution_share(r.events, size)
+
+        out += [
+            Metric(f"attacks_per_100_{size}", f"Attacks on {size} states per 100 of their "
+                   "state-years", _BENEFIT,
+                   f"Attacks suffered by {size} states (the target's size class at the time) per "
+                   f"100 state-years of {size} states.", _COW_MID + "; " + src,
+                   "per-100-state-years", attacks),
+            Metric(f"target_deaths_{size}", f"{size.capitalize()} targets that died", _BENEFIT,
+                   f"Targets of the {size} class that died in their crisis (count per run).",
+                   "Fazal (2007), State Death; " + src, "count", died),
+            Metric(f"aggressor_success_{size}", f"Aggressor success against {size} states",
+                   _BENEFIT, f"Share of the crises against {size} states that the aggressor "
+                   "won (NaN when none).", _COW_WAR + "; " + src, "rate", won,
+                   domain=(0.0, 1.0)),
+            Metric(f"helped_rate_{size}", f"Help for {size} states attacked", _BENEFIT,
+                   f"Share of the crises against {size} states in which anybody helped the "
+                   "target (NaN when none).", _CLAUDE + "; " + src, "rate", helped,
+                   domain=(0.0, 1.0)),
+            Metric(f"contribution_share_{size}", f"Contributions made by {size} states",
+                   _BENEFIT, f"Share of the capability third states contributed to fight for "
+                   f"targets over the run that {size} states gave (by their own class at the "
+                   "time; NaN when nobody contributed).", _OLSON + "; " + src, "rate", gave,
+                   domain=(0.0, 1.0)),
+        ]
+    return out
+
 
 #: Every metric a run reports, in the order of tables and reports.
 REGISTRY: dict[str, Metric] = {m.name: m for m in (
@@ -342,6 +427,30 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "The institution's credibility averaged over the years of the run.",
            "the model's credibility learning (docs/model.md)",
            "index", _mean_credibility, domain=(0.0, 1.0)),
+    *_benefit_metrics(),
+    Metric("military_burden", "Military burden (share of output)", _ARMS,
+           "Mean military burden of the living states over the run, the share of output spent "
+           "on arms (NaN when arms racing is off).",
+           "Richardson (1960), Arms and Insecurity; SIPRI military expenditure (share of GDP)",
+           "index", _military_burden, domain=(0.0, 1.0)),
+    Metric("arms_race_intensity", "Arms-race intensity", _ARMS,
+           "Share of state-years in which a state and its top rival both raised their burden "
+           "by at least 8% a year, three years running (NaN when arms racing is off).",
+           "Diehl (1983), Arms Races and Escalation: A Closer Look, Journal of Peace Research "
+           "20(3)", "rate", _race_intensity, domain=(0.0, 1.0)),
+    Metric("authorised_crises", "Crises with force authorised per run", _DELEGATION,
+           "Crises in which the institution adopted a step authorising force (count).",
+           "UN Charter Arts 42 and 48; S/RES/83 (1950), S/RES/678 (1990)", "count",
+           _authorised),
+    Metric("enforcement_gap", "Authorised but not enforced", _DELEGATION,
+           "Share of the crises with force authorised in which no state fought for the target: "
+           "enforcement left to willing members did not come (NaN when force was never "
+           "authorised).", _SAROOSHI, "rate", _enforcement_gap, domain=(0.0, 1.0)),
+    Metric("authorised_force_compliance", "Obligated members who fought when force was "
+           "authorised", _DELEGATION,
+           "Share of the members obligated in crises with force authorised that fought or "
+           "sanctioned (NaN when force was never authorised or nobody was obligated).",
+           _SAROOSHI + "; " + _OLSON, "rate", _authorised_compliance, domain=(0.0, 1.0)),
 )}
 
 #: Metric name -> one-line definition (a view of :data:`REGISTRY`).
@@ -359,23 +468,27 @@ LABELS: dict[str, str] = {n: m.label for n, m in REGISTRY.items()}
 #: Report group -> its metrics, in the order of the registry (a view of :data:`REGISTRY`).
 GROUPS: dict[str, tuple[str, ...]] = {
     g: tuple(n for n, m in REGISTRY.items() if m.group == g)
-    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER)}
+    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT, _ARMS, _DELEGATION)}
 
 
 def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
                 deaths: int, final_capability: ArrayLike,
-                credibility: Sequence[float] | ArrayLike, displaced: int = 0
-                ) -> dict[str, float]:
+                credibility: Sequence[float] | ArrayLike, displaced: int = 0,
+                size_years: Sequence[float] | ArrayLike | None = None,
+                arms: Mapping[str, float] | None = None) -> dict[str, float]:
     """Every metric of :data:`REGISTRY` for one run.
 
     ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
     ``state_years`` sums the living states over the years; ``deterred`` counts deterred
     attempts and ``displaced`` those turned to another target; ``final_capability`` holds the
-    living states' capabilities in the last year; ``credibility`` is the yearly trajectory.
+    living states' capabilities in the last year; ``credibility`` is the yearly trajectory;
+    ``size_years`` the state-years of each size class (small, middle, great:
+    :mod:`foedus.engine.benefit`; without it the attacks per class are NaN); ``arms`` the
+    arms race's summary (:mod:`foedus.engine.arms`; None when arms racing is off: NaN).
     """
     run = RunData(events=events, state_years=state_years, deterred=deterred, deaths=deaths,
                   final_capability=final_capability, credibility=credibility,
-                  displaced=displaced)
+                  displaced=displaced, size_years=size_years, arms=arms)
     return {name: m.function(run) for name, m in REGISTRY.items() if m.function is not None}
 
 

@@ -41,7 +41,9 @@ from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
 from . import scope
 from .architecture import ArchitectureCrisisResult, Partners, lead_charter
+from .arms import ArmsRace
 from .behaviour import Behaviour, as_behaviour, projected_capability
+from .benefit import size_years
 from .births import BirthProcess, welcome
 from .crisis.result import CrisisResult
 from .crisis.run import run_crisis
@@ -155,6 +157,7 @@ class Model:
         self.displaced_total = 0  # attempts the institution turned to another target
         self.deaths_total = 0
         self.state_years = 0.0
+        self.size_years = np.zeros(3)  # state-years by size class (engine/benefit.py)
         self._notice: dict[int, int] = {}  # state -> year its withdrawal takes effect
         self._peace: dict[int, int] = {}   # pair key a*n+t -> last year peacekeepers stay
         self._held = np.zeros(0, np.int64)  # pair keys held apart by peacekeepers this period
@@ -173,6 +176,9 @@ class Model:
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
         # does not bring them back
         self._dated = data_year(w) is not None and self.charter.membership.dated
+        self.arms = None if self.config.arms_race == "off" else ArmsRace(
+            w.n, reaction=self.config.arms_reaction, fatigue=self.config.arms_fatigue,
+            grievance=self.config.arms_grievance)  # arms racing (engine/arms.py), off by default
 
     def _check_era(self, world: World) -> None:
         """Refuse a charter on a data world of a year it did not exist in, unless the
@@ -233,11 +239,14 @@ class Model:
             self.partners.follow(w, year)
         self._rotate(year)
         self._grow()
+        if self.arms is not None:
+            self._arm()
         self.forecast.new_period()
         if self.ad_hoc:
             self._balance()
         alive_start = w.alive.copy()
         self.state_years += float(alive_start.sum())
+        self.size_years += size_years(w.capability, alive_start)
         events, deterred = self._aggression(year)
         self.deterred_total += deterred
         deaths = int((alive_start & ~w.alive).sum())
@@ -289,6 +298,17 @@ class Model:
         total = float(w.capability.sum())
         if total > 0:
             w.capability = w.capability / total
+
+    def _arm(self) -> None:
+        """Arms racing (engine/arms.py): burdens and capabilities of the year, assured by the
+        institution (its members; everybody under ad-hoc balancing) as far as it is credible."""
+        w = self.world
+        if self.has_institution:
+            protected = self.institution.members & w.alive
+        else:
+            protected = w.alive.copy() if self.ad_hoc else np.zeros(w.n, bool)
+        cred = self.credibility if math.isfinite(self.credibility) else 0.0
+        cast(ArmsRace, self.arms).step(w, self.behaviour, cred, protected)
 
     def _balance(self) -> None:
         """Balance of threat: the states most threatened by the top threat align against it.
@@ -664,6 +684,7 @@ class Model:
         burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,
                                      destroyed_share=float(res.capability_destroyed or 0.0) / total)
+        ev.target_share, ev.world_capability = float(cap_before[t]) / total, total
         self._learn(ev)
         if ev.peacekeeping:
             last = year + int(self.settings["peace_years"])
@@ -712,7 +733,9 @@ class Model:
         return run_metrics(self.events, state_years=self.state_years,
                            deterred=self.deterred_total, displaced=self.displaced_total,
                            deaths=self.deaths_total,
-                           final_capability=w.capability[w.alive], credibility=cred)
+                           final_capability=w.capability[w.alive], credibility=cred,
+                           size_years=self.size_years,
+                           arms=None if self.arms is None else self.arms.summary())
 
     def result(self, seed: Any = None) -> RunResult:
         """The run so far as a :class:`RunResult`."""

@@ -101,6 +101,26 @@ class ModelSettings(Settings):
             "births beyond it are not made and the run says so); states plus slots at most "
             "5,000",
         cite="docs/limits.md")
+    # -- arms racing (issue 18; engine/arms.py, docs/arms.md): off by default ----------------
+    arms_race: str = param(
+        "off", choices=("off", "on"),
+        doc="arms racing: each state's military burden follows an action-reaction process",
+        cite="Richardson (1960), Arms and Insecurity; Jervis (1978), World Politics 30(2)")
+    arms_reaction: float = param(
+        0.05, lo=0.0, hi=1.0,
+        doc="arms racing: Richardson's defence coefficient k (burden added per unit of "
+            "unassured threat a year); this model's value, not estimated",
+        cite="Richardson (1960), Arms and Insecurity (the form)")
+    arms_fatigue: float = param(
+        0.2, lo=0.0, hi=1.0,
+        doc="arms racing: Richardson's fatigue coefficient a (share of the burden shed a year); "
+            "this model's value, not estimated",
+        cite="Richardson (1960), Arms and Insecurity (the form)")
+    arms_grievance: float = param(
+        0.0044, lo=0.0, hi=0.5,
+        doc="arms racing: Richardson's grievance term g; g / a is the burden without threat, "
+            "the world's 2.2% of GDP with the default a",
+        cite="SIPRI (2023), Trends in World Military Expenditure, 2022 (2.2% of world GDP)")
 
 
 def as_settings(settings: ModelSettings | dict[str, Any] | None = None,

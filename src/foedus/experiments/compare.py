@@ -43,7 +43,8 @@ from .store import ResultStore
 #: Columns of ``Comparison.events``: a compact crisis log over every run.
 EVENT_COLUMNS = ("charter", "replication", "year", "aggressor", "target", "in_scope", "determined",
                  "vetoed", "ufp_session", "sanctions", "responded", "coalition_size",
-                 "obligated", "effective", "aggressor_won", "target_died", "aggressor_veto")
+                 "obligated", "effective", "aggressor_won", "target_died", "aggressor_veto",
+                 "target_size")
 
 
 @dataclass
@@ -447,7 +448,7 @@ def _events_table(st: ResultStore, order: dict[str, int]) -> pd.DataFrame:
     for col in ("replication", "year", "coalition_size", "obligated"):
         out[col] = out[col].astype("int64")
     for col in EVENT_COLUMNS[5:]:
-        if col not in ("coalition_size", "obligated"):
+        if col not in ("coalition_size", "obligated", "target_size"):
             out[col] = out[col].astype(bool)
     return out
 

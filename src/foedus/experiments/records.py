@@ -8,14 +8,17 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.benefit import size_of
 from ..engine.events import CrisisEvent
 
 #: Columns of the crisis log a run keeps (one row per crisis; the store's ``events`` table).
+#: ``target_size`` is the target's size class at the crisis (small, middle, great:
+#: :mod:`foedus.engine.benefit`; stores written before it have it empty).
 CRISIS_LOG = {"year": "int", "aggressor": "str", "target": "str", "in_scope": "bool",
               "determined": "bool", "vetoed": "bool", "ufp_session": "bool", "sanctions": "bool",
               "responded": "bool", "coalition_size": "int", "obligated": "int",
               "effective": "bool", "aggressor_won": "bool", "target_died": "bool",
-              "aggressor_veto": "bool"}
+              "aggressor_veto": "bool", "target_size": "str"}
 
 
 def crisis_log(events: Sequence[CrisisEvent]) -> list[dict[str, Any]]:
@@ -26,7 +29,8 @@ def crisis_log(events: Sequence[CrisisEvent]) -> list[dict[str, Any]]:
              "sanctions": bool(e.sanctions), "responded": bool(e.responded),
              "coalition_size": len(e.contributors), "obligated": len(e.obligated),
              "effective": bool(e.effective), "aggressor_won": bool(e.aggressor_won),
-             "target_died": bool(e.target_died), "aggressor_veto": bool(e.aggressor_veto)}
+             "target_died": bool(e.target_died), "aggressor_veto": bool(e.aggressor_veto),
+             "target_size": size_of(e.target_share)}
             for e in events]
 
 

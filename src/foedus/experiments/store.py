@@ -248,6 +248,17 @@ class ResultStore:
             self.con.execute(_DDL)
         elif not self.has_events():
             self.con.execute(_DDL)  # a store of schema 1 gets its events table
+        self._add_log_columns()
+
+    def _add_log_columns(self) -> None:
+        """A crisis log written before a column of :data:`CRISIS_LOG` existed gets it (empty
+        for the runs already stored), so that new runs can be added to it."""
+        have = {r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'"
+        ).fetchall()}
+        for name, kind in CRISIS_LOG.items():
+            if name not in have:
+                self.con.execute(f"ALTER TABLE events ADD COLUMN {name} {_SQL_TYPES[kind]}")
 
     def _has_tables(self) -> bool:
         names = {r[0] for r in self.con.execute(

@@ -11,6 +11,7 @@ from .compare import (
     ComparisonResults,
     interactive_figures,
     methods_text,
+    plot_benefit,
     plot_coalitions,
     plot_contrasts,
     plot_key_metrics,
@@ -21,7 +22,7 @@ from .sweep import parse_condition, results_report, system_contrasts
 from .validation import backtest_report, hindcast_report
 
 __all__ = ["GROUPS", "LABELS", "ComparisonResults", "backtest_report", "hindcast_report",
-           "interactive_figures", "methods_text", "parse_condition",
+           "interactive_figures", "methods_text", "parse_condition", "plot_benefit",
            "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
            "results_report", "system_contrasts", "write_report"]
 

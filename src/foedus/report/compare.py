@@ -7,7 +7,8 @@
   replications, the world's source and datasets, the interval methods), the metrics with 95%
   intervals by each metric's method (:mod:`foedus.experiments.intervals`), paired differences
   from a baseline with a forest plot, error-bar plots of the key metrics by system,
-  credibility and aggression over time, the size of coalitions, the behavioural parameters
+  credibility and aggression over time, the size of coalitions, who benefits (outcomes by
+  the size of the state attacked: ``benefit.png``), the behavioural parameters
   with their sources and the charters with their articles (the plots are embedded, so the
   page travels alone);
 - ``runs.csv`` (one row per run), ``summary.csv`` (mean, interval, n and method per system and
@@ -247,6 +248,54 @@ def plot_coalitions(comp: ComparisonResults, path: Path) -> Path:
     return path
 
 
+#: The outcomes the "who benefits" plot breaks down by size class, with their panel titles.
+BENEFIT_PANELS = {"attacks_per_100": "Attacks suffered per 100 state-years of the class",
+                  "aggressor_success": "Aggressor success against the class",
+                  "helped_rate": "Share of attacks on the class in which the target was helped",
+                  "contribution_share": "Share of contributions made (by the contributor's "
+                                        "class)"}
+
+
+def plot_benefit(comp: ComparisonResults, path: Path) -> Path:
+    """Who benefits: per outcome, each system's mean and 95% interval by the size class of the
+    target (small, middle, great power; for contributions, of the contributor)."""
+    from ..engine.benefit import SIZE_CLASSES
+
+    plt = _plt()
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), squeeze=False)
+    x = np.arange(len(SIZE_CLASSES))
+    n = max(1, len(comp.charters))
+    for k, stem in enumerate(BENEFIT_PANELS):
+        ax = axes[k // 2][k % 2]
+        for j, system in enumerate(comp.charters):
+            sub = comp.table[comp.table["charter"] == system].set_index("metric")
+            names = [f"{stem}_{c}" for c in SIZE_CLASSES]
+            row = sub.reindex(names)
+            mean = row["mean"].to_numpy(float)
+            lo = np.where(np.isfinite(row["ci_low"].to_numpy(float)),
+                          mean - row["ci_low"].to_numpy(float), 0.0)
+            hi = np.where(np.isfinite(row["ci_high"].to_numpy(float)),
+                          row["ci_high"].to_numpy(float) - mean, 0.0)
+            ok = np.isfinite(mean)
+            off = x + (j - (n - 1) / 2) * 0.7 / n
+            ax.errorbar(off[ok], mean[ok], yerr=[lo[ok], hi[ok]], fmt="o", capsize=3,
+                        label=system)
+        ax.set_xticks(x)
+        ax.set_xticklabels([f"{c} powers" for c in SIZE_CLASSES])
+        ax.set_title(BENEFIT_PANELS[stem], fontsize=10)
+        ax.grid(axis="y", color="#dddddd")
+        ax.set_axisbelow(True)
+        if REGISTRY[f"{stem}_small"].kind == "rate":
+            ax.set_ylim(-0.03, 1.03)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle("Who benefits: outcomes by the size of the state attacked (mean and 95% "
+                 "interval over replications)", y=1.0)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def _pct(v: float) -> str:
     return "no crises" if not math.isfinite(v) else f"{100 * v:.0f}%"
 
@@ -325,8 +374,19 @@ def _grid(stats: dict[tuple[str, str], tuple[float, float, float, int]], systems
 
 def _tables(table: pd.DataFrame, value: str, systems: list[str],
             names: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+    from ..engine.benefit import OUTCOMES, SIZE_CLASSES
+
     stats = _stats(table, value)
-    return [(group, _grid(stats, systems, names, metrics)) for group, metrics in GROUPS.items()]
+    out = []
+    for group, metrics in GROUPS.items():
+        stems = [s for s in OUTCOMES if all(f"{s}_{c}" in metrics for c in SIZE_CLASSES)]
+        if stems and len(stems) * len(SIZE_CLASSES) == len(metrics):  # by size: one per outcome
+            out += [(f"{group}: {OUTCOMES[s]}",
+                     _grid(stats, systems, names, tuple(f"{s}_{c}" for c in SIZE_CLASSES)))
+                    for s in stems]
+        else:
+            out.append((group, _grid(stats, systems, names, metrics)))
+    return out
 
 
 def _interval_methods(table: pd.DataFrame, paired: bool) -> list[dict[str, str]]:
@@ -431,10 +491,12 @@ def _figures(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | No
                           "(mean and 95% band, 5-year moving average)", "per 100 states",
                           per_state=True, smooth=5, limits=(0.0, None))
     coal = plot_coalitions(comp, folder / "coalitions.png")
+    benefit = plot_benefit(comp, folder / "benefit.png")
     figs = {"key": figure(key, "key metrics by system"),
             "credibility": figure(cred, "credibility over time"),
             "aggression": figure(aggr, "aggression over time"),
-            "coalitions": figure(coal, "coalition sizes")}
+            "coalitions": figure(coal, "coalition sizes"),
+            "benefit": figure(benefit, "who benefits: outcomes by the target's size")}
     if contrasts is not None and baseline is not None:
         forest = plot_contrasts(contrasts, baseline, folder / "contrasts.png")
         figs["forest"] = figure(forest, f"paired differences from {baseline}")
@@ -550,7 +612,7 @@ def write_report(comp: ComparisonResults, out: str | Path, baseline: str | None 
     return path
 
 
-__all__ = ["CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults", "interactive_figures",
-           "methods_text",
+__all__ = ["BENEFIT_PANELS", "CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults",
+           "interactive_figures", "methods_text",
            "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
            "write_report"]

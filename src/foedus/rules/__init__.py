@@ -30,6 +30,7 @@ from .charter import (
 from .describe import compare_institutions, describe_charter, describe_rule
 from .power import PowerIndices, VotingGame, power_indices
 from .states import REGIONS, State, is_state, resolve_state, state_info, states
+from .threat import Threat, builtin_threat_ids, load_threat, threat_from_dict
 from .voting import Decision, FallbackOutcome, Vote, evaluate_vote, voting_game, voting_power
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "PowerIndices",
     "State",
     "Step",
+    "Threat",
     "Vote",
     "VotingGame",
     "architecture_for_year",
@@ -53,6 +55,7 @@ __all__ = [
     "builtin_architecture_ids",
     "builtin_charter_ids",
     "builtin_charters",
+    "builtin_threat_ids",
     "charter_from_dict",
     "charter_toml",
     "compare_institutions",
@@ -63,10 +66,12 @@ __all__ = [
     "is_state",
     "load_architecture",
     "load_charter",
+    "load_threat",
     "power_indices",
     "resolve_state",
     "state_info",
     "states",
+    "threat_from_dict",
     "voting_game",
     "voting_power",
 ]

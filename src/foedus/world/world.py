@@ -240,7 +240,8 @@ def _read_npz(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise InputError(where, [(str(exc).strip("'\""), "missing array")]) from None
     except json.JSONDecodeError as exc:
         raise InputError(where, [("_meta", f"not JSON: {exc}")]) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError) as exc:  # NotImplementedError: an unknown compression method
         raise InputError(where, [("", f"not a foedus world file, or damaged or truncated "
                                       f"({type(exc).__name__}: {exc})")]) from None
     if not isinstance(meta, dict):
