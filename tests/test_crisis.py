@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foedus import FoedusError, World, builtin_charter_ids, generate_world
-from foedus.engine.behaviour import Behaviour
-from foedus.engine.crisis import CrisisResult, response_terms, run_crisis
+from foedus.engine.behaviour import Behaviour, projected_capability
+from foedus.engine.crisis import CrisisResult, run_crisis
 from foedus.engine.crisis.response import _balancers
 from foedus.engine.institution import Institution
 from foedus.rules.charter import BINDINGNESS_WEIGHT
@@ -259,8 +259,7 @@ def test_balance_of_power_forms_ad_hoc_coalitions_against_the_top_threat(world: 
         t = other(world, a, seed)
         r = crisis(world, "balance-of-power", a, t, seed)
         assert not r.in_scope and not r.sanctions
-        terms = response_terms(world, a, t, beh)
-        top = _balancers(world, a, terms["proj"])
+        top = _balancers(world, a, projected_capability(world, world.distance, beh))
         allies = (world.alliances[:, t] & DEFENCE) > 0
         for c in r.contributors:
             i = world.codes.index(c)

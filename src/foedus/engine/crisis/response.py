@@ -27,7 +27,7 @@ from ..behaviour import (
     sample_volunteers,
     volunteer_equilibrium,
 )
-from ..contest import contest_success
+from ..contest import Gradient, contest_success
 from .context import BoolArray, Crisis, FloatArray, state_index
 from .deliberation import Obligations
 from .result import TraceEntry
@@ -44,19 +44,20 @@ def response_terms(world: World, aggressor: int | str, target: int | str,
     projected capability at i's capital against i's own, times hostility);
     ``cost_force = war_cost (1/4 + 3/4 share(P_a at t, P_i at t))``;
     ``cost_sanction = sanction_cost (1 + max(0, s_ia))``. Also returns the projected
-    capabilities (``proj``, ``proj_at_target``) and ``fear`` used in voting. The many-year
-    model uses these to estimate responses.
+    capabilities at home (``own``) and at the target (``proj_at_target``) and ``fear`` used in
+    voting: only the vectors the crisis uses, not the whole n x n projection (issue 16).
     """
     beh = as_behaviour(behaviour)
     a, t = state_index(world, aggressor), state_index(world, target)
     s_t = world.affinity[:, t]
     s_a = world.affinity[:, a]
     b = np.ones(world.n) if belief is None else np.asarray(belief, dtype=float)
-    proj = projected_capability(world, world.distance, beh)
-    own = np.diag(proj).copy()
-    fear = capability_share(proj[a, :], own)
+    cap = np.where(np.asarray(world.alive, bool), np.asarray(world.capability, float), 0.0)
+    grad, scale = Gradient(beh), max(1.0, float(np.max(cap, initial=0.0)))
+    own = grad.project(cap, grad.token(np.diagonal(world.distance)), scale)  # P_i at home
+    fear = capability_share(grad.project(cap[a], grad.token(world.distance[a, :]), scale), own)
     threat = fear * (1.0 - s_a) / 2.0
-    at_t = proj[:, t]
+    at_t = grad.project(cap, grad.token(world.distance[:, t]), scale)  # P_i at the target
     rel = capability_share(np.full(world.n, at_t[a]), at_t)
     pact = ((world.alliances[:, t] & DEFENCE) > 0).astype(float)
     weight = pact_weight(float((pact * world.alive).sum()), beh)
@@ -64,8 +65,7 @@ def response_terms(world: World, aggressor: int | str, target: int | str,
                + float(beh.threat_weight) * threat + weight * pact)
     return {"benefit": benefit, "cost_force": float(beh.war_cost) * (0.25 + 0.75 * rel),
             "cost_sanction": float(beh.sanction_cost) * (1.0 + np.maximum(0.0, s_a)),
-            "fear": fear, "threat": threat, "pact": pact, "proj": proj, "own": own,
-            "proj_at_target": at_t}
+            "fear": fear, "threat": threat, "pact": pact, "own": own, "proj_at_target": at_t}
 
 
 @dataclass
@@ -169,7 +169,8 @@ def _candidates(c: Crisis, terms: dict[str, FloatArray], ob: Obligations) -> _Ca
         allies = eligible & ~nonaligned & (terms["pact"] > 0)
     balancers = np.zeros(n, bool)
     if c.charter.scope.coalitions == "ad-hoc":
-        balancers = _balancers(world, a, terms["proj"]) & eligible & ~nonaligned
+        proj = projected_capability(world, world.distance, beh)
+        balancers = _balancers(world, a, proj) & eligible & ~nonaligned
         balancers &= (world.alliances[:, a] & OFFENCE) == 0
         benefit = benefit + float(beh.balancing_weight) * balancers
     return _Candidates(eligible=eligible, nonaligned=nonaligned, sanctions=cand_s,
