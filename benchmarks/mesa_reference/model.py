@@ -146,14 +146,19 @@ class StateAgent(mesa.Agent):
         s_t, s_a = m.affinity[hpi, t[:, None]], m.affinity[hpi, i]
         self.pact = (m.alliances[hpi, t[:, None]] & DEFENCE) > 0
         b = np.clip(1.0 - m.rho + m.rho * (s_t - s_a) / 2.0, 0.0, 1.0)
-        self.base = (beh.norm_weight * (b - 0.5) + beh.affinity_weight * (s_t - s_a) / 2.0
-                     + m.pact_weight(m.partners[t])[:, None] * self.pact)
+        self.base0 = beh.norm_weight * (b - 0.5) + beh.affinity_weight * (s_t - s_a) / 2.0
+        self.reweigh()
         self.hostility = (1.0 - s_a) / 2.0
         self.cost_s = beh.sanction_cost * (1.0 + np.maximum(0.0, s_a))
         # the spoils, worth more against a neighbour (territorial issues; Vasquez 1993)
         self.stake = (1.0 - m.affinity[i, t]) / 2.0 \
             + beh.territorial_stake * np.asarray(m.contiguity, bool)[i, t]
         self.forget()
+
+    def reweigh(self) -> None:
+        """The helpers' base benefit with each target's pacts weighed by its living partners."""
+        m = self.model
+        self.base = self.base0 + m.pact_weight(m.partners[self.targets])[:, None] * self.pact
 
     def forget(self) -> None:
         """Drop the obligations this state expects (a new year, or seats or states changed)."""
@@ -728,6 +733,11 @@ class SecurityModel(mesa.Model):
         self.events.append(ev)
         if not (A.alive and T.alive):
             self.forget()
+            if float(beh.alliance_dilution) > 0:  # the pacts' weights count the living partners
+                alive = np.array([s.alive for s in self.states])
+                self.partners = (((self.alliances & DEFENCE) > 0) & alive[:, None]).sum(axis=0)
+                for s in self.states:
+                    s.reweigh()
 
     def _deliberate(self, a: int, t: int, in_scope: bool, cred: float) -> dict[str, Any]:
         """The charter's procedure: unvoted steps, or the body's votes through the rule engine."""

@@ -280,11 +280,12 @@ class Forecast:
             self._pair_cache = None
 
     def forget(self) -> None:
-        """Seats or states changed: drop the cached voters and obligations (and, under
-        balance of power, the pair terms, which count the living partners of each target)."""
+        """Seats or states changed: drop the cached voters and obligations (and the pair terms
+        under balance of power or diluted pacts: they count the living partners of each
+        target, as the crisis engine does)."""
         self._voters.clear()
         self._ob_cache = None
-        if self.ad_hoc:
+        if self.ad_hoc or float(self.behaviour.alliance_dilution) > 0:
             self._pair_cache = None
 
     def created_ties(self, ties: BoolArray | None) -> None:
