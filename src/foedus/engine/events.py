@@ -124,6 +124,12 @@ class CrisisEvent:
     spread_defenders: list[str] = field(default_factory=list)
     #: States that joined the aggressor's side after the first round.
     spread_aggressors: list[str] = field(default_factory=list)
+    #: Delegation (engine/delegation.py): the lead state of authorised force (None: no lead,
+    #: or delegation off).
+    lead: str | None = None
+    #: The share of its strength the lead committed (0: no willing lead; None: delegation off
+    #: or force not authorised).
+    lead_effort: float | None = None
     #: The year of the crisis.
     year: int = 0
     #: Whether the aggressor holds or is protected by a veto (for the selective security gap).

@@ -251,6 +251,11 @@ _MOST_STARR = ("Most & Starr (1984), International Relations Theory, Foreign Pol
                "Substitutability, and 'Nice' Laws, World Politics 36(3)")
 _OLSON = "Olson & Zeckhauser (1966), An Economic Theory of Alliances, REStat 48(3)"
 _COW_WAR = "Sarkees & Wayman (2010), Resort to War, 1816-2007 (Correlates of War)"
+_VOETEN = ("Voeten (2005), The political origins of the UN Security Council's ability to "
+           "legitimize the use of force, IO 59(3); Coleman (2007), International Organisations "
+           "and Peace Enforcement")
+_HAWKINS = ("Hawkins, Lake, Nielson & Tierney (2006), Delegation and Agency in International "
+            "Organizations; Thompson (2006), Coercion through IOs, IO 60(1)")
 _SAROOSHI = ("Sarooshi (1999), The United Nations and the Development of Collective Security: "
              "The Delegation by the UN Security Council of its Chapter VII Powers; Blokker "
              "(2000), Is the Authorization Authorized?, European Journal of International Law "
@@ -281,6 +286,22 @@ def _authorised_compliance(r: RunData) -> float:
     acted = sum(sum(1 for s in e.obligated if s in set(e.contributors) | set(e.sanctioners))
                 for e in auth)
     return ratio(acted, obligated) if obligated else math.nan
+
+
+def _delegated(r: RunData) -> list[float]:
+    """The lead's effort in each crisis with force authorised under delegation (engine/delegation.py)."""
+    return [float(e.lead_effort) for e in r.events
+            if e.force_authorised and e.lead_effort is not None]
+
+
+def _lead_found(r: RunData) -> float:
+    efforts = _delegated(r)
+    return ratio(sum(x > 0 for x in efforts), len(efforts)) if efforts else math.nan
+
+
+def _mandate_delivered(r: RunData) -> float:
+    efforts = _delegated(r)
+    return float(sum(efforts)) / len(efforts) if efforts else math.nan
 
 
 def _benefit_metrics() -> list[Metric]:
@@ -451,6 +472,14 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "Share of the members obligated in crises with force authorised that fought or "
            "sanctioned (NaN when force was never authorised or nobody was obligated).",
            _SAROOSHI + "; " + _OLSON, "rate", _authorised_compliance, domain=(0.0, 1.0)),
+    Metric("lead_found", "Authorised force with a willing lead", _DELEGATION,
+           "Delegation to a lead state: share of the crises with force authorised in which an "
+           "obliged member had a stake in leading (NaN when delegation is off or force was "
+           "never authorised).", _VOETEN, "rate", _lead_found, domain=(0.0, 1.0)),
+    Metric("mandate_delivered", "Share of the mandate the lead delivered", _DELEGATION,
+           "Delegation to a lead state: mean share of its strength the lead committed over the "
+           "crises with force authorised (0 when nobody led; NaN when delegation is off).",
+           _HAWKINS, "rate", _mandate_delivered, domain=(0.0, 1.0)),
 )}
 
 #: Metric name -> one-line definition (a view of :data:`REGISTRY`).

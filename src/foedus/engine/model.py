@@ -47,6 +47,7 @@ from .benefit import size_years
 from .births import BirthProcess, welcome
 from .crisis.result import CrisisResult
 from .crisis.run import run_crisis
+from .delegation import Delegation
 from .events import CrisisEvent
 from .forecast import Forecast
 from .institution import Institution, data_year, dated_members, era_problem
@@ -179,6 +180,8 @@ class Model:
         self.arms = None if self.config.arms_race == "off" else ArmsRace(
             w.n, reaction=self.config.arms_reaction, fatigue=self.config.arms_fatigue,
             grievance=self.config.arms_grievance)  # arms racing (engine/arms.py), off by default
+        self._delegation = None if self.config.delegation == "off" else Delegation(
+            mandate=self.config.delegation_mandate)  # engine/delegation.py, off by default
 
     def _check_era(self, world: World) -> None:
         """Refuse a charter on a data world of a year it did not exist in, unless the
@@ -679,7 +682,8 @@ class Model:
         else:
             res = run_crisis(w, self.charter, a, t, rng=self.rng,
                              behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
-                             institution=self.institution, trace=False)
+                             institution=self.institution, trace=False,
+                             delegation=self._delegation)
         idx = self._code_index()
         burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,

@@ -121,6 +121,18 @@ class ModelSettings(Settings):
         doc="arms racing: Richardson's grievance term g; g / a is the burden without threat, "
             "the world's 2.2% of GDP with the default a",
         cite="SIPRI (2023), Trends in World Military Expenditure, 2022 (2.2% of world GDP)")
+    # -- delegation to a lead state (issue 18; engine/delegation.py, docs/delegation.md): off --
+    delegation: str = param(
+        "off", choices=("off", "lead-state"),
+        doc="authorised force: every obliged member decides alone (off), or the strongest "
+            "willing obliged member leads a coalition as far as its own stake goes",
+        cite="Voeten (2005), IO 59(3); Coleman (2007), International Organisations and Peace "
+             "Enforcement; Hawkins et al. (2006), Delegation and Agency in IOs")
+    delegation_mandate: float = param(
+        1.0, lo=0.0, hi=10.0,
+        doc="delegation: weight of the authorisation in the lead's stake (what legitimacy "
+            "lowers of the cost of force); this model's value, not estimated",
+        cite="Voeten (2005), IO 59(3); Thompson (2006), IO 60(1)")
 
 
 def as_settings(settings: ModelSettings | dict[str, Any] | None = None,

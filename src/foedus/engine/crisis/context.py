@@ -19,6 +19,7 @@ from ..._errors import FoedusError
 from ...rules.charter import Charter, load_charter
 from ...world.world import World
 from ..behaviour import Behaviour
+from ..delegation import Delegation
 from ..institution import Institution
 from .result import CrisisResult, TraceEntry
 
@@ -46,6 +47,8 @@ class Crisis:
     #: whether the trace is kept (the many-year model asks for none: the vote reasons are then
     #: not translated back into the world's codes)
     tracing: bool = True
+    #: authorised force delegated to a lead state (engine/delegation.py); None: off
+    delegation: Delegation | None = None
 
     @property
     def charter(self) -> Charter:

@@ -28,6 +28,7 @@ from ..behaviour import (
     volunteer_equilibrium,
 )
 from ..contest import Gradient, contest_success
+from ..delegation import delegate
 from .context import BoolArray, Crisis, FloatArray, state_index
 from .deliberation import Obligations
 from .result import TraceEntry
@@ -130,6 +131,13 @@ def respond(c: Crisis, terms: dict[str, FloatArray], ob: Obligations) -> Respons
     contributors = _decide(beh.decision_model, cand.force, cand.benefit, cand.ob_force,
                            terms["cost_force"], noise_f, c.rng, at_t, p_force,
                            float(beh.coalition_stake))
+    if c.delegation is not None and c.res.force_authorised:  # a lead state (engine/delegation.py)
+        d = delegate(c.delegation, obliged=cand.ob_force > 0, ob_force=cand.ob_force,
+                     benefit=cand.benefit, cost_force=terms["cost_force"], at_t=at_t,
+                     contributors=contributors)
+        contributors, at_t = d.contributors, d.at_t
+        c.res.lead = world.codes[d.lead] if d.lead >= 0 else None
+        c.res.lead_effort = d.effort
     contributors = _chosen(c, contributors, "force", cand.eligible)
     joiners = _joiners(c, cand, contributors, sanctioners)
     out = Response(eligible=cand.eligible, obligated=cand.obligated, sanctioners=sanctioners,

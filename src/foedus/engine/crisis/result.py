@@ -82,6 +82,8 @@ class CrisisResult:
     war_rounds: int = 0
     spread_defenders: list[str] = field(default_factory=list)
     spread_aggressors: list[str] = field(default_factory=list)
+    lead: str | None = None        # the lead state of delegated force (engine/delegation.py)
+    lead_effort: float | None = None  # the share of its strength the lead committed
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (trace entries as dictionaries)."""

@@ -18,6 +18,7 @@ import numpy as np
 from ...rules.charter import Charter
 from ...world.world import World
 from ..behaviour import Behaviour, as_behaviour
+from ..delegation import Delegation
 from ..institution import Institution
 from .aftermath import aftermath
 from .attribution import attribute, note_scope, onset
@@ -36,7 +37,7 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
                claims_self_defence: bool | None = None,
                absent: tuple[str, ...] | list[str] = (),
                choices: Mapping[str, Mapping[str, Any]] | None = None,
-               trace: bool = True) -> CrisisResult:
+               trace: bool = True, delegation: Delegation | None = None) -> CrisisResult:
     """Play one aggression of ``aggressor`` against ``target`` under ``charter``.
 
     MUTATES ``world``: capabilities after the war and the target's ``alive`` flag (state
@@ -48,12 +49,14 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     "sanction": False, "force": True}}``, each key optional): every random draw is still made,
     so the other states meet the same crisis as without the choice. ``trace=False`` keeps no
     trace (``res.trace`` is empty), which spares translating the votes' reasons: the
-    many-year model asks for none.
+    many-year model asks for none. ``delegation`` hands authorised force to a lead state
+    (:mod:`foedus.engine.delegation`; None, the default: every obliged member decides alone).
     """
     c = open_crisis(world, charter, aggressor, target, rng=rng, beh=as_behaviour(behaviour),
                     credibility=credibility, institution=institution)
     c.choices = player_choices(world, choices or {})
     c.tracing = bool(trace)
+    c.delegation = delegation
     if not onset(c, claims_self_defence):
         return _done(c)
     in_scope = note_scope(c)
