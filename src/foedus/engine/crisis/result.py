@@ -82,6 +82,9 @@ class CrisisResult:
     war_rounds: int = 0
     spread_defenders: list[str] = field(default_factory=list)
     spread_aggressors: list[str] = field(default_factory=list)
+    conceded: bool = False             # settled by a concession (engine/appeasement.py)
+    concession_by: str | None = None   # "target" or "institution" (pressed)
+    concession: float = 0.0            # the capability transferred by the concession
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (trace entries as dictionaries)."""
