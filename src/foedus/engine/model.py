@@ -40,8 +40,8 @@ from ..seeding import seed_label, split
 from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
 from . import scope
-from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .appeasement import Appeasement, Concessions, whet_appetite
+from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .arms import ArmsRace
 from .behaviour import Behaviour, as_behaviour, projected_capability
 from .benefit import size_years
