@@ -124,6 +124,9 @@ class CrisisEvent:
     spread_defenders: list[str] = field(default_factory=list)
     #: States that joined the aggressor's side after the first round.
     spread_aggressors: list[str] = field(default_factory=list)
+    conceded: bool = False             # settled by a concession (engine/appeasement.py)
+    concession_by: str | None = None   # "target" or "institution" (pressed)
+    concession: float = 0.0            # the capability transferred by the concession
     #: The year of the crisis.
     year: int = 0
     #: Whether the aggressor holds or is protected by a veto (for the selective security gap).
