@@ -130,3 +130,17 @@ def test_settings_bound_the_appeasement_parameters() -> None:
         foedus.ModelSettings(appeasement="sometimes")
     with pytest.raises(foedus.FoedusError):
         foedus.ModelSettings(appeasement_share=1.5)
+
+
+def test_the_docs_worked_experiment_league_unchanged_un_pressed_and_discredited() -> None:
+    # docs/appeasement.md, one seed of the ten: the League's members act, so nothing is
+    # conceded; the vetoed Council presses concessions and loses credibility
+    league = [simulate("league-1920", years=50, n_states=60, rng=1, appeasement=ap).metrics
+              for ap in ("off", "on")]
+    assert league[0]["attempts_per_100"] == league[1]["attempts_per_100"]
+    assert league[1]["concessions_per_100"] == 0.0
+    off, on = (simulate("un-1945", years=50, n_states=60, rng=1, appeasement=ap).metrics
+               for ap in ("off", "on"))
+    assert on["pressed_concessions"] > 0 and on["appeasement_sequels_per_100"] > 0
+    assert on["mean_credibility"] < off["mean_credibility"]
+    assert on["aggressor_success_rate"] > off["aggressor_success_rate"]
