@@ -130,6 +130,9 @@ class CrisisEvent:
     #: The share of its strength the lead committed (0: no willing lead; None: delegation off
     #: or force not authorised).
     lead_effort: float | None = None
+    conceded: bool = False             # settled by a concession (engine/appeasement.py)
+    concession_by: str | None = None   # "target" or "institution" (pressed)
+    concession: float = 0.0            # the capability transferred by the concession
     #: The year of the crisis.
     year: int = 0
     #: Whether the aggressor holds or is protected by a veto (for the selective security gap).

@@ -52,6 +52,7 @@ class RunData:
     displaced: int = 0             # attempts turned to another target by the institution
     size_years: Sequence[float] | ArrayLike | None = None  # state-years by size class
     arms: Mapping[str, float] | None = None  # arms racing's summary (None: off)
+    appeasement: Mapping[str, float] | None = None  # appeasement's summary (None: off)
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ _POWER = "The distribution of power"
 _BENEFIT = "Who benefits (by the target's size)"
 _ARMS = "Arms racing"
 _DELEGATION = "Delegation: authorised and delivered enforcement"
+_APPEASEMENT = "Appeasement"
 
 _COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
             "Conflict Management and Peace Science 15(2)")
@@ -269,6 +271,15 @@ def _military_burden(r: RunData) -> float:
 
 def _race_intensity(r: RunData) -> float:
     return float(r.arms["arms_race_intensity"]) if r.arms is not None else math.nan
+
+
+def _appeasement(key: str) -> Callable[[RunData], float]:
+    def f(r: RunData) -> float:
+        return float(r.appeasement[key]) if r.appeasement is not None else math.nan
+    return f
+
+
+_TREISMAN = "Treisman (2004), Rational appeasement, International Organization 58(2)"
 
 
 def _authorised(r: RunData) -> float:
@@ -480,6 +491,25 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "Delegation to a lead state: mean share of its strength the lead committed over the "
            "crises with force authorised (0 when nobody led; NaN when delegation is off).",
            _HAWKINS, "rate", _mandate_delivered, domain=(0.0, 1.0)),
+    Metric("concessions_per_100", "Concessions per 100 state-years", _APPEASEMENT,
+           "Crises settled by a concession short of war, made by the target or pressed by the "
+           "institution, per 100 state-years (NaN when appeasement is off).",
+           _TREISMAN, "per-100-state-years", _appeasement("concessions_per_100")),
+    Metric("concession_share", "Share of crises ended by a concession", _APPEASEMENT,
+           "Share of the crises settled by a concession (NaN when appeasement is off or there "
+           "was no crisis).", _TREISMAN, "rate", _appeasement("concession_share"),
+           domain=(0.0, 1.0)),
+    Metric("pressed_concessions", "Concessions pressed by the institution", _APPEASEMENT,
+           "Concessions the institution pressed on the target instead of acting (count; NaN "
+           "when appeasement is off).",
+           "Walters (1952), A History of the League of Nations (the Hoare-Laval plan)", "count",
+           _appeasement("pressed_concessions")),
+    Metric("appeasement_sequels_per_100", "Sequels of appeasement per 100 state-years",
+           _APPEASEMENT,
+           "Later crises begun by states that had gained by a concession, per 100 state-years "
+           "(NaN when appeasement is off): appetite grows.",
+           "Ripsman & Levy (2008), Wishful thinking or buying time?, International Security "
+           "33(2)", "per-100-state-years", _appeasement("appeasement_sequels_per_100")),
 )}
 
 #: Metric name -> one-line definition (a view of :data:`REGISTRY`).
@@ -497,14 +527,16 @@ LABELS: dict[str, str] = {n: m.label for n, m in REGISTRY.items()}
 #: Report group -> its metrics, in the order of the registry (a view of :data:`REGISTRY`).
 GROUPS: dict[str, tuple[str, ...]] = {
     g: tuple(n for n, m in REGISTRY.items() if m.group == g)
-    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT, _ARMS, _DELEGATION)}
+    for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT, _ARMS, _DELEGATION,
+              _APPEASEMENT)}
 
 
 def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
                 deaths: int, final_capability: ArrayLike,
                 credibility: Sequence[float] | ArrayLike, displaced: int = 0,
                 size_years: Sequence[float] | ArrayLike | None = None,
-                arms: Mapping[str, float] | None = None) -> dict[str, float]:
+                arms: Mapping[str, float] | None = None,
+                appeasement: Mapping[str, float] | None = None) -> dict[str, float]:
     """Every metric of :data:`REGISTRY` for one run.
 
     ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
@@ -513,11 +545,13 @@ def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: 
     living states' capabilities in the last year; ``credibility`` is the yearly trajectory;
     ``size_years`` the state-years of each size class (small, middle, great:
     :mod:`foedus.engine.benefit`; without it the attacks per class are NaN); ``arms`` the
-    arms race's summary (:mod:`foedus.engine.arms`; None when arms racing is off: NaN).
+    arms race's summary (:mod:`foedus.engine.arms`; None when arms racing is off: NaN);
+    ``appeasement`` the concessions' summary (:mod:`foedus.engine.appeasement`; None: off).
     """
     run = RunData(events=events, state_years=state_years, deterred=deterred, deaths=deaths,
                   final_capability=final_capability, credibility=credibility,
-                  displaced=displaced, size_years=size_years, arms=arms)
+                  displaced=displaced, size_years=size_years, arms=arms,
+                  appeasement=appeasement)
     return {name: m.function(run) for name, m in REGISTRY.items() if m.function is not None}
 
 

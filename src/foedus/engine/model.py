@@ -40,6 +40,7 @@ from ..seeding import seed_label, split
 from ..world.synthetic import generate_world
 from ..world.world import DEFENCE, World
 from . import scope
+from .appeasement import Appeasement, Concessions, whet_appetite
 from .architecture import ArchitectureCrisisResult, Partners, lead_charter
 from .arms import ArmsRace
 from .behaviour import Behaviour, as_behaviour, projected_capability
@@ -182,6 +183,10 @@ class Model:
             grievance=self.config.arms_grievance)  # arms racing (engine/arms.py), off by default
         self._delegation = None if self.config.delegation == "off" else Delegation(
             mandate=self.config.delegation_mandate)  # engine/delegation.py, off by default
+        self.appeasement = None if self.config.appeasement == "off" else Appeasement(
+            share=self.config.appeasement_share, appetite=self.config.appeasement_appetite,
+            discredit=self.config.appeasement_discredit)  # engine/appeasement.py, off by default
+        self.concessions = Concessions(w.n)
 
     def _check_era(self, world: World) -> None:
         """Refuse a charter on a data world of a year it did not exist in, unless the
@@ -683,12 +688,14 @@ class Model:
             res = run_crisis(w, self.charter, a, t, rng=self.rng,
                              behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
                              institution=self.institution, trace=False,
-                             delegation=self._delegation)
+                             delegation=self._delegation, appeasement=self.appeasement)
         idx = self._code_index()
         burden = {c: float(cap_before[idx[c]]) for c in res.contributors if c in idx}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,
                                      destroyed_share=float(res.capability_destroyed or 0.0) / total)
         ev.target_share, ev.world_capability = float(cap_before[t]) / total, total
+        if self.appeasement is not None:
+            self._appease(a, res)
         self._learn(ev)
         if ev.peacekeeping:
             last = year + int(self.settings["peace_years"])
@@ -706,6 +713,14 @@ class Model:
         if not (w.alive[a] and w.alive[t]):
             self._forget()
         return ev
+
+    def _appease(self, a: int, res: CrisisResult) -> None:
+        """Appeasement's sequel (engine/appeasement.py): count the crisis, and an aggressor
+        that gained by a concession grows its appetite (its revisionism rises)."""
+        self.concessions.note(a, res)
+        if res.conceded:
+            # its pairs are decided again: the concession changed its capability
+            whet_appetite(self.world.revisionism, a, cast(Appeasement, self.appeasement))
 
     def _code_index(self) -> dict[str, int]:
         """State index by code (built again only if the world's codes are replaced)."""
@@ -739,7 +754,9 @@ class Model:
                            deaths=self.deaths_total,
                            final_capability=w.capability[w.alive], credibility=cred,
                            size_years=self.size_years,
-                           arms=None if self.arms is None else self.arms.summary())
+                           arms=None if self.arms is None else self.arms.summary(),
+                           appeasement=None if self.appeasement is None
+                           else self.concessions.summary(self.state_years))
 
     def result(self, seed: Any = None) -> RunResult:
         """The run so far as a :class:`RunResult`."""

@@ -133,6 +133,31 @@ class ModelSettings(Settings):
         doc="delegation: weight of the authorisation in the lead's stake (what legitimacy "
             "lowers of the cost of force); this model's value, not estimated",
         cite="Voeten (2005), IO 59(3); Thompson (2006), IO 60(1)")
+    # -- appeasement (issue 18; engine/appeasement.py, docs/appeasement.md): off by default ---
+    appeasement: str = param(
+        "off", choices=("off", "on"),
+        doc="appeasement: a demand can be met by a concession short of war, made by the target "
+            "or pressed by an institution that does not act",
+        cite="Treisman (2004), Rational appeasement, International Organization 58(2); Fearon "
+             "(1995), International Organization 49(3)")
+    appeasement_share: float = param(
+        0.5, lo=0.0, hi=1.0,
+        doc="appeasement: the concession as a share of the spoils a victory would take (half: "
+            "the Munich agreement ceded the Sudeten districts, not Czechoslovakia); this "
+            "model's value, not estimated",
+        cite="Ripsman & Levy (2008), Wishful thinking or buying time?, International Security "
+             "33(2)")
+    appeasement_appetite: float = param(
+        0.2, lo=0.0, hi=1.0,
+        doc="appeasement: share of the gap to full revisionism an aggressor closes after a gain "
+            "by concession (appetite grows: Manchuria, Abyssinia, Munich); this model's value, "
+            "not estimated",
+        cite="Treisman (2004), Rational appeasement, International Organization 58(2)")
+    appeasement_discredit: float = param(
+        0.2, lo=0.0, hi=1.0,
+        doc="appeasement: share of its credibility an institution loses when it presses a "
+            "concession; this model's value, not estimated",
+        cite="Walters (1952), A History of the League of Nations (the Hoare-Laval plan, 1935)")
 
 
 def as_settings(settings: ModelSettings | dict[str, Any] | None = None,

@@ -84,6 +84,9 @@ class CrisisResult:
     spread_aggressors: list[str] = field(default_factory=list)
     lead: str | None = None        # the lead state of delegated force (engine/delegation.py)
     lead_effort: float | None = None  # the share of its strength the lead committed
+    conceded: bool = False             # settled by a concession (engine/appeasement.py)
+    concession_by: str | None = None   # "target" or "institution" (pressed)
+    concession: float = 0.0            # the capability transferred by the concession
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (trace entries as dictionaries)."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from ...rules.charter import Charter
 from ...world.world import World
+from ..appeasement import Appeasement, concede, discredit
 from ..behaviour import Behaviour, as_behaviour
 from ..delegation import Delegation
 from ..institution import Institution
@@ -37,7 +38,8 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
                claims_self_defence: bool | None = None,
                absent: tuple[str, ...] | list[str] = (),
                choices: Mapping[str, Mapping[str, Any]] | None = None,
-               trace: bool = True, delegation: Delegation | None = None) -> CrisisResult:
+               trace: bool = True, delegation: Delegation | None = None,
+               appeasement: Appeasement | None = None) -> CrisisResult:
     """Play one aggression of ``aggressor`` against ``target`` under ``charter``.
 
     MUTATES ``world``: capabilities after the war and the target's ``alive`` flag (state
@@ -51,6 +53,8 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     trace (``res.trace`` is empty), which spares translating the votes' reasons: the
     many-year model asks for none. ``delegation`` hands authorised force to a lead state
     (:mod:`foedus.engine.delegation`; None, the default: every obliged member decides alone).
+    ``appeasement`` (None: off) lets a concession settle the crisis short of war
+    (:mod:`foedus.engine.appeasement`).
     """
     c = open_crisis(world, charter, aggressor, target, rng=rng, beh=as_behaviour(behaviour),
                     credibility=credibility, institution=institution)
@@ -65,6 +69,10 @@ def run_crisis(world: World, charter: str | Charter, aggressor: int | str, targe
     cast = cast_ballots(c, belief, terms["fear"], absent)
     ob = obligations(c, deliberate(c, cast, in_scope))
     response = respond(c, terms, ob)
+    if appeasement is not None and concede(c, response, appeasement):
+        aftermath(c, response.obligated, response.contributors | response.sanctioners)
+        discredit(c.res, appeasement)
+        return _done(c)
     p_def = fight(c, response)
     if ob.peacekeeping:
         keep_peace(c, p_def, belief, ob.peacekeeping_weight, response.eligible)
