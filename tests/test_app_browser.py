@@ -9,7 +9,6 @@ installed (``apt-get install -y chromium chromium-driver``); never downloads a b
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -27,21 +26,15 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
+from chrome import CHROMEDRIVER, CHROMIUM, MISSING, start_chrome  # noqa: E402
+
 DATA = Path(os.environ.get("FOEDUS_TEST_DATA", "/work/shared/data"))
 if not DATA.is_dir():
     DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ARTIFACTS = Path(os.environ.get("FOEDUS_TEST_ARTIFACTS",
                                 Path(__file__).resolve().parents[1] / "test-artifacts" / "app"))
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-dev-shm-usage", "--window-size=1400,1000")
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="chromium and chromedriver are not installed (apt-get install -y chromium "
-           "chromium-driver)")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason=MISSING)
 
 
 def _free_port() -> int:
@@ -67,14 +60,7 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    for f in FLAGS:
-        opts.add_argument(f)
-    drv = webdriver.Chrome(options=opts, service=Service(executable_path=str(CHROMEDRIVER)))
-    drv.set_page_load_timeout(30)
+    drv = start_chrome(page_load_timeout=30)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     yield drv
     drv.quit()

@@ -9,19 +9,13 @@ import pandas as pd
 import pytest
 
 import foedus
+from factories import crisis_event
 from foedus.engine import GREAT_SHARE, MIDDLE_SHARE, SIZE_CLASSES, CrisisEvent, run_metrics, size_of
 from foedus.engine.benefit import size_years
 
 
 def _event(**kw: object) -> CrisisEvent:
-    base: dict[str, object] = dict(
-        aggressor="X", target="Y", charter="c", in_scope=False, determined=False, vetoed=False,
-        vetoed_by=[], ufp_session=False, obligation=0.0, sanctions=False, force_authorised=False,
-        peacekeeping=False, obligated=[], contributors=[], sanctioners=[], aggressor_side=[],
-        war=False, aggressor_won=False, p_defender_win=None, effective=False,
-        capability_destroyed=0.0, capability_transferred=0.0, target_died=False,
-        world_capability=100.0)
-    return CrisisEvent(**{**base, **kw})  # type: ignore[arg-type]
+    return crisis_event(**{"world_capability": 100.0, **kw})
 
 
 def test_size_classes_follow_the_documented_thresholds() -> None:

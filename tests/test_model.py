@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from factories import crisis_event
 from foedus import builtin_charter_ids, charter_from_dict, generate_world, load_charter
 from foedus.engine.behaviour import Behaviour, projected_capability
 from foedus.engine.contest import Gradient
@@ -305,14 +306,7 @@ def test_rates_without_denominator_are_nan() -> None:
         assert math.isnan(m[k]), k
 
 
-def _event(**kw: object) -> CrisisEvent:
-    base: dict[str, object] = dict(
-        aggressor="X", target="Y", charter="c", in_scope=False, determined=False, vetoed=False,
-        vetoed_by=[], ufp_session=False, obligation=0.0, sanctions=False, force_authorised=False,
-        peacekeeping=False, obligated=[], contributors=[], sanctioners=[], aggressor_side=[],
-        war=False, aggressor_won=False, p_defender_win=None, effective=False,
-        capability_destroyed=0.0, capability_transferred=0.0, target_died=False)
-    return CrisisEvent(**{**base, **kw})  # type: ignore[arg-type]
+_event = crisis_event
 
 
 def test_run_metrics_counts() -> None:
