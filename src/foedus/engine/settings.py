@@ -9,10 +9,11 @@ docs/calibration.md; what each setting does is in docs/model.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..parameters import Settings, param
+from ..parameters import Settings, bounds, param, unknown_names
 
 #: Activation orders (Huberman & Glance 1993): random sequential or simultaneous.
 ACTIVATIONS = ("random", "simultaneous")
@@ -219,4 +220,35 @@ def as_settings(settings: ModelSettings | dict[str, Any] | None = None,
     return base.replace(**overrides) if overrides else base
 
 
-__all__ = ["ACTIVATIONS", "ModelSettings", "as_settings"]
+def parse_settings(items: Iterable[str]) -> dict[str, Any]:
+    """Model settings from ``FIELD=VALUE`` texts (``foedus compare --set``), typed by each
+    field's range: a choice as text, a whole number, or a number. An unknown field, a value
+    out of range, a repeated field or a text without ``=`` is a :class:`SettingsError` naming
+    the field and the problem; the combination is checked as :class:`ModelSettings` is."""
+    out: dict[str, Any] = {}
+    known = bounds(ModelSettings)
+    for item in items:
+        name, eq, text = str(item).partition("=")
+        name, text = name.strip(), text.strip()
+        if not eq or not name:
+            raise ModelSettings.error(f"--set expects FIELD=VALUE, got {item!r}")
+        unknown_names(ModelSettings, {name: text})
+        if name in out:
+            raise ModelSettings.error(f"model setting {name!r} is set twice")
+        b = known[name]
+        value: Any = text
+        if not b.choices:
+            try:
+                value = int(text) if b.integer else float(text)
+            except ValueError:
+                raise ModelSettings.error(f"invalid model setting {name}: expected {b.text()}, "
+                                          f"got {text!r}") from None
+        problem = b.problem(value)
+        if problem:
+            raise ModelSettings.error(f"invalid model setting {name}: {problem}")
+        out[name] = value
+    ModelSettings.from_dict(out)  # the combination (the deterrent needs arms racing)
+    return out
+
+
+__all__ = ["ACTIVATIONS", "ModelSettings", "as_settings", "parse_settings"]
