@@ -53,7 +53,7 @@ def test_the_deterrent_without_arms_racing_and_a_repeated_field_are_refused(
     r = runner.invoke(main, ["compare", "--charters", "self-help", "--no-report", *SMALL,
                              "--set", "deterrent=on"])
     assert r.exit_code == 2 and "arms_race" in r.output and "Traceback" not in r.output
-    with pytest.raises(foedus.FoedusError, match="arms_race.*twice"):
+    with pytest.raises(foedus.FoedusError, match=r"arms_race.*twice"):
         parse_settings(["arms_race=on", "arms_race=off"])
 
 

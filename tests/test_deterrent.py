@@ -110,7 +110,7 @@ def test_off_by_default_needs_arms_racing_and_reports_its_metrics() -> None:
     off = foedus.simulate("self-help", years=5, n_states=12, rng=1, arms_race="on")
     for k in ("deterrent_programmes", "deterrents_acquired", "deterrent_share"):
         assert math.isnan(off.metrics[k])
-    with pytest.raises(foedus.FoedusError, match="deterrent.*arms_race"):
+    with pytest.raises(foedus.FoedusError, match=r"deterrent.*arms_race"):
         foedus.ModelSettings(deterrent="on")
     with pytest.raises(foedus.FoedusError, match="deterrent_lag"):
         foedus.ModelSettings(arms_race="on", deterrent="on", deterrent_lag=-1)
