@@ -74,6 +74,11 @@ def test_a_rivals_deterrent_is_a_threat_the_chain_of_proliferation() -> None:
     d.holds[1] = True  # the rival holds one; its military threat alone would not count
     _years(d, w, YEARS + LAG, [0.01, 0.0], [0.1, 0.9])
     assert d.programmes == 1 and d.holds.all()
+    gone, d = _world([0.4, 0.6]), _det(2)
+    d.holds[1] = True
+    gone.alive = np.array([True, False])  # a dead holder threatens nobody
+    _years(d, gone, YEARS + LAG, [0.01, 0.0], [0.1, 0.9])
+    assert d.programmes == 0
 
 
 def test_an_attack_on_a_holder_is_worth_escalation_times_cost_less() -> None:

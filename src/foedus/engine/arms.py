@@ -78,6 +78,7 @@ class ArmsRace:
              protected: NDArray[np.bool_]) -> None:
         """One year: new burdens, capabilities that follow them, and the race counters."""
         alive = np.asarray(world.alive, dtype=bool)
+        self.terms = None
         if alive.sum() < 2:
             return
         rival, threat = self._rivals(world, behaviour)

@@ -69,8 +69,9 @@ class Deterrents:
         alive = np.asarray(world.alive, dtype=bool)
         dead = ~alive & (self.started >= 0)
         self.started[dead] = -1
+        armed_rival = self.holds[rival] & alive[rival]  # a dead holder threatens nobody
         motive = alive & ~self.holds & (assurance < self.faith) \
-            & ((threat >= self.threat) | self.holds[rival])
+            & ((threat >= self.threat) | armed_rival)
         self._doubting = np.where(motive, self._doubting + 1, 0)
         total = float(world.capability[alive].sum()) or 1.0
         able = world.capability / total >= MIDDLE_SHARE
