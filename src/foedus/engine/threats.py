@@ -267,7 +267,7 @@ def _available(drawn: Drawn, determined: bool, has_force_step: bool,
     sanctions need a state to sanction (identified, or the parties of a civil war); force only
     as authorised in a civil war; peacekeeping only with a mandate."""
     civil = drawn.threat.attribution.responsible == "none"
-    out = []
+    out: list[str] = []
     for r in drawn.threat.responses:
         if r.consent == "host" and not host_consents:
             continue

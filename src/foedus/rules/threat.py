@@ -171,6 +171,19 @@ def load_threat(ref: str | Path | Threat) -> Threat:
     return ref if isinstance(ref, Threat) else _LIBRARY.load(ref)
 
 
-__all__ = ["MAX_RATE", "MAX_RESPONSES", "MEETS", "Rate", "RESPONSE_KINDS", "RESPONSIBLE", "Attribution", "Response",
-           "Threat", "Threshold", "Thresholds", "builtin_threat_ids", "load_threat",
-           "threat_from_dict"]
+__all__ = [
+    "MAX_RATE",
+    "MAX_RESPONSES",
+    "MEETS",
+    "RESPONSE_KINDS",
+    "RESPONSIBLE",
+    "Attribution",
+    "Rate",
+    "Response",
+    "Threat",
+    "Threshold",
+    "Thresholds",
+    "builtin_threat_ids",
+    "load_threat",
+    "threat_from_dict",
+]
