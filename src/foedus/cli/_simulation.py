@@ -293,6 +293,9 @@ def _grouped_tables(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]],
         if not any(math.isfinite(float(stats.get((c, m), (math.nan,))[0]))
                    for c in charters for m in metrics):
             continue  # a group no run defines (arms racing when it is off)
+        if metrics and all(m in foedus.engine.THREAT_METRICS for m in metrics):
+            tables.append(_kind_table(stats, charters, f"{title}{group}", metrics))
+            continue
         if _by_size(metrics):
             tables.append(_size_table(stats, charters, f"{title}{group}", metrics))
             continue
@@ -330,6 +333,29 @@ def _size_table(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]], charter
     for c in charters:
         for size in SIZE_CLASSES:
             t.add_row(c, size, *[_cell(*stats.get((c, f"{s}_{size}"),
+                                                  (math.nan, math.nan, math.nan, 0)))
+                                 for s in stems])
+    return t
+
+
+def _kind_table(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]], charters: list[str],
+                title: str, metrics: tuple[str, ...]) -> Table:
+    """Per system and kind of threat (those that came): one column per outcome
+    (foedus.engine.metrics.THREAT_OUTCOMES)."""
+    split = foedus.engine.THREAT_METRICS
+    stems = list(dict.fromkeys(split[m][0] for m in metrics))
+    kinds = [k for k in dict.fromkeys(split[m][1] for m in metrics)
+             if any(float(stats.get((c, m), (0.0,))[0]) > 0 for c in charters for m in metrics
+                    if split[m] == ("threat_per_100", k))]
+    t = Table(title=title, header_style="bold", show_lines=False, title_justify="left")
+    t.add_column("system", no_wrap=True)
+    t.add_column("kind", no_wrap=True)
+    for stem in stems:
+        t.add_column(foedus.engine.THREAT_OUTCOMES[stem][0], justify="right", overflow="fold")
+    name = {v: k for k, v in split.items()}
+    for c in charters:
+        for kind in kinds:
+            t.add_row(c, kind, *[_cell(*stats.get((c, name[(s, kind)]),
                                                   (math.nan, math.nan, math.nan, 0)))
                                  for s in stems])
     return t
@@ -391,6 +417,12 @@ def _check_baseline(baseline: str | None, charters: list[str] | None) -> None:
 @click.option("--baseline", default=None, metavar="ID",
               help="Also report each system's paired difference from this system (same worlds: "
                    "common random numbers).")
+@click.option("--threats", type=click.Choice(["documented"]), default=None,
+              help="Also draw the other kinds of threat (terrorism, cyber, civil war) at the "
+                   "rates their threat files document (docs/threats.md; default: off).")
+@click.option("--threat-rate", "threat_rate", multiple=True, metavar="KIND=RATE",
+              help="Draw a kind of threat at this rate per 100 state-years, in [0, 20] "
+                   "(repeatable; replaces its documented rate).")
 @_model_options
 @_world_options
 @json_option
@@ -401,7 +433,8 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
                 max_crises: int | None, anachronism: bool | None, record: str | None,
                 births: float | None, birth_waves: float | None,
                 world_file: str | None, n_states: int, seed: int, year: int | None,
-                data_dir: str | None, as_json: bool) -> None:
+                data_dir: str | None, as_json: bool, threats: str | None = None,
+                threat_rate: tuple[str, ...] = ()) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and
@@ -415,13 +448,15 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
         raise FoedusError("--data-dir only applies with --year")
     _check_baseline(baseline, charters)
     world = foedus.load_world(world_file) if world_file else None
+    kinds = foedus.engine.threat_overrides(threats, threat_rate)  # kinds of threat (issue 18)
     where = store or (None if no_report else str(Path(out) / "results.duckdb"))
     try:
         comp = foedus.compare(
             charters, replications=replications, years=years, n_states=n_states, seed=seed,
             world=world, year=year, data_dir=data_dir, store=where, workers=workers,
             progress=not as_json and sys.stderr.isatty(), backend=backend, resume=resume,
-            **_model_kw(activation, max_crises, anachronism, record, births, birth_waves))
+            **_model_kw(activation, max_crises, anachronism, record, births, birth_waves),
+            **kinds)
     except KeyboardInterrupt:
         saved = "" if where is None else (f"; finished runs are saved in {where}: continue "
                                           "with the same command and --resume")

@@ -44,11 +44,13 @@ Crises of these kinds do not teach the institution's credibility (docs/threats.m
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._errors import FoedusError, UnknownNameError
 from ..rules.charter import Charter, load_charter
 from ..rules.threat import Threat, load_threat
 from ..world.world import DEFENCE, World
@@ -95,6 +97,35 @@ def threat_rates(settings: ModelSettings) -> dict[str, float]:
             rate = float(doc.per_100_state_years) if doc is not None else 0.0
         out[kind] = rate
     return out
+
+
+def threat_overrides(threats: str | None = None,
+                     rates: Iterable[str] | Mapping[str, float] = ()) -> dict[str, Any]:
+    """Model-setting overrides that switch kinds of threat on: ``threats`` (``"documented"``:
+    the threat files' rates; ``"rates"`` or None: only the given ``rates``) and ``rates``, a
+    mapping or ``"KIND=RATE"`` strings (per 100 state-years, in [0, 20]). An unknown kind or a
+    bad number is an error naming it; the range is checked by :class:`ModelSettings`."""
+    out: dict[str, Any] = {}
+    if threats is not None:
+        out["threats"] = threats
+    items = rates.items() if isinstance(rates, Mapping) else [_rate_item(r) for r in rates]
+    for kind, rate in items:
+        if kind not in RATE_FIELDS:
+            raise UnknownNameError("kind of threat drawn at a rate", str(kind), list(RATE_FIELDS))
+        out[RATE_FIELDS[kind]] = rate
+    ModelSettings().replace(**out)  # the ranges, checked now
+    return out
+
+
+def _rate_item(text: str) -> tuple[str, float]:
+    kind, sep, value = str(text).partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return kind.strip(), float(value)
+    except ValueError:
+        raise FoedusError(f"threat rate {text!r}: expected KIND=RATE, a kind of threat and its "
+                          "crises per 100 state-years (e.g. civil-war-humanitarian=1.7)") from None
 
 
 def threat_generators(rng: np.random.Generator) -> tuple[np.random.Generator,
@@ -353,4 +384,4 @@ def _event(world: World, inst: Institution, drawn: Drawn, who: dict[str, list[st
 
 __all__ = ["INTERSTATE", "RATE_FIELDS", "THREAT_CHILD", "THREAT_KINDS", "TRIGGERS",
            "TRIGGER_SOURCES", "Drawn", "ThreatProcess", "acts_on", "covers", "draw_crisis",
-           "resolve_short_of_war", "threat_generators", "threat_rates"]
+           "resolve_short_of_war", "threat_generators", "threat_overrides", "threat_rates"]

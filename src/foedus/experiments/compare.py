@@ -30,6 +30,7 @@ from ..engine.behaviour import Behaviour, as_behaviour
 from ..engine.metrics import METRICS
 from ..engine.model import SERIES_COLUMNS
 from ..engine.settings import ModelSettings, as_settings
+from ..engine.threats import INTERSTATE
 from ..rules.architecture import Architecture, is_architecture, load_architecture
 from ..rules.charter import Charter, builtin_charter_ids, load_charter
 from ..world.world import World
@@ -44,7 +45,7 @@ from .store import ResultStore
 EVENT_COLUMNS = ("charter", "replication", "year", "aggressor", "target", "in_scope", "determined",
                  "vetoed", "ufp_session", "sanctions", "responded", "coalition_size",
                  "obligated", "effective", "aggressor_won", "target_died", "aggressor_veto",
-                 "target_size")
+                 "target_size", "threat", "acted", "force", "assistance", "peacekeeping")
 
 
 @dataclass
@@ -331,6 +332,8 @@ def scope_counts(comp: Comparison, charters: list[System],
     ev = comp.events
     for ch in charters:
         rows = ev[ev["charter"] == ch.id] if "charter" in ev.columns else ev.iloc[0:0]
+        if "threat" in rows.columns:  # interstate crises (the kinds of threat have their table)
+            rows = rows[rows["threat"] == INTERSTATE]
         n_scope = int(rows["in_scope"].sum()) if "in_scope" in rows.columns else 0
         runs = max(1, int((comp.runs["charter"] == ch.id).sum())) if "charter" in comp.runs \
             else 1
@@ -448,8 +451,9 @@ def _events_table(st: ResultStore, order: dict[str, int]) -> pd.DataFrame:
     for col in ("replication", "year", "coalition_size", "obligated"):
         out[col] = out[col].astype("int64")
     for col in EVENT_COLUMNS[5:]:
-        if col not in ("coalition_size", "obligated", "target_size"):
-            out[col] = out[col].astype(bool)
+        if col not in ("coalition_size", "obligated", "target_size", "threat"):
+            out[col] = out[col].fillna(False).astype(bool)
+    out["threat"] = out["threat"].fillna(INTERSTATE)  # stores written before the kinds
     return out
 
 
