@@ -185,9 +185,9 @@ def acts_on(charter: Charter, drawn: Drawn) -> bool:
 
 
 def covers(inst: Institution, drawn: Drawn) -> bool:
-    """Whether the institution protects the crisis's target against its responsible state
-    (the charter's scope, as for an interstate attack: engine/scope.py)."""
-    t, r = drawn.target, drawn.responsible
+    """Whether the institution protects the crisis's target against its responsible state, if
+    identified (the charter's scope, as for an interstate attack: engine/scope.py)."""
+    t, r = drawn.target, (drawn.responsible if drawn.identified else -1)
     ok = bool(inst.members[t])
     if ok and inst.charter.scope.against == "outside" and r >= 0:
         ok = not bool(inst.members[r])
