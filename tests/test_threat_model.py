@@ -162,3 +162,26 @@ def test_compare_reports_per_kind_in_tables_events_and_json(tmp_path: Path) -> N
     doc = comp.document()
     assert doc["results"]["nato"]["threat_acted_cyber_below_threshold"]["mean"] in (0.0, None)
     assert doc["results"]["un-1945"]["threat_per_100_civil_war_humanitarian"]["mean"] > 0
+
+
+def test_the_docs_worked_experiment_has_its_documented_shape() -> None:
+    # docs/threats.md, "Worked experiment", at a small size: the shape, not the numbers
+    systems = ["un-1945", "nato", "league-1920", "self-help"]
+    comp = foedus.compare(systems, replications=2, years=15, n_states=30, seed=18, workers=1,
+                          progress=False, threats="documented", rate_cyber_above_threshold=0.5)
+    agenda = foedus.experiments.threat_agenda(comp.events, 2, comp.charters)
+    assert list(agenda.columns) == list(foedus.experiments.AGENDA_COLUMNS)
+    assert set(agenda["charter"]) == set(systems)
+    wide = comp.wide()
+    for kind in ("cyber-below-threshold", "civil-war-humanitarian"):
+        slug = kind.replace("-", "_")
+        assert (wide[f"threat_per_100_{slug}"] > 0).all(), kind  # every system meets them
+        assert wide.loc["nato", f"threat_acted_{slug}"] == 0.0  # never an armed attack
+        assert wide.loc["self-help", f"threat_acted_{slug}"] == 0.0  # no institution
+    un = agenda[agenda["charter"] == "un-1945"].set_index("threat")
+    assert un["agenda_share"].sum() == pytest.approx(1.0)
+    assert un.loc["civil-war-humanitarian", "crises_per_run"] > 0
+    nato = agenda[agenda["charter"] == "nato"].set_index("threat")
+    for kind in ("cyber-below-threshold", "civil-war-humanitarian"):
+        assert nato.loc[kind, "acted_per_run"] == 0.0
+    assert (agenda.loc[agenda["charter"] == "self-help", "acted_per_run"] == 0).all()

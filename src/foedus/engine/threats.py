@@ -274,6 +274,26 @@ class ThreatProcess:
         return self._self_help.charter, self._self_help
 
 
+def sheltered(inst: Institution, party: int, affinity: float) -> bool:
+    """Whether a vote on the determination would be blocked for ``party``: under a veto, when
+    it holds one or its affinity to a holder exceeds ``affinity`` (the aggressor's forecast,
+    :meth:`Institution.veto_protected`); under unanimity (League Covenant Art. 5), when a seated
+    member whose vote counts is the party or that close to it. No body decides: no block."""
+    step = next((s for s in inst.charter.procedure
+                 if s.measure == "determination" and s.body and s.question), None)
+    if step is None:
+        return False
+    body = next((b for b in inst.charter.bodies if b.id == step.body), None)
+    rule = None if body is None else body.rules.get(str(step.question))
+    if rule is None or str(rule.threshold) != "all":
+        return inst.veto_protected(party, affinity_threshold=affinity)
+    seats = inst.seats.get(str(step.body), np.zeros(0, np.int64))
+    seats = seats[(seats >= 0) & inst.alive[np.maximum(seats, 0)].astype(bool)]
+    if rule.exclude != "none":
+        seats = seats[seats != party]  # the parties' (or the accused's) votes do not count
+    return bool(np.any(seats == party) or np.any(inst.affinity[seats, party] > affinity))
+
+
 def _costed(beh: Behaviour, threat: Threat) -> Behaviour:
     """The behaviour with the costs of force and sanctions scaled by the threat's factors."""
     f = threat.response("force")
@@ -329,8 +349,7 @@ def resolve_short_of_war(world: World, inst: Institution, drawn: Drawn,
     in_scope = acts and covers(inst, drawn)
     civil = drawn.threat.attribution.responsible == "none"
     party = r if drawn.identified else (t if civil else -1)  # whom measures would be against
-    vetoed = in_scope and party >= 0 and inst.veto_protected(
-        party, affinity_threshold=float(beh.protection_affinity))
+    vetoed = in_scope and party >= 0 and sheltered(inst, party, float(beh.protection_affinity))
     determined = in_scope and not vetoed
     has_force = any(s.measure == "force" for s in inst.charter.procedure)
     p_consent = 1.0 / (1.0 + math.exp(-float(beh.consent_bias)))  # Fortna (2008)
@@ -384,4 +403,4 @@ def _event(world: World, inst: Institution, drawn: Drawn, who: dict[str, list[st
 
 __all__ = ["INTERSTATE", "RATE_FIELDS", "THREAT_CHILD", "THREAT_KINDS", "TRIGGERS",
            "TRIGGER_SOURCES", "Drawn", "ThreatProcess", "acts_on", "covers", "draw_crisis",
-           "resolve_short_of_war", "threat_generators", "threat_overrides", "threat_rates"]
+           "resolve_short_of_war", "sheltered", "threat_generators", "threat_overrides", "threat_rates"]
