@@ -160,6 +160,8 @@ def test_compare_reports_per_kind_in_tables_events_and_json(tmp_path: Path) -> N
         comp.events["threat"])
     assert {"acted", "force", "assistance", "peacekeeping"} <= set(comp.events.columns)
     doc = comp.document()
+    assert doc["threats"]["nato"]["cyber-below-threshold"]["threat_acted"]["mean"] in (0.0, None)
+    assert set(doc["threats"]["un-1945"]) >= {"interstate-aggression", "civil-war-humanitarian"}
     assert doc["results"]["nato"]["threat_acted_cyber_below_threshold"]["mean"] in (0.0, None)
     assert doc["results"]["un-1945"]["threat_per_100_civil_war_humanitarian"]["mean"] > 0
 

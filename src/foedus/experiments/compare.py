@@ -27,7 +27,7 @@ import pandas as pd
 from .._errors import FoedusError
 from ..engine.architecture import lead_charter
 from ..engine.behaviour import Behaviour, as_behaviour
-from ..engine.metrics import METRICS
+from ..engine.metrics import METRICS, THREAT_METRICS
 from ..engine.model import SERIES_COLUMNS
 from ..engine.settings import ModelSettings, as_settings
 from ..engine.threats import INTERSTATE
@@ -93,10 +93,29 @@ class Comparison:
             "intervals": {m: {"method": method_for(m), "text": METHODS[method_for(m)]}
                           for m in METRICS if m in self.runs.columns},
             "results": self.to_dict()}
+        kinds = self.by_threat()
+        if kinds:  # the kinds of threat are on (engine/threats.py)
+            doc["threats"] = kinds
         if baseline is not None:
             doc["baseline"] = baseline
             doc["contrasts"] = contrasts_to_dict(self.contrasts(baseline))
         return doc
+
+    def by_threat(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """Charter -> kind of threat -> outcome -> ``{mean, ci_low, ci_high, n, ...}`` for the
+        kinds that came in some run (``threat_*`` metrics); empty when only interstate crises
+        came (the kinds of threat are off)."""
+        results = self.to_dict()
+        came = {THREAT_METRICS[m][1] for c in results.values() for m, v in c.items()
+                if m in THREAT_METRICS and THREAT_METRICS[m][0] == "threat_acted"
+                and v["mean"] is not None}
+        if len(came) < 2:
+            return {}
+        return {c: {k: {stem: results[c][m] for m, (stem, kind) in THREAT_METRICS.items()
+                        if kind == k and m in results[c]}
+                    for k in dict.fromkeys(kind for _, kind in THREAT_METRICS.values())
+                    if k in came}
+                for c in self.charters}
 
     def wide(self, stat: str = "mean") -> pd.DataFrame:
         """Charters as rows, metrics as columns, one statistic (``mean``, ``ci_low``...)."""
