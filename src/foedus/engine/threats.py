@@ -261,7 +261,6 @@ class ThreatProcess:
         burden = {c: float(cap_before[index[c]]) for c in res.contributors if c in index}
         ev = CrisisEvent.from_result(res, year=year, burden=burden,
                                      destroyed_share=float(res.capability_destroyed or 0.0) / total)
-        ev.institution_acted = bool(ev.in_scope and (ev.determined or ev.force_authorised))
         if not (w.alive[drawn.responsible] and w.alive[drawn.target]):
             model._forget()
         return ev
