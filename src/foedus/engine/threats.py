@@ -43,6 +43,7 @@ Crises of these kinds do not teach the institution's credibility (docs/threats.m
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -134,8 +135,10 @@ def threat_generators(rng: np.random.Generator) -> tuple[np.random.Generator,
     run's seed sequence spawned with key ``(..., THREAT_CHILD)``; ``rng`` itself is not drawn
     from."""
     seq = rng.bit_generator.seed_seq
-    if not isinstance(seq, np.random.SeedSequence):  # a generator without a seed sequence
-        seq = np.random.SeedSequence(int(rng.bit_generator.random_raw()))
+    if not isinstance(seq, np.random.SeedSequence):  # no seed sequence: seeded by its state,
+        # read without drawing (the run's stream stays as it is)
+        digest = hashlib.sha256(repr(rng.bit_generator.state).encode()).digest()
+        seq = np.random.SeedSequence(int.from_bytes(digest[:16], "little"))
     key = (*seq.spawn_key, THREAT_CHILD)
     kids = [np.random.SeedSequence(seq.entropy, spawn_key=(*key, i), pool_size=seq.pool_size)
             for i in range(2)]
