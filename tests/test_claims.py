@@ -12,12 +12,13 @@ from click.testing import CliRunner
 
 import foedus
 from foedus.cli import main
-from foedus.engine import parse_settings
+from foedus.engine import parse_settings, threat_overrides
 from foedus.experiments import builtin_experiment_ids
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 REPO = DOCS.parent
-CLAIM_DOCS = ("claims.md", "arms.md", "appeasement.md", "delegation.md", "benefit.md", "cli.md")
+CLAIM_DOCS = ("claims.md", "arms.md", "appeasement.md", "delegation.md", "benefit.md", "cli.md",
+              "threats.md")
 
 
 def _slug(heading: str) -> str:
@@ -42,9 +43,9 @@ def test_every_claim_links_a_worked_experiment_that_exists() -> None:
 
 
 def test_every_set_and_sweep_in_the_worked_experiments_is_valid() -> None:
-    """A `--set FIELD=VALUE` in the docs is a setting `foedus compare` accepts; a `foedus sweep
-    ID` is a built-in experiment."""
-    found = 0
+    """A `--set FIELD=VALUE` in the docs is a setting `foedus compare` accepts, and so are its
+    `--threats` and `--threat-rate KIND=RATE`; a `foedus sweep ID` is a built-in experiment."""
+    found = found_threats = 0
     for name in CLAIM_DOCS:
         text = (DOCS / name).read_text(encoding="utf-8")
         blocks = re.findall(r"```(?:bash|console)\n(.*?)```", text, re.S)
@@ -54,9 +55,14 @@ def test_every_set_and_sweep_in_the_worked_experiments_is_valid() -> None:
             if sets:
                 parse_settings(sets)  # raises on an unknown field or a bad value
                 found += 1
+            threats = re.findall(r"--threats (\S+)", command)
+            rates = re.findall(r"--threat-rate (\S+=\S+)", command)
+            if threats or rates:  # raises on an unknown kind or a rate out of range
+                threat_overrides(threats[0] if threats else None, rates)
+                found_threats += 1
         for exp in re.findall(r"foedus sweep ([a-z][\w-]*)", text):
             assert exp in builtin_experiment_ids(), f"{name}: foedus sweep {exp}"
-    assert found >= 6
+    assert found >= 6 and found_threats >= 2  # claims.md and threats.md
 
 
 def test_the_appeasement_experiment_at_small_size_has_its_documented_shape(
