@@ -268,6 +268,9 @@ class Forecast:
         self._lc: tuple[FloatArray, float] = (np.zeros(world.n), 1.0)
         self._pair_cache: dict[str, Any] | None = None
         self._created: BoolArray | None = None  # per pair and helper: a tie the system created
+        # per pair: the last utilities before the institution's answer (with the world's ties,
+        # without the system's), for the pairs the model decides again only for that answer
+        self._plain: tuple[FloatArray, FloatArray] | None = None
 
     # -- caches -------------------------------------------------------------------------------
 
@@ -506,13 +509,18 @@ class Forecast:
     # -- expected utility ---------------------------------------------------------------------
 
     def expected_utility(self, sel: IntArray, *, credibility: float, doubt: BoolArray,
-                         top_threat_of: IntArray, threshold: FloatArray | None = None
-                         ) -> tuple[FloatArray, FloatArray]:
+                         top_threat_of: IntArray, threshold: FloatArray | None = None,
+                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair ``sel``.
 
         See :meth:`foedus.engine.Model.expected_utility`. ``credibility`` is the institution's
         learned credibility (NaN: none), ``doubt`` marks aggressors discounting it this
         period, ``top_threat_of`` each state's most threatening state (balance of power).
+        ``reuse`` (per entry of ``sel``) marks pairs whose utilities before the institution's
+        answer (with the world's ties, and without the ties the system created) are those of
+        the last call that computed them: the caller vouches that nothing they depend on (the
+        capabilities of the parties and the target's allies, the largest capability, the pair
+        terms) has changed since (:meth:`foedus.engine.Model._decide`, issue 16).
         """
         w, beh, g, P = self.world, self.behaviour, self.grad, self.pairs
         scale = self._scale()
@@ -528,11 +536,7 @@ class Forecast:
         collective = bool(sd.allowed and sd.collective)
         gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
             * terms["stake"][sel]
-        e_d = self._allies(sel, e_a, e_t, terms) if collective else e_t.copy()
-        eu1 = self._utility(e_a, e_d, gain)  # the world's ties, no obligation yet
-        eu0 = eu1.copy()
-        if collective and self._created is not None:  # without the ties the system created
-            eu0 = self._utility(e_a, self._allies(sel, e_a, e_t, terms, drop=True), gain)
+        eu1, eu0 = self._unanswered(sel, e_a, e_t, gain, terms, collective, reuse)
         cred = credibility if math.isfinite(credibility) else 0.0
         if not (self.has_institution or self.ad_hoc) or cred <= 0:
             return eu1, eu0
@@ -549,6 +553,27 @@ class Forecast:
                                          top_threat_of, terms)
         eu1[sub] = self._utility(e_a1, e_d1, gain[sub]) - cut
         return eu1, eu0
+
+    def _unanswered(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
+                    terms: dict[str, Any], collective: bool, reuse: BoolArray | None
+                    ) -> tuple[FloatArray, FloatArray]:
+        """The utilities before the institution answers: with the world's ties (no obligation
+        yet) and without the ties the system created; computed for the pairs not in ``reuse``
+        (and kept per pair), taken from the last computation for the others."""
+        n_pairs = self.pairs.a.size
+        if self._plain is None or self._plain[0].size != n_pairs:
+            self._plain = (np.full(n_pairs, np.nan), np.full(n_pairs, np.nan))
+        ties, none = self._plain
+        todo = np.arange(sel.size) if reuse is None else np.flatnonzero(~reuse)
+        if todo.size:
+            s, ea, et, g = sel[todo], e_a[todo], e_t[todo], gain[todo]
+            e_d = self._allies(s, ea, et, terms) if collective else et.copy()
+            u1 = self._utility(ea, e_d, g)  # the world's ties, no obligation yet
+            u0 = u1
+            if collective and self._created is not None:  # without the ties the system created
+                u0 = self._utility(ea, self._allies(s, ea, et, terms, drop=True), g)
+            ties[s], none[s] = u1, u0
+        return ties[sel], none[sel]
 
     def _utility(self, e_a: FloatArray, e_d: FloatArray, gain: FloatArray) -> FloatArray:
         """``escalation x (P(win) gain - (1 - P(win)) war_loss)``: a dispute pays (or costs)

@@ -540,28 +540,44 @@ class Model:
             want[pending] = True
             sel = sel[want[P.a[sel]]]
         scale = self.forecast._scale()
+        reuse: BoolArray | None = None
         if changed is None or self._margins is None or not self.incremental \
                 or scale != self._margin_scale:
             self._margins = (np.full(P.a.size, -np.inf), np.full(P.a.size, -np.inf))
             redo = sel
         else:
-            redo = sel[self._redo(changed)[sel]]
+            touched = self._touched(changed)
+            redo = sel[self._redo(changed, touched)[sel]]
+            reuse = ~touched[redo]  # only the institution's answer can have moved
         self._margin_scale = scale
         m1, m0 = self._margins
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
-            eu1, eu0 = self.expected_utility(redo, threshold=theta)
+            eu1, eu0 = self.forecast.expected_utility(
+                redo, credibility=self.credibility, doubt=self._doubt,
+                top_threat_of=self._top_threat_of, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
         best1, target = _best(P.a[sel], P.t[sel], m1[sel], w.n)
         best0, target0 = _best(P.a[sel], P.t[sel], m0[sel], w.n)
         return {"best1": best1, "best0": best0, "target": target, "target0": target0}
 
-    def _redo(self, changed: BoolArray) -> BoolArray:
+    def _redo(self, changed: BoolArray, touched: BoolArray | None = None) -> BoolArray:
         """Per static pair, whether its margins must be computed again after a crisis that
-        changed the capability of the states ``changed`` (and killed nobody): the pairs of which
-        one party changed or, where allies defend the target, one of its allies; and every
-        pair that would attack without the institution (only those weigh the institution's
-        answer, which moves with credibility and the world's total capability)."""
+        changed the capability of the states ``changed`` (and killed nobody): the pairs it
+        touched (:meth:`_touched`); and, where an institution or ad-hoc balancing answers,
+        every pair that would attack without the institution (only those weigh the answer,
+        which moves with credibility and the world's total capability). Without an answer (self-help)
+        nothing else moves a pair's utilities."""
+        redo = self._touched(changed) if touched is None else touched.copy()
+        assert self._margins is not None
+        if self.forecast.has_institution or self.forecast.ad_hoc:
+            redo |= self._margins[1] > 0
+        return redo
+
+    def _touched(self, changed: BoolArray) -> BoolArray:
+        """Per static pair, whether a crisis that changed the capability of the states
+        ``changed`` touched it: one party changed or, where allies defend the target, one of
+        its allies (the inputs of its utilities before the institution answers)."""
         P = self.forecast.pairs
         redo = changed[P.a] | changed[P.t]
         sd = self.charter.self_defence
@@ -569,8 +585,7 @@ class Model:
             rows, start = self._allied_pairs()
             for j in np.flatnonzero(changed):
                 redo[rows[start[j]:start[j + 1]]] = True
-        assert self._margins is not None
-        return np.asarray(redo | (self._margins[1] > 0), dtype=bool)
+        return np.asarray(redo, dtype=bool)
 
     def _allied_pairs(self) -> tuple[IntArray, IntArray]:
         """The pairs each state may defend as an ally of the target: pair indices grouped by
