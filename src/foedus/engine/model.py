@@ -173,6 +173,7 @@ class Model:
         self._allied: tuple[dict[str, Any], IntArray, IntArray] | None = None
         self._index: dict[str, int] = {}
         self._margin_scale = 1.0
+        self._bests: dict[str, tuple[FloatArray, IntArray]] | None = None  # the last decision's
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
@@ -557,9 +558,39 @@ class Model:
                 redo, credibility=self.credibility, doubt=self._doubt,
                 top_threat_of=self._top_threat_of, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
-        best1, target = _best(P.a[sel], P.t[sel], m1[sel], w.n)
-        best0, target0 = _best(P.a[sel], P.t[sel], m0[sel], w.n)
-        return {"best1": best1, "best0": best0, "target": target, "target0": target0}
+        if reuse is None or self._bests is None or pending is None:
+            self._bests = {"best1": _best(P.a[sel], P.t[sel], m1[sel], w.n),
+                           "best0": _best(P.a[sel], P.t[sel], m0[sel], w.n)}
+        else:
+            self._bests = self._best_again(sel, redo, pending, changed)
+        (best1, target), (best0, target0) = self._bests["best1"], self._bests["best0"]
+        return {"best1": best1.copy(), "best0": best0.copy(), "target": target.copy(),
+                "target0": target0.copy()}
+
+    def _best_again(self, sel: IntArray, redo: IntArray, pending: IntArray,
+                    changed: BoolArray | None) -> dict[str, tuple[FloatArray, IntArray]]:
+        """The best margins and targets after a partial decision: those of the aggressors
+        with a pair decided again (or whose capability changed: their active pairs may have
+        changed) taken again over their pairs, the others' kept from the last decision, and
+        none for the aggressors no longer pending. The same as taking them over every pair."""
+        w, P = self.world, self.forecast.pairs
+        assert self._bests is not None and self._margins is not None
+        again = np.zeros(w.n, bool)
+        again[P.a[redo]] = True
+        if changed is not None:
+            again |= changed
+        gone = np.ones(w.n, bool)
+        gone[pending] = False
+        again &= ~gone
+        part = sel[again[P.a[sel]]]
+        out: dict[str, tuple[FloatArray, IntArray]] = {}
+        for key, m in (("best1", self._margins[0]), ("best0", self._margins[1])):
+            best, target = self._bests[key][0].copy(), self._bests[key][1].copy()
+            got, hit = _best(P.a[part], P.t[part], m[part], w.n)
+            best[again], target[again] = got[again], hit[again]
+            best[gone], target[gone] = -np.inf, -1
+            out[key] = (best, target)
+        return out
 
     def _redo(self, changed: BoolArray, touched: BoolArray | None = None) -> BoolArray:
         """Per static pair, whether its margins must be computed again after a crisis that
