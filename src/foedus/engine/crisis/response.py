@@ -275,7 +275,7 @@ def _balancers(world: World, a: int, proj: FloatArray) -> BoolArray:
 
 #: The first block of strongest states :func:`top_threatened` compares every state's threat
 #: from the aggressor with; each further block is twice as large.
-FIRST_BLOCK = 8
+FIRST_BLOCK = 2
 
 
 def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
@@ -286,7 +286,7 @@ def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
     ``threat[j, k] = P_k at j x (1 - s_jk) / 2`` is at most ``P_k at home x (1 - min s) / 2``
     (the gradient only weakens a capability with distance; Boulding 1962). Each state's threat
     from ``a`` is compared with the threats of the strongest other states, in blocks of
-    :data:`FIRST_BLOCK`, 16, 32, ... states in order of that bound: a state some of them
+    :data:`FIRST_BLOCK` (2), 4, 8, ... states in order of that bound: a state some of them
     outdoes (or equals, being first in the index order, as ``argmax`` breaks ties) is not
     threatened most by ``a``; a state whose threat from ``a`` exceeds the bound of every
     state left is. Most states are decided by the first block.
