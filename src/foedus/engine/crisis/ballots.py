@@ -147,15 +147,19 @@ class Ballots:
         body = inst.charter.body(body_id)
         seats = inst.seats[body_id]
         held = seats[seats >= 0]
-        present = held[world.alive[held]]
-        by_code = {world.codes[i]: str(cast[i]) for i in present}
+        alive = world.alive[held]
+        present = held[alive]
+        codes = world.codes
+        by_code = dict(zip([codes[i] for i in present.tolist()], cast[present].tolist(),
+                           strict=True))
         if present.size == 0:
             return None, by_code
         lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
         counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
-        names, alive = self.names, world.alive
-        for i in held.tolist():
-            v = str(cast[i]) if alive[i] else "absent"
+        names = self.names
+        for i, v, here in zip(held.tolist(), cast[held].tolist(), alive.tolist(), strict=True):
+            if not here:
+                v = "absent"
             name = names.get(i)
             if name is None:
                 counts[v] += 1
