@@ -522,6 +522,16 @@ class Forecast:
             out["done"][todo] = True
         return out
 
+    def answerable(self) -> BoolArray:
+        """Per static pair, whether an answer to the attack enters its expected utility with
+        the institution: the pairs in the institution's scope (as :meth:`obligations` judges
+        it this period); every pair under ad-hoc balancing without an institution; none
+        without either (self-help). The others' utility with the institution is the one
+        without its obligations."""
+        if self.has_institution:
+            return np.asarray(self.obligations(np.zeros(0, np.int64))["scope"], dtype=bool)
+        return np.full(self.pairs.a.size, self.ad_hoc)
+
     # -- expected utility ---------------------------------------------------------------------
 
     def expected_utility(self, sel: IntArray, *, credibility: float, doubt: BoolArray,

@@ -595,14 +595,14 @@ class Model:
     def _redo(self, changed: BoolArray, touched: BoolArray | None = None) -> BoolArray:
         """Per static pair, whether its margins must be computed again after a crisis that
         changed the capability of the states ``changed`` (and killed nobody): the pairs it
-        touched (:meth:`_touched`); and, where an institution or ad-hoc balancing answers,
-        every pair that would attack without the institution (only those weigh the answer,
-        which moves with credibility and the world's total capability). Without an answer (self-help)
-        nothing else moves a pair's utilities."""
+        touched (:meth:`_touched`); and every pair that would attack without the institution
+        and that an answer can reach (in the institution's scope, or under ad-hoc balancing:
+        :meth:`Forecast.answerable`): only those weigh the answer, which moves with
+        credibility and the world's total capability. Nothing else moves a pair's utilities."""
         redo = self._touched(changed) if touched is None else touched.copy()
         assert self._margins is not None
         if self.forecast.has_institution or self.forecast.ad_hoc:
-            redo |= self._margins[1] > 0
+            redo |= (self._margins[1] > 0) & self.forecast.answerable()
         return redo
 
     def _touched(self, changed: BoolArray) -> BoolArray:
