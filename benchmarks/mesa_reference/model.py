@@ -39,6 +39,9 @@ BoolArray = NDArray[np.bool_]
 SUPPORTED = ("self-help", "collective-security", "un-1965")
 #: The defence bit of the world's alliance matrix (ATOP-style obligations).
 DEFENCE, OFFENCE = 1, 2
+#: A pair's dispute history fades with this half-life (years), and a history of at least
+#: RIVAL_HISTORY at the start makes the pair relevant whatever the distance (rivals).
+HALF_LIFE, RIVAL_HISTORY = 10.0, 0.25
 KM_PER_MILE = 1.609344
 GATED = ("provisional-measures", "sanctions", "force")
 FAMILY = {"sanctions": "sanctions", "force": "force", "determination": "determination",
@@ -130,6 +133,8 @@ class StateAgent(mesa.Agent):
         if m.major[i]:
             targets |= set(range(m.n))
         targets |= set(np.flatnonzero(m.major).tolist())
+        targets |= set(np.flatnonzero(m.disputes[i] >= RIVAL_HISTORY).tolist())
+        targets |= set(np.flatnonzero(m.disputes[:, i] >= RIVAL_HISTORY).tolist())
         targets.discard(i)
         t = np.array(sorted(targets), np.int64)
         width = max((h.size for h in helpers), default=0)
@@ -197,7 +202,9 @@ class StateAgent(mesa.Agent):
         e_t = project_log(lc[t], m.tok0, scale) if m.sd_allowed else np.zeros(t.size)
         gain = np.minimum(beh.spoils * cap[t] / max(cap[i], 1e-300), 1.0) * self.stake[idx]
         e_d = self.allies(idx, e_a, e_t) if m.collective else e_t.copy()
-        eu1 = self.utility(e_a, e_d, gain)
+        h = m.disputes[i, t]  # rivals dispute again, whatever a war would bring
+        rv = beh.rivalry * h / (1.0 + h)
+        eu1 = self.utility(e_a, e_d, gain) + rv
         eu0 = eu1.copy()
         cred = m.credibility if math.isfinite(m.credibility) else 0.0
         if not m.has_institution or cred <= 0:
@@ -210,7 +217,7 @@ class StateAgent(mesa.Agent):
             return eu1, eu0
         believed = 0.0 if self.doubts else cred
         e_d1, cut = self.answered(idx[sub], e_a[sub], e_t[sub], believed)
-        eu1[sub] = self.utility(e_a[sub] * (1.0 - cut), e_d1, gain[sub]) - cut
+        eu1[sub] = self.utility(e_a[sub] * (1.0 - cut), e_d1, gain[sub]) - cut + rv[sub]
         return eu1, eu0
 
     def utility(self, e_a: FloatArray, e_d: FloatArray, gain: FloatArray) -> FloatArray:
@@ -458,6 +465,7 @@ class SecurityModel(mesa.Model):
         self.affinity, self.alliances = w.affinity, w.alliances
         self.major, self.nonaligned = w.major.astype(bool), w.nonaligned.astype(bool)
         self.revisionism = w.revisionism
+        self.disputes = w.disputes
         cap0 = np.where(w.alive, np.maximum(w.capability, 0.0), 0.0).astype(float)
         self.states = [StateAgent(self, i, c, float(cap0[i])) for i, c in enumerate(self.codes)]
         for s in self.states:
@@ -584,7 +592,12 @@ class SecurityModel(mesa.Model):
         self._grow()
         self.forget()
         self.attempts = self.deterred = 0
+        self.disputed: list[tuple[int, int]] = []
         self._aggression()
+        self.disputes *= 0.5 ** (1.0 / HALF_LIFE)  # this year's disputes join the history
+        for a, t in self.disputed:
+            self.disputes[a, t] += 1.0
+            self.disputes[t, a] += 1.0
         for s in self.states:
             if not s.alive:
                 s.capability = 0.0
@@ -660,6 +673,7 @@ class SecurityModel(mesa.Model):
                 self.deterred += int(best0 > 0)
                 continue
             self.attempts += 1
+            self.disputed.append((s.index, target))
             self.crisis(s.index, target)
             self.refresh()
             agents.select(lambda x: not x.activated).do("decide")
@@ -874,7 +888,7 @@ class SecurityModel(mesa.Model):
             cap[t] -= take
             cap[a] += take
             if cap[t] <= beh.viability_floor * T.capability \
-                    and float(self.rng.random()) < beh.conquest_probability:
+                    and float(self.rng.random()) < beh.conquest_probability * (1.0 - beh.conquest_norm):
                 cap[a] += float(cap[t])
                 cap[t], T.alive, died = 0.0, False, True
         for s in st:

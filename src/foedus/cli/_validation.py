@@ -16,6 +16,7 @@ from foedus.validation import (
     hindcast,
     parse_periods,
     progress_bar,
+    subspace,
 )
 
 from ._common import console, emit_json, handle_errors, json_option
@@ -103,15 +104,20 @@ def hindcast_cmd(start: int, end: int, train_to: int | None, data_dir: str | Non
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the result as JSON.")
 @click.option("--journal", type=click.Path(dir_okay=False), default=None,
               help="Keep the trials in this Optuna journal file; run again with it to resume.")
+@click.option("--params", "names", default=None,
+              help="Fit only these free parameters (comma-separated, e.g. "
+                   "behaviour.rivalry,run.attack_threshold); the others keep their defaults.")
 @json_option
 @handle_errors
 def calibrate_cmd(periods: str, holdout: str, trials: int, replications: int, seed: int,
-                  data_dir: str | None, out: str | None, journal: str | None, as_json: bool) -> None:
+                  data_dir: str | None, out: str | None, journal: str | None, names: str | None,
+                  as_json: bool) -> None:
     """Fit the free parameters to the record on PERIODS (Optuna TPE), report HOLDOUT separately."""
+    space = None if names is None else subspace([x.strip() for x in names.split(",") if x.strip()])
     with progress_bar("calibrating", not as_json) as bar:
         res = calibrate(parse_periods(periods), parse_periods(holdout), trials=trials,
                         replications=replications, seed=seed, data_dir=data_dir, progress=bar,
-                        journal=journal)
+                        journal=journal, space=space)
     d = res.to_dict()
     if out:
         Path(out).write_text(__import__("json").dumps(d, indent=2))

@@ -19,7 +19,15 @@ from numpy.typing import NDArray
 
 from .._errors import FoedusError
 from ..rules.states import REGIONS
-from ..world.world import CONSULTATION, DEFENCE, NEUTRALITY, NONAGGRESSION, OFFENCE, World
+from ..world.world import (
+    CONSULTATION,
+    DEFENCE,
+    DISPUTE_HALF_LIFE,
+    NEUTRALITY,
+    NONAGGRESSION,
+    OFFENCE,
+    World,
+)
 from . import loaders as L
 from .files import MissingDataError, find_file, require_file
 from .files import data_dir as _resolve
@@ -444,6 +452,37 @@ class DataSet:
         return revisionist_events(b, self.wars if self.has("cow-war") else None)
 
     @cached_property
+    def _mid_pairs(self) -> NDArray[np.int64] | None:
+        """``(start year, ccode, ccode)`` of every pair of states on opposite sides of a MID, one
+        row per dispute and pair (the dyadic rule of :func:`foedus.data.conflict_onsets`)."""
+        b = self.mid_participants
+        if b is None:
+            return None
+        g = b.drop_duplicates(["dispnum3", "ccode"])[["dispnum3", "ccode", "sidea", "styear"]]
+        g = g.assign(styear=g.groupby("dispnum3")["styear"].transform("min"))
+        a, o = g[g["sidea"] == 1], g[g["sidea"] != 1]
+        m = a.merge(o, on="dispnum3", suffixes=("_a", "_b"))
+        return m[["styear_a", "ccode_a", "ccode_b"]].to_numpy(np.int64)
+
+    def dispute_history(self, year: int, ccodes: NDArray[np.int64]) -> NDArray[np.float64]:
+        """The dispute history of each pair of ``ccodes`` before ``year`` (``World.disputes``):
+        every MID the two fought on opposite sides weighs ``0.5 ** ((year - 1 - start) /
+        DISPUTE_HALF_LIFE)``; symmetric; zero without MID data."""
+        n = len(ccodes)
+        out = np.zeros((n, n))
+        rows = self._mid_pairs
+        if rows is None or n == 0:
+            return out
+        rows = rows[rows[:, 0] < int(year)]
+        pos = {int(c): k for k, c in enumerate(np.asarray(ccodes).tolist())}
+        i = np.array([pos.get(int(c), -1) for c in rows[:, 1]], np.int64)
+        j = np.array([pos.get(int(c), -1) for c in rows[:, 2]], np.int64)
+        ok = (i >= 0) & (j >= 0) & (i != j)
+        w = 0.5 ** ((int(year) - 1 - rows[ok, 0]) / DISPUTE_HALF_LIFE)
+        np.add.at(out, (i[ok], j[ok]), w)
+        return out + out.T
+
+    @cached_property
     def _first_entry(self) -> dict[int, int]:
         """First year in the COW system of each state."""
         a = self._state_arrays
@@ -661,6 +700,7 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
     rev = np.full(n, DEFAULT_REVISIONISM) if k_rev is None else k_rev
 
     bloc = alliance_blocs(alliances, cap)
+    disputes = ds.dispute_history(year, ccodes)
     nonaligned_flag = nonaligned_flags(alliances, major, year, nonaligned)
     alliance_sid = ds.alliance_source
     ci, cj = np.nonzero(np.triu(conttype, 1))
@@ -670,7 +710,7 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
             "cow-contiguity", alliance_sid]
     if ds.capdist is not None:
         used.append("capdist")
-    if rev_note.startswith("0.05"):
+    if rev_note.startswith("0.05") or ds.has("cow-mid"):
         used.append("cow-mid")
     meta: dict[str, Any] = {
         "citations": {sid: SOURCES[sid].citation for sid in used}
@@ -691,6 +731,9 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
                      "2 neutrality/non-aggression, 1 consultation, 0 none), "
                      + ("capability-weighted" if weighted_s else "unweighted")),
         "revisionism": rev_note,
+        "disputes": (f"MIDs (COW MID 4.3) between the two before {year}, each weighing 0.5 ** "
+                     f"(age / {DISPUTE_HALF_LIFE:g} years)" if ds.has("cow-mid")
+                     else "none: no MID data (zero)"),
         "revisionism_rule": revisionism,
         "bloc": (f"average-linkage clusters (Jaccard similarity >= {BLOC_SIMILARITY}) of "
                  "defence/offence pact neighbourhoods, numbered by capability"),
@@ -703,7 +746,7 @@ def world_for_year(year: int, *, data_dir: str | Path | None = None, weighted_s:
                   pos=pos, region=region, major=major, revisionism=rev.astype(np.float64),
                   alive=np.ones(n, bool), nonaligned=nonaligned_flag, bloc=bloc,
                   distance=distance, contiguity=contiguity, affinity=affinity,
-                  alliances=alliances, year=year, source="cow", meta=meta)
+                  alliances=alliances, disputes=disputes, year=year, source="cow", meta=meta)
     # a complete-looking file that lacks the year would give a silent world: say so
     L.check_derived_world(world, year, {"majors": ds._path("cow-majors"),
                                         "contiguity": ds._path("cow-contiguity")})
@@ -920,5 +963,6 @@ def _grow_world(ds: DataSet, world: World, new: NDArray[np.int64],
                                                                 DEFAULT_REVISIONISM),
                  alive=pad(world.alive.astype(bool), False), nonaligned=pad(world.nonaligned, False),
                  bloc=pad(world.bloc, -1), distance=dist, contiguity=cont, affinity=aff,
-                 alliances=pad2(world.alliances, 0), year=world.year, source=world.source,
+                 alliances=pad2(world.alliances, 0), disputes=pad2(world.disputes, 0.0),
+                 year=world.year, source=world.source,
                  meta=meta)

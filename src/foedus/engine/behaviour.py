@@ -131,6 +131,13 @@ class Behaviour(Settings):
     conquest_probability: float = param(0.382, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
+    conquest_norm: float = param(
+        0.0, lo=0.0, hi=1.0,
+        doc="fall of conquest_probability where the norm against conquest holds (many-year "
+            "model: from ModelSettings.conquest_norm_from in data worlds; throughout in synthetic "
+            "worlds, which stand for today's state system)",
+        cite="Zacher (2001), The territorial integrity norm, International Organization 55(2); "
+             "Fazal (2007), State Death: violent state death almost ceased after 1945")
     escalation: float = param(
         0.0594, lo=0.0, hi=1.0,
         doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
@@ -140,6 +147,12 @@ class Behaviour(Settings):
         doc="value an aggressor adds to a dispute with a neighbour (contiguous pair): the "
             "territorial issues that neighbours fight over",
         cite="Vasquez (1993), The War Puzzle; Senese & Vasquez (2008): territorial disputes")
+    rivalry: float = param(
+        0.0, lo=0.0, hi=2.0,
+        doc="value an aggressor adds to a dispute with a rival: times h / (1 + h) for the "
+            "pair's dispute history h (World.disputes, half-life 10 years)",
+        cite="Goertz & Diehl (1993), Enduring rivalries, International Studies Quarterly 37(2); "
+             "Vasquez (1993), The War Puzzle: disputes recur between rivals")
     mediation: float = param(
         0.275, lo=0.0, hi=1.0,
         doc="reduction of the escalation chance when an institution was seized of the dispute",

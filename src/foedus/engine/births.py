@@ -225,7 +225,7 @@ def reserve(world: World, slots: int) -> World:
                    nonaligned=grow(w.nonaligned, False), bloc=grow(w.bloc, -1),
                    distance=_slot_distances(grow2(w.distance, 0.0), n),
                    contiguity=grow2(w.contiguity, False), affinity=_slot_affinity(w.affinity, m),
-                   alliances=grow2(w.alliances, 0))
+                   alliances=grow2(w.alliances, 0), disputes=grow2(w.disputes, 0.0))
 
 
 def welcome(world: World, born: list[int], year: int, institution: Institution,

@@ -103,6 +103,11 @@ class Pairs:
     tok0: FloatArray
 
 
+#: Dispute history (``World.disputes``) that makes a pair politically relevant whatever the
+#: distance: one dispute in the last 20 years (a quarter at a half-life of 10 years).
+RIVAL_HISTORY = 0.25
+
+
 def _neighbours(world: World, k: int, reach: float) -> IntArray:
     """Each state's ``k`` nearest states among those contiguous or within ``reach`` km."""
     n = world.n
@@ -138,7 +143,9 @@ def relevant_pairs(world: World, neighbours: int, reach_km: float, grad: Gradien
     """Politically relevant pairs and each target's potential helpers (index arrays).
 
     A state's relevant targets are its ``neighbours`` nearest states among those contiguous
-    or within ``reach_km``, plus every pair involving a major power (Lemke & Reed 2001).
+    or within ``reach_km``, plus every pair involving a major power (Lemke & Reed 2001), plus
+    its rivals: the states it has a dispute history of at least :data:`RIVAL_HISTORY` with at
+    the start (``World.disputes``; Goertz & Diehl 1993: rivals dispute wherever they lie).
     Helpers of a target are its neighbours, the majors and its strongest defence allies.
     Built once: geography does not change; who is alive is checked each period.
     """
@@ -151,6 +158,8 @@ def relevant_pairs(world: World, neighbours: int, reach_km: float, grad: Gradien
                         np.tile(idx, majors.size)]).astype(np.int64)
     t = np.concatenate([nbr.ravel(), np.tile(idx, majors.size),
                         np.repeat(majors, n)]).astype(np.int64)
+    ra, rt = np.nonzero(np.asarray(world.disputes) >= RIVAL_HISTORY)
+    a, t = np.concatenate([a, ra]).astype(np.int64), np.concatenate([t, rt]).astype(np.int64)
     ok = (t >= 0) & (a != t)
     keys = np.unique(a[ok] * n + t[ok])
     pa = (keys // n).astype(np.int64)
@@ -563,7 +572,8 @@ class Forecast:
         collective = bool(sd.allowed and sd.collective)
         gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
             * terms["stake"][sel]
-        eu1, eu0 = self._unanswered(sel, e_a, e_t, gain, terms, collective, reuse)
+        rv = self._rivalry(sel)
+        eu1, eu0 = self._unanswered(sel, e_a, e_t, gain, terms, collective, reuse, rv)
         cred = credibility if math.isfinite(credibility) else 0.0
         if not (self.has_institution or self.ad_hoc) or cred <= 0:
             return eu1, eu0
@@ -578,15 +588,18 @@ class Forecast:
         believed = np.where(doubt[P.a[s]], 0.0, cred)
         e_a1, e_d1, cut = self._answered(s, e_a[sub], e_t[sub], believed, collective, ob,
                                          top_threat_of, terms)
-        eu1[sub] = self._utility(e_a1, e_d1, gain[sub]) - cut
+        eu1[sub] = self._utility(e_a1, e_d1, gain[sub]) - cut \
+            + (rv[sub] if isinstance(rv, np.ndarray) else rv)
         return eu1, eu0
 
     def _unanswered(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
-                    terms: dict[str, Any], collective: bool, reuse: BoolArray | None
-                    ) -> tuple[FloatArray, FloatArray]:
+                    terms: dict[str, Any], collective: bool, reuse: BoolArray | None,
+                    rv: FloatArray | float) -> tuple[FloatArray, FloatArray]:
         """The utilities before the institution answers: with the world's ties (no obligation
-        yet) and without the ties the system created; computed for the pairs not in ``reuse``
-        (and kept per pair), taken from the last computation for the others."""
+        yet) and without the ties the system created, each with the rivalry term ``rv`` (per
+        entry of ``sel``, or one number); computed for the pairs not in ``reuse`` (and kept
+        per pair), taken from the last computation for the others (the dispute history moves
+        only between periods)."""
         n_pairs = self.pairs.a.size
         if self._plain is None or self._plain[0].size != n_pairs:
             self._plain = (np.full(n_pairs, np.nan), np.full(n_pairs, np.nan))
@@ -594,13 +607,26 @@ class Forecast:
         todo = np.arange(sel.size) if reuse is None else np.flatnonzero(~reuse)
         if todo.size:
             s, ea, et, g = sel[todo], e_a[todo], e_t[todo], gain[todo]
+            r = rv[todo] if isinstance(rv, np.ndarray) else rv
             e_d = self._allies(s, ea, et, terms) if collective else et.copy()
-            u1 = self._utility(ea, e_d, g)  # the world's ties, no obligation yet
+            u1 = self._utility(ea, e_d, g) + r  # the world's ties, no obligation yet
             u0 = u1
             if collective and self._created is not None:  # without the ties the system created
-                u0 = self._utility(ea, self._allies(s, ea, et, terms, drop=True), g)
+                u0 = self._utility(ea, self._allies(s, ea, et, terms, drop=True), g) + r
             ties[s], none[s] = u1, u0
         return ties[sel], none[sel]
+
+    def _rivalry(self, sel: IntArray) -> FloatArray | float:
+        """What a dispute is worth to the aggressor beyond the war it may become, per pair
+        ``sel``: ``rivalry * h / (1 + h)`` for the pair's dispute history ``h``
+        (``World.disputes``). Rivals dispute again whatever the war would bring (Goertz & Diehl
+        1993; Vasquez 1993). 0 when ``rivalry`` is 0."""
+        r = float(self.behaviour.rivalry)
+        if r <= 0.0:
+            return 0.0
+        P = self.pairs
+        h = self.world.disputes[P.a[sel], P.t[sel]]
+        return np.asarray(r * h / (1.0 + h), float)
 
     def _utility(self, e_a: FloatArray, e_d: FloatArray, gain: FloatArray) -> FloatArray:
         """``escalation x (P(win) gain - (1 - P(win)) war_loss)``: a dispute pays (or costs)

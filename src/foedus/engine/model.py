@@ -38,7 +38,7 @@ from ..rules.architecture import Architecture, is_architecture, load_architectur
 from ..rules.charter import Charter, load_charter
 from ..seeding import seed_label, split
 from ..world.synthetic import generate_world
-from ..world.world import DEFENCE, World
+from ..world.world import DEFENCE, DISPUTE_HALF_LIFE, World
 from . import scope
 from .appeasement import Appeasement, Concessions, whet_appetite
 from .architecture import ArchitectureCrisisResult, Partners, lead_charter
@@ -152,6 +152,7 @@ class Model:
             self.architecture, self.charter, w, self.rng, float(self.behaviour.initial_credibility),
             self.config.anachronism == "allow", self.notes)
         self.year0 = int(w.year) + 1 if w.year is not None else 1
+        self._data_year, self._normed = w.year is not None, cast(Behaviour | None, None)
         self.t = 0
         self.events: list[CrisisEvent] = []
         self.records: list[dict[str, Any]] = []
@@ -257,6 +258,7 @@ class Model:
         self.state_years += float(alive_start.sum())
         self.size_years += size_years(w.capability, alive_start)
         events, deterred = self._aggression(year)
+        self._remember(events)
         self.deterred_total += deterred
         deaths = int((alive_start & ~w.alive).sum())
         self.deaths_total += deaths
@@ -728,11 +730,12 @@ class Model:
         cred = self.credibility if math.isfinite(self.credibility) else 1.0
         if self.partners is not None:
             res: CrisisResult = self.partners.crisis(w, self.institution, min(1.0, max(0.0, cred)),
-                                                     a, t, self.rng, self.behaviour)
+                                                     a, t, self.rng, self._war_behaviour(year))
             self.partners.learn(cast(ArchitectureCrisisResult, res), w, year)
         else:
             res = run_crisis(w, self.charter, a, t, rng=self.rng,
-                             behaviour=self.behaviour, credibility=min(1.0, max(0.0, cred)),
+                             behaviour=self._war_behaviour(year),
+                             credibility=min(1.0, max(0.0, cred)),
                              institution=self.institution, trace=False,
                              delegation=self._delegation, appeasement=self.appeasement)
         idx = self._code_index()
@@ -759,6 +762,31 @@ class Model:
         if not (w.alive[a] and w.alive[t]):
             self._forget()
         return ev
+
+    def _war_behaviour(self, year: int) -> Behaviour:
+        """The behaviour of this year's crises: where the norm against conquest holds (a data
+        world from ``conquest_norm_from``; a synthetic world always), the conquest probability
+        falls by ``conquest_norm`` (Zacher 2001; Fazal 2007)."""
+        beh, norm = self.behaviour, float(self.behaviour.conquest_norm)
+        if norm <= 0.0 or (self._data_year and year < int(self.config.conquest_norm_from)):
+            return beh
+        if self._normed is None:
+            self._normed = beh.replace(conquest_probability=float(beh.conquest_probability)
+                                       * (1.0 - norm))
+        return self._normed
+
+    def _remember(self, events: list[CrisisEvent]) -> None:
+        """The year's disputes enter the pairs' dispute history (``World.disputes``), which
+        fades with a half-life of ``DISPUTE_HALF_LIFE`` years: the rivalry term of next year's
+        decisions (Goertz & Diehl 1993)."""
+        w = self.world
+        w.disputes *= 0.5 ** (1.0 / DISPUTE_HALF_LIFE)
+        idx = self._code_index()
+        for ev in events:
+            a, t = idx.get(ev.aggressor), idx.get(ev.target)
+            if a is not None and t is not None:
+                w.disputes[a, t] += 1.0
+                w.disputes[t, a] += 1.0
 
     def _appease(self, a: int, res: CrisisResult) -> None:
         """Appeasement's sequel (engine/appeasement.py): count the crisis, and an aggressor

@@ -53,6 +53,12 @@ class ModelSettings(Settings):
     peace_years: int = param(
         10, lo=0, hi=1000, integer=True, doc="years peacekeepers keep a pair apart",
         cite="Fortna (2008), Does Peacekeeping Work?")
+    conquest_norm_from: int = param(
+        1945, lo=1, hi=9999, integer=True,
+        doc="year from which the norm against conquest (Behaviour.conquest_norm) holds in a data "
+            "world; synthetic worlds have it throughout",
+        cite="Zacher (2001), International Organization 55(2): the norm took hold after 1945 "
+             "(UN Charter Art. 2(4))")
     balancing_rate: float = param(
         0.2, lo=0.0, hi=1.0, doc="balance of power: speed of the alignment shift",
         cite="Walt (1987), The Origins of Alliances")

@@ -12,8 +12,16 @@
 
 from .._public import publish
 from .backtest import ERAS, BacktestResult, backtest, backtest_eras, era_charter, era_settings
-from .calibrate import SPACE, Calibration, calibrate, evaluate, parse_periods, published_reliability
-from .hindcast import FEATURES, Hindcast, hindcast, model_year
+from .calibrate import (
+    SPACE,
+    Calibration,
+    calibrate,
+    evaluate,
+    parse_periods,
+    published_reliability,
+    subspace,
+)
+from .hindcast import FEATURES, Hindcast, hindcast, mid_auc, model_year
 from .progress import progress_bar
 from .record import RECORD_METRICS, record_metrics, tail_slope
 from .report import backtest_table, write_backtest_report, write_hindcast_report
@@ -38,11 +46,13 @@ __all__ = [
     "era_settings",
     "evaluate",
     "hindcast",
+    "mid_auc",
     "model_year",
     "parse_periods",
     "progress_bar",
     "published_reliability",
     "record_metrics",
+    "subspace",
     "tail_slope",
     "write_backtest_report",
     "write_hindcast_report",

@@ -8,7 +8,11 @@ the era's architecture, :func:`foedus.validation.backtest`) is the sum over peri
 - ``((reliability - published) / 0.2)^2``: alliance reliability against the published rate of
   the era, 74.5% before 1945 (Leeds, Long & Mitchell 2000) and 22% after (Berkemeier &
   Fuhrmann 2018), where the model had wars with allied targets;
-- ``((slope - (-0.41)) / 0.3)^2``: the severity tail (Cederman 2003), where defined.
+- ``((slope - (-0.41)) / 0.3)^2``: the severity tail (Cederman 2003), where defined;
+- ``((1 - auc) / 0.2)^2``: how well the model ranks the dyads that start a MID, the ROC AUC
+  of its one-year probability (the hindcast's ``p_mid``, :func:`foedus.validation.mid_auc`)
+  on every fifth year of the period (issue 12: the rates alone say nothing of *which* pairs
+  fight). An AUC of 0.6 costs 4, 0.8 costs 1.
 
 The rates carry the most weight: a first fit with reliability and slope scaled by their target
 tolerances (0.1, 0.15) traded tenfold too many wars for a better reliability.
@@ -28,6 +32,7 @@ from typing import Any
 
 from .._errors import FoedusError
 from .backtest import Progress, backtest
+from .hindcast import mid_auc
 
 #: Free parameters and their ranges: ``behaviour.<field>`` or ``run.<field>``.
 SPACE: dict[str, tuple[float, float]] = {
@@ -41,6 +46,9 @@ SPACE: dict[str, tuple[float, float]] = {
     "behaviour.war_spread": (0.0, 0.5),
     "behaviour.alliance_dilution": (0.0, 2.0),
     "behaviour.territorial_stake": (0.0, 2.0),
+    "behaviour.rivalry": (0.0, 2.0),
+    "behaviour.conquest_norm": (0.0, 1.0),
+    "behaviour.viability_floor": (0.3, 0.95),
 }
 
 #: Settings held fixed during calibration (the cap must not shape the fit).
@@ -56,6 +64,10 @@ TAIL_SLOPE = -0.41
 #: Weight of the squared log ratio of each rate.
 RATE_WEIGHT = 4.0
 
+#: Scale of the ranking term ``((1 - auc) / AUC_SCALE)^2``, and the step between the years it
+#: scores.
+AUC_SCALE, AUC_STEP = 0.2, 5
+
 _EPS = {"war_onsets_per_100": 0.05, "mid_onsets_per_100": 0.5, "violent_state_deaths_per_100": 0.05}
 
 
@@ -69,6 +81,15 @@ def parse_periods(text: str) -> list[tuple[int, int]]:
         except ValueError as exc:
             raise FoedusError(f"a period is START:YEARS, got {part!r}") from exc
     return out
+
+
+def subspace(names: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """The part of :data:`SPACE` named by ``names`` (the parameters a partial fit frees)."""
+    unknown = [n for n in names if n not in SPACE]
+    if unknown or not names:
+        raise FoedusError(f"--params: unknown free parameter(s) {', '.join(unknown) or '(none)'}; "
+                          f"choose among {', '.join(SPACE)}")
+    return {n: SPACE[n] for n in names}
 
 
 def published_reliability(start: int) -> float:
@@ -100,6 +121,9 @@ def period_loss(model: dict[str, float], record: dict[str, Any], start: int) -> 
     slope = model.get("severity_tail_slope", math.nan)
     if math.isfinite(slope):
         loss += ((slope - TAIL_SLOPE) / 0.3) ** 2
+    a = model.get("mid_auc", math.nan)
+    if math.isfinite(a):
+        loss += ((1.0 - a) / AUC_SCALE) ** 2
     return loss
 
 
@@ -112,6 +136,8 @@ def evaluate(params: dict[str, float], periods: Sequence[tuple[int, int]], *, re
         res = backtest(start, years, replications=replications, seed=seed, data_dir=data_dir,
                        behaviour=beh, settings=run)
         means = {m: s["mean"] for m, s in res.model().items()}
+        means["mid_auc"] = mid_auc(range(start, start + years, AUC_STEP), data_dir=data_dir,
+                                   behaviour=beh, settings=run)
         loss = period_loss(means, res.record, start)
         total += loss
         rows.append({"start": start, "years": years, "charter": res.charters[0], "loss": loss,
@@ -215,6 +241,7 @@ def calibrate(periods: Sequence[tuple[int, int]], holdout: Sequence[tuple[int, i
                                  "space": {k: list(v) for k, v in space.items()}})
 
 
-__all__ = ["FIXED", "MAX_REPLICATIONS", "MAX_TRIALS", "PUBLISHED_RELIABILITY", "RATE_WEIGHT", "SPACE",
+__all__ = ["AUC_SCALE", "AUC_STEP", "FIXED", "MAX_REPLICATIONS", "MAX_TRIALS", "PUBLISHED_RELIABILITY",
+           "RATE_WEIGHT", "SPACE",
            "TAIL_SLOPE", "Calibration", "calibrate", "evaluate", "parse_periods", "period_loss",
-           "published_reliability", "split_params"]
+           "published_reliability", "split_params", "subspace"]

@@ -30,7 +30,8 @@ training years and scored, like the model, on the held-out years only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +45,7 @@ from ..data import conflict_onsets, dataset, world_for_year
 from ..engine import Behaviour, Model, ModelSettings
 from ..world import DEFENCE, World
 from .backtest import era_charter, era_settings
-from .scores import fit_baseline, score
+from .scores import auc, fit_baseline, score
 
 #: The features of the dangerous-dyads baseline.
 FEATURES = ("land", "contiguous", "log_cap_ratio", "defence_pact", "major_a", "major_b", "log_distance")
@@ -142,6 +143,32 @@ def _label(df: pd.DataFrame, onsets: frozenset[tuple[int, int, int]]) -> np.ndar
     return np.array([(int(y), int(a), int(b)) in onsets for y, a, b in keys], bool)
 
 
+@lru_cache(maxsize=256)
+def _labelled_year(year: int, data_dir: str | None) -> tuple[World, pd.DataFrame]:
+    """The world of ``year`` and its dyads labelled with the record's MID onsets (cached: the
+    calibration scores the same years for every trial)."""
+    w = world_for_year(year, data_dir=data_dir)
+    d = dyads(w)
+    d["mid"] = _label(d, _onsets(str(dataset(data_dir).root))[0])
+    return w, d
+
+
+def mid_auc(years: Sequence[int], *, data_dir: str | Path | None = None,
+            behaviour: Behaviour | dict[str, Any] | None = None,
+            settings: ModelSettings | dict[str, Any] | None = None) -> float:
+    """ROC AUC of the model's ``p_mid`` for the record's MID onsets over ``years`` (the
+    hindcast's score, without the baseline; the calibration's ranking term)."""
+    frames = []
+    for y in years:
+        w, d = _labelled_year(int(y), None if data_dir is None else str(data_dir))
+        m = model_year(w, behaviour=behaviour, settings=settings)
+        frames.append(d.merge(m, on=["year", "ccode_a", "ccode_b"], how="left"))
+    if not frames:
+        return math.nan
+    f = pd.concat(frames, ignore_index=True)
+    return auc(f["mid"].to_numpy(), f["p_mid"].fillna(0.0).to_numpy(float))
+
+
 @dataclass
 class Hindcast:
     """Per year and directed dyad: model, baseline and record; scores on held-out years."""
@@ -187,5 +214,5 @@ def hindcast(start: int, end: int, *, data_dir: str | Path | None = None, train_
     return Hindcast(frame=f, train_to=split_year, scores=score(f))
 
 
-__all__ = ["FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "model_year",
-           "one_target"]
+__all__ = ["FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "mid_auc",
+           "model_year", "one_target"]

@@ -6,6 +6,7 @@ from .synthetic import MAX_STATES, WorldSpec, generate_world
 from .world import (
     CONSULTATION,
     DEFENCE,
+    DISPUTE_HALF_LIFE,
     FORMAT_VERSION,
     NEUTRALITY,
     NONAGGRESSION,
@@ -15,7 +16,7 @@ from .world import (
     load_world,
 )
 
-__all__ = ["CONSULTATION", "DEFENCE", "FORMAT_VERSION", "MAX_STATES", "NEUTRALITY",
+__all__ = ["CONSULTATION", "DEFENCE", "DISPUTE_HALF_LIFE", "FORMAT_VERSION", "MAX_STATES", "NEUTRALITY",
            "NONAGGRESSION", "OBLIGATIONS", "OFFENCE", "World", "WorldSpec", "generate_world",
            "load_world"]
 

@@ -2,7 +2,7 @@
 
 A :class:`World` is plain data: per-state vectors (capability, capital position, region,
 major-power flag, revisionism, alive and non-aligned flags, bloc) and per-pair matrices
-(distance, contiguity, affinity, alliance obligations). Synthetic worlds are generated from a
+(distance, contiguity, affinity, alliance obligations, dispute history). Synthetic worlds are generated from a
 seed (:func:`generate_world`); worlds built from data (Correlates of War, ATOP) fill the same
 fields. Worlds save to a single ``.npz`` file (``World.save`` / ``load_world``), read back with
 ``allow_pickle=False`` so a world file can never execute code.
@@ -34,6 +34,14 @@ MAX_CAPABILITY = 1e12
 MAX_KM = 1e6
 #: Years a world may carry.
 YEAR_RANGE = (1, 9999)
+#: Half-life, in years, of a pair's dispute history (``World.disputes``): a rivalry fades once
+#: its disputes stop — Diehl & Goertz (2000), *War and Peace in International Rivalry*, end a
+#: rivalry after 10-15 years without a dispute; a half-life of 10 years keeps a dispute of 20
+#: years ago at a quarter. (The hindcast's ranking of dyads by this history alone barely moves
+#: between half-lives of 3 and 40 years: AUC 0.767-0.772 over 1860-1935; docs/model.md.)
+DISPUTE_HALF_LIFE = 10.0
+#: Bound on a pair's decayed dispute count (more than one a year for ever gives at most 15).
+MAX_DISPUTES = 1e6
 #: Bound on the uncompressed size of a world file's arrays (bytes).
 MAX_WORLD_BYTES = 2 << 30
 
@@ -52,7 +60,10 @@ class World:
     :data:`foedus.REGIONS`), ``major``, ``revisionism`` in [0, 1], ``alive``, ``nonaligned``,
     ``bloc`` (-1 = none). Per pair (``(n, n)``): ``distance`` (km between capitals),
     ``contiguity`` (bool), ``affinity`` in [-1, 1] (Signorino–Ritter S or bloc structure),
-    ``alliances`` (bit mask of ATOP obligations: :data:`DEFENCE`, :data:`OFFENCE`, ...).
+    ``alliances`` (bit mask of ATOP obligations: :data:`DEFENCE`, :data:`OFFENCE`, ...),
+    ``disputes`` (the pair's dispute history: its past militarised disputes, each weighing
+    ``0.5 ** (age / DISPUTE_HALF_LIFE)``; symmetric, zero when unknown; the rivalry term of
+    the value of a dispute, docs/model.md §Rivalry).
     """
 
     codes: list[str]
@@ -70,11 +81,15 @@ class World:
     contiguity: BoolArray
     affinity: FloatArray
     alliances: NDArray[np.int8]
+    disputes: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     year: int | None = None
     source: str = "synthetic"
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        n = len(self.codes)
+        if np.asarray(self.disputes).size == 0 and n:
+            self.disputes = np.zeros((n, n))
         self.validate()
 
     @property
@@ -158,7 +173,7 @@ def _shape_problems(w: World) -> list[tuple[str, str]]:
         arr = np.asarray(getattr(w, name))
         if arr.shape != (n,):
             problems.append((name, f"expected shape ({n},), got {arr.shape}"))
-    for name in ("distance", "contiguity", "affinity", "alliances"):
+    for name in ("distance", "contiguity", "affinity", "alliances", "disputes"):
         arr = np.asarray(getattr(w, name))
         if arr.shape != (n, n):
             problems.append((name, f"expected shape ({n}, {n}), got {arr.shape}"))
@@ -184,7 +199,7 @@ def _value_problems(w: World) -> list[tuple[str, str]]:
     checks = (("capability", 0.0, MAX_CAPABILITY), ("revisionism", 0.0, 1.0),
               ("affinity", -1 - 1e-9, 1 + 1e-9), ("distance", 0.0, MAX_KM),
               ("pos", -MAX_KM, MAX_KM), ("region", 0, len(REGIONS) - 1),
-              ("bloc", -1, MAX_STATES))
+              ("bloc", -1, MAX_STATES), ("disputes", 0.0, MAX_DISPUTES))
     problems = [(name, f"every value must be finite and in [{lo:g}, {hi:g}]")
                 for name, lo, hi in checks if _bad(getattr(w, name), lo, hi)]
     if w.year is not None and (isinstance(w.year, bool) or not isinstance(w.year, int | np.integer)
@@ -198,7 +213,9 @@ _DTYPES: dict[str, Any] = {"ccodes": np.int64, "capability": np.float64, "pos": 
                            "region": np.int64, "major": np.bool_, "revisionism": np.float64,
                            "alive": np.bool_, "nonaligned": np.bool_, "bloc": np.int64,
                            "distance": np.float64, "contiguity": np.bool_,
-                           "affinity": np.float64, "alliances": np.int8}
+                           "affinity": np.float64, "alliances": np.int8, "disputes": np.float64}
+#: Arrays a world file may lack (files written before they existed): zero then.
+_OPTIONAL = frozenset({"disputes"})
 
 
 def load_world(path: str | Path) -> World:
@@ -233,7 +250,8 @@ def _read_npz(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                                           f"{MAX_WORLD_BYTES:,} (see docs/limits.md)")])
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(str(z["_meta"]))
-            arrays = {k: _typed(z, k, where) for k in _DTYPES}
+            arrays = {k: _typed(z, k, where) for k in _DTYPES
+                      if k not in _OPTIONAL or k in z.files}
     except FileNotFoundError:
         raise InputError(where, [("", "file not found")]) from None
     except KeyError as exc:
@@ -274,6 +292,6 @@ def _meta_problems(meta: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-__all__ = ["CONSULTATION", "DEFENCE", "FORMAT_VERSION", "MAX_CAPABILITY", "MAX_KM", "MAX_STATES",
-           "MAX_WORLD_BYTES", "NEUTRALITY", "NONAGGRESSION", "OBLIGATIONS", "OFFENCE", "YEAR_RANGE",
-           "World", "load_world"]
+__all__ = ["CONSULTATION", "DEFENCE", "DISPUTE_HALF_LIFE", "FORMAT_VERSION", "MAX_CAPABILITY",
+           "MAX_DISPUTES", "MAX_KM", "MAX_STATES", "MAX_WORLD_BYTES", "NEUTRALITY",
+           "NONAGGRESSION", "OBLIGATIONS", "OFFENCE", "YEAR_RANGE", "World", "load_world"]
