@@ -34,7 +34,8 @@ def test_the_old_tables_are_views_of_the_registry() -> None:
     assert set(KEY_METRICS) <= set(REGISTRY)
     assert {"state_deaths", "vetoed_determinations", "ufp_sessions", "polarity", "authorised_crises",
             "target_deaths_small", "target_deaths_middle", "target_deaths_great",
-            "pressed_concessions"} == COUNT_METRICS
+            "pressed_concessions",
+            "deterrent_programmes", "deterrents_acquired"} == COUNT_METRICS
     assert sorted(n for g in GROUPS.values() for n in g) == sorted(REGISTRY)
 
 

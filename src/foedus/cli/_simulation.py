@@ -391,6 +391,10 @@ def _check_baseline(baseline: str | None, charters: list[str] | None) -> None:
 @click.option("--baseline", default=None, metavar="ID",
               help="Also report each system's paired difference from this system (same worlds: "
                    "common random numbers).")
+@click.option("--set", "set_fields", multiple=True, metavar="FIELD=VALUE",
+              help="Any model setting, repeatable: --set arms_race=on --set deterrent=on, "
+                   "--set appeasement=on, --set delegation=lead-state (checked against its "
+                   "range; docs/simulation.md lists them). Wins over the flags.")
 @_model_options
 @_world_options
 @json_option
@@ -401,7 +405,7 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
                 max_crises: int | None, anachronism: bool | None, record: str | None,
                 births: float | None, birth_waves: float | None,
                 world_file: str | None, n_states: int, seed: int, year: int | None,
-                data_dir: str | None, as_json: bool) -> None:
+                data_dir: str | None, as_json: bool, set_fields: tuple[str, ...] = ()) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and
@@ -414,6 +418,8 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
     if data_dir is not None and year is None:
         raise FoedusError("--data-dir only applies with --year")
     _check_baseline(baseline, charters)
+    model_kw = {**_model_kw(activation, max_crises, anachronism, record, births, birth_waves),
+                **foedus.engine.parse_settings(set_fields)}  # --set wins
     world = foedus.load_world(world_file) if world_file else None
     where = store or (None if no_report else str(Path(out) / "results.duckdb"))
     try:
@@ -421,7 +427,7 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
             charters, replications=replications, years=years, n_states=n_states, seed=seed,
             world=world, year=year, data_dir=data_dir, store=where, workers=workers,
             progress=not as_json and sys.stderr.isatty(), backend=backend, resume=resume,
-            **_model_kw(activation, max_crises, anachronism, record, births, birth_waves))
+            **model_kw)
     except KeyboardInterrupt:
         saved = "" if where is None else (f"; finished runs are saved in {where}: continue "
                                           "with the same command and --resume")

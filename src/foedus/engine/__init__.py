@@ -38,7 +38,7 @@ from .metrics import (
     summarise,
 )
 from .model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, simulate
-from .settings import ACTIVATIONS, ModelSettings
+from .settings import ACTIVATIONS, ModelSettings, parse_settings
 
 __all__ = [
     "ACTIVATIONS",
@@ -71,6 +71,7 @@ __all__ = [
     "RunResult",
     "TraceEntry",
     "contest_success",
+    "parse_settings",
     "response_terms",
     "run_crisis",
     "run_metrics",

@@ -66,15 +66,24 @@ class ArmsRace:
         self.racing_years = 0.0
         self.state_years = 0.0
         self.burden_sum = 0.0
+        #: This year's terms, for the deterrent (:mod:`foedus.engine.deterrent`): each state's
+        #: rival, the threat it poses and the state's assurance.
+        self.terms: tuple[NDArray[np.int64], FloatArray, FloatArray] | None = None
+        #: This year's mean burden of the living states and share of them in a race (the
+        #: yearly series ``military_burden`` and ``arms_racing``).
+        self.year_burden = math.nan
+        self.year_racing = math.nan
 
     def step(self, world: World, behaviour: Behaviour, credibility: float,
              protected: NDArray[np.bool_]) -> None:
         """One year: new burdens, capabilities that follow them, and the race counters."""
         alive = np.asarray(world.alive, dtype=bool)
+        self.terms = None
         if alive.sum() < 2:
             return
         rival, threat = self._rivals(world, behaviour)
         assurance = self._assurance(world, rival, credibility, protected)
+        self.terms = (rival, threat, assurance)
         old = self.burden.copy()
         new = old + self.k * threat * (1.0 - assurance) - self.a * old + self.g
         self.burden = np.where(alive, np.clip(new, 0.0, B_MAX), old)
@@ -85,9 +94,12 @@ class ArmsRace:
         rising = alive & (self.burden >= old * (1.0 + RACE_GROWTH)) & (old > 0)
         mutual = rising & rising[rival]
         self._streak = np.where(mutual, self._streak + 1, 0)
-        self.racing_years += float(np.sum(alive & (self._streak >= RACE_YEARS)))
+        racing = float(np.sum(alive & (self._streak >= RACE_YEARS)))
+        self.racing_years += racing
         self.state_years += float(alive.sum())
         self.burden_sum += float(self.burden[alive].sum())
+        self.year_burden = float(self.burden[alive].mean())
+        self.year_racing = racing / float(alive.sum())
 
     def _rivals(self, world: World, behaviour: Behaviour) -> tuple[NDArray[np.int64], FloatArray]:
         """Each state's most threatening rival and the threat it poses (Jervis 1978)."""

@@ -273,6 +273,17 @@ def _race_intensity(r: RunData) -> float:
     return float(r.arms["arms_race_intensity"]) if r.arms is not None else math.nan
 
 
+def _deterrent(key: str) -> Callable[[RunData], float]:
+    """A deterrent metric (engine/deterrent.py): NaN when the deterrent option is off."""
+    def f(r: RunData) -> float:
+        return float(r.arms.get(key, math.nan)) if r.arms is not None else math.nan
+    return f
+
+
+_SAGAN = ("Sagan (1996/97), Why Do States Build Nuclear Weapons?, International Security 21(3); "
+          "Singh & Way (2004), JCR 48(6); Bleek & Lorber (2014), JCR 58(3)")
+
+
 def _appeasement(key: str) -> Callable[[RunData], float]:
     def f(r: RunData) -> float:
         return float(r.appeasement[key]) if r.appeasement is not None else math.nan
@@ -470,6 +481,17 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "by at least 8% a year, three years running (NaN when arms racing is off).",
            "Diehl (1983), Arms Races and Escalation: A Closer Look, Journal of Peace Research "
            "20(3)", "rate", _race_intensity, domain=(0.0, 1.0)),
+    Metric("deterrent_programmes", "Deterrent programmes started per run", _ARMS,
+           "Programmes for a deterrent of a state's own started in the run: assurance below "
+           "the faith threshold for years while facing a threat (NaN when the deterrent "
+           "option is off).", _SAGAN, "count", _deterrent("deterrent_programmes")),
+    Metric("deterrents_acquired", "Deterrents acquired per run", _ARMS,
+           "Programmes completed in the run, a documented lag after their start (NaN when "
+           "the deterrent option is off).", _SAGAN, "count", _deterrent("deterrents_acquired")),
+    Metric("deterrent_share", "Share of states with a deterrent at the end", _ARMS,
+           "Share of the living states holding a deterrent of their own in the last year (NaN "
+           "when the deterrent option is off).", _SAGAN, "rate",
+           _deterrent("deterrent_share"), domain=(0.0, 1.0)),
     Metric("authorised_crises", "Crises with force authorised per run", _DELEGATION,
            "Crises in which the institution adopted a step authorising force (count).",
            "UN Charter Arts 42 and 48; S/RES/83 (1950), S/RES/678 (1990)", "count",

@@ -49,6 +49,7 @@ from .births import BirthProcess, welcome
 from .crisis.result import CrisisResult
 from .crisis.run import run_crisis
 from .delegation import Delegation
+from .deterrent import Deterrents
 from .events import CrisisEvent
 from .forecast import Forecast
 from .institution import Institution, data_year, dated_members, era_problem
@@ -70,6 +71,9 @@ SERIES_COLUMNS = ("year", "alive", "members", "credibility", "attempts", "deterr
                   "determined", "responded", "effective", "aggressor_won", "deaths", "vetoed",
                   "ufp_sessions", "coalition_size", "capability_destroyed", "concentration",
                   "polarity", "peacekeeping", "exits", "births")
+#: Columns the series has only with arms racing on (engine/arms.py, engine/deterrent.py): the
+#: year's mean burden, share of states in a race and deterrents held (NaN without the option).
+ARMS_SERIES = ("military_burden", "arms_racing", "deterrents")
 
 
 @dataclass
@@ -183,6 +187,10 @@ class Model:
         self.arms = None if self.config.arms_race == "off" else ArmsRace(
             w.n, reaction=self.config.arms_reaction, fatigue=self.config.arms_fatigue,
             grievance=self.config.arms_grievance)  # arms racing (engine/arms.py), off by default
+        c = self.config
+        self.deterrents = None if c.deterrent == "off" else Deterrents(
+            w.n, faith=c.deterrent_faith, threat=c.deterrent_threat, years=c.deterrent_years,
+            lag=c.deterrent_lag, cost=c.deterrent_cost)  # engine/deterrent.py, off by default
         self._delegation = None if self.config.delegation == "off" else Delegation(
             mandate=self.config.delegation_mandate)  # engine/delegation.py, off by default
         self.appeasement = None if self.config.appeasement == "off" else Appeasement(
@@ -251,6 +259,7 @@ class Model:
         self._grow()
         if self.arms is not None:
             self._arm()
+            rec.update(self._arms_record())
         self.forecast.new_period()
         if self.ad_hoc:
             self._balance()
@@ -320,6 +329,17 @@ class Model:
             protected = w.alive.copy() if self.ad_hoc else np.zeros(w.n, bool)
         cred = self.credibility if math.isfinite(self.credibility) else 0.0
         cast(ArmsRace, self.arms).step(w, self.behaviour, cred, protected)
+        terms = cast(ArmsRace, self.arms).terms
+        if self.deterrents is not None and terms is not None:
+            self.deterrents.step(w, *terms)
+
+    def _arms_record(self) -> dict[str, float]:
+        """This year's arms series (:data:`ARMS_SERIES`)."""
+        arms = cast(ArmsRace, self.arms)
+        held = math.nan if self.deterrents is None else float(
+            np.sum(self.deterrents.holds & self.world.alive))
+        return {"military_burden": arms.year_burden, "arms_racing": arms.year_racing,
+                "deterrents": held}
 
     def _balance(self) -> None:
         """Balance of threat: the states most threatened by the top threat align against it.
@@ -514,10 +534,15 @@ class Model:
         """
         if sel is None:
             sel = self._active()
-        return self.forecast.expected_utility(sel, credibility=self.credibility,
-                                              doubt=self._doubt,
-                                              top_threat_of=self._top_threat_of,
-                                              threshold=threshold)
+        cut = None if self.deterrents is None else self.deterrents.penalty(
+            self.forecast.pairs.t[sel], float(self.behaviour.escalation))  # engine/deterrent.py
+        if cut is not None and threshold is not None:
+            threshold = threshold + cut
+        eu1, eu0 = self.forecast.expected_utility(sel, credibility=self.credibility,
+                                                  doubt=self._doubt,
+                                                  top_threat_of=self._top_threat_of,
+                                                  threshold=threshold)
+        return (eu1, eu0) if cut is None else (eu1 - cut, eu0 - cut)
 
     def thresholds(self) -> FloatArray:
         """Each state's attack threshold: ``attack_threshold x (1 - 2 r)``. A status-quo state
@@ -817,7 +842,8 @@ class Model:
 
     def series(self) -> pd.DataFrame:
         """The yearly time series so far (one row per period)."""
-        return pd.DataFrame.from_records(self.records, columns=list(SERIES_COLUMNS))
+        extra = ARMS_SERIES if self.arms is not None else ()
+        return pd.DataFrame.from_records(self.records, columns=[*SERIES_COLUMNS, *extra])
 
     def metrics(self) -> dict[str, float]:
         """The run's metrics so far (:data:`foedus.engine.metrics.REGISTRY`)."""
@@ -828,7 +854,9 @@ class Model:
                            deaths=self.deaths_total,
                            final_capability=w.capability[w.alive], credibility=cred,
                            size_years=self.size_years,
-                           arms=None if self.arms is None else self.arms.summary(),
+                           arms=None if self.arms is None else {
+                               **self.arms.summary(), **({} if self.deterrents is None else
+                                                         self.deterrents.summary(w.alive))},
                            appeasement=None if self.appeasement is None
                            else self.concessions.summary(self.state_years))
 
@@ -917,6 +945,7 @@ def simulate(charter: str | Charter | Architecture, *, world: World | None = Non
 
 __all__ = [
     "ACTIVATIONS",
+    "ARMS_SERIES",
     "DEFAULTS",
     "SERIES_COLUMNS",
     "Model",

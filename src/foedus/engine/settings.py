@@ -9,10 +9,11 @@ docs/calibration.md; what each setting does is in docs/model.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..parameters import Settings, param
+from ..parameters import Settings, bounds, param, unknown_names
 
 #: Activation orders (Huberman & Glance 1993): random sequential or simultaneous.
 ACTIVATIONS = ("random", "simultaneous")
@@ -127,6 +128,41 @@ class ModelSettings(Settings):
         doc="arms racing: Richardson's grievance term g; g / a is the burden without threat, "
             "the world's 2.2% of GDP with the default a",
         cite="SIPRI (2023), Trends in World Military Expenditure, 2022 (2.2% of world GDP)")
+    # -- a deterrent of one's own (issue 18; engine/deterrent.py, docs/arms.md): off; needs
+    # arms racing on ---------------------------------------------------------------------------
+    deterrent: str = param(
+        "off", choices=("off", "on"),
+        doc="with arms racing on: a state whose assurance stays low while it faces a threat "
+            "starts a programme and, after a lag, holds a deterrent of its own",
+        cite="Sagan (1996/97), International Security 21(3); Singh & Way (2004), JCR 48(6); "
+             "Jo & Gartzke (2007), JCR 51(1)")
+    deterrent_faith: float = param(
+        0.5, lo=0.0, hi=1.0,
+        doc="deterrent: the assurance (trust in institution and allies, 0-1) below which a "
+            "threatened state seeks its own; this model's value, not estimated",
+        cite="Bleek & Lorber (2014), JCR 58(3): security guarantees reduce proliferation")
+    deterrent_threat: float = param(
+        0.25, lo=0.0, hi=1.0,
+        doc="deterrent: the rival's threat (hostility x military balance, 0-1) that counts as "
+            "facing a threat (a rival holding a deterrent always does); this model's value",
+        cite="Sagan (1996/97): the security model; Singh & Way (2004): security threats")
+    deterrent_years: int = param(
+        5, lo=1, hi=100, integer=True,
+        doc="deterrent: consecutive years of low assurance under threat before a programme "
+            "starts; this model's value, not estimated",
+        cite="Sagan (1996/97), International Security 21(3)")
+    deterrent_lag: int = param(
+        5, lo=0, hi=50, integer=True,
+        doc="deterrent: years from a programme's start to the deterrent (US 1942-45, USSR "
+            "1945-49, UK 1947-52, France 1956-60, China 1955-64: five on average)",
+        cite="Singh & Way (2004), JCR 48(6): dates of pursuit and acquisition")
+    deterrent_cost: float = param(
+        0.5, lo=0.0, hi=1.0,
+        doc="deterrent: share of an aggressor's capability retaliation destroys if its attack "
+            "on a holder escalates to war (half: the assured-destruction criterion of half "
+            "the adversary's industrial capacity)",
+        cite="Enthoven & Smith (1971), How Much Is Enough?; Snyder (1961), Deterrence and "
+             "Defense")
     # -- delegation to a lead state (issue 18; engine/delegation.py, docs/delegation.md): off --
     delegation: str = param(
         "off", choices=("off", "lead-state"),
@@ -165,6 +201,14 @@ class ModelSettings(Settings):
             "concession; this model's value, not estimated",
         cite="Walters (1952), A History of the League of Nations (the Hoare-Laval plan, 1935)")
 
+    def validate(self) -> None:
+        """The fields' ranges, and the deterrent's need of arms racing (its motive is read
+        from the arms race's threat and assurance: engine/deterrent.py)."""
+        super().validate()
+        if self.deterrent == "on" and self.arms_race == "off":
+            raise self.error("invalid model settings: deterrent: 'on' needs arms_race = 'on' "
+                             "(the motive is read from the arms race's threat and assurance)")
+
 
 def as_settings(settings: ModelSettings | dict[str, Any] | None = None,
                 **overrides: Any) -> ModelSettings:
@@ -182,4 +226,35 @@ def as_settings(settings: ModelSettings | dict[str, Any] | None = None,
     return base.replace(**overrides) if overrides else base
 
 
-__all__ = ["ACTIVATIONS", "ModelSettings", "as_settings"]
+def parse_settings(items: Iterable[str]) -> dict[str, Any]:
+    """Model settings from ``FIELD=VALUE`` texts (``foedus compare --set``), typed by each
+    field's range: a choice as text, a whole number, or a number. An unknown field, a value
+    out of range, a repeated field or a text without ``=`` is a :class:`SettingsError` naming
+    the field and the problem; the combination is checked as :class:`ModelSettings` is."""
+    out: dict[str, Any] = {}
+    known = bounds(ModelSettings)
+    for item in items:
+        name, eq, text = str(item).partition("=")
+        name, text = name.strip(), text.strip()
+        if not eq or not name:
+            raise ModelSettings.error(f"--set expects FIELD=VALUE, got {item!r}")
+        unknown_names(ModelSettings, {name: text})
+        if name in out:
+            raise ModelSettings.error(f"model setting {name!r} is set twice")
+        b = known[name]
+        value: Any = text
+        if not b.choices:
+            try:
+                value = int(text) if b.integer else float(text)
+            except ValueError:
+                raise ModelSettings.error(f"invalid model setting {name}: expected {b.text()}, "
+                                          f"got {text!r}") from None
+        problem = b.problem(value)
+        if problem:
+            raise ModelSettings.error(f"invalid model setting {name}: {problem}")
+        out[name] = value
+    ModelSettings.from_dict(out)  # the combination (the deterrent needs arms racing)
+    return out
+
+
+__all__ = ["ACTIVATIONS", "ModelSettings", "as_settings", "parse_settings"]

@@ -28,7 +28,7 @@ from .._errors import FoedusError
 from ..engine.architecture import lead_charter
 from ..engine.behaviour import Behaviour, as_behaviour
 from ..engine.metrics import METRICS
-from ..engine.model import SERIES_COLUMNS
+from ..engine.model import ARMS_SERIES, SERIES_COLUMNS
 from ..engine.settings import ModelSettings, as_settings
 from ..rules.architecture import Architecture, is_architecture, load_architecture
 from ..rules.charter import Charter, builtin_charter_ids, load_charter
@@ -92,6 +92,9 @@ class Comparison:
             "intervals": {m: {"method": method_for(m), "text": METHODS[method_for(m)]}
                           for m in METRICS if m in self.runs.columns},
             "results": self.to_dict()}
+        arms = [c for c in ARMS_SERIES if c in self.series.columns]
+        if arms:  # arms racing on: the yearly dynamics, mean over replications per system
+            doc["arms_dynamics"] = _arms_dynamics(self.series, arms)
         if baseline is not None:
             doc["baseline"] = baseline
             doc["contrasts"] = contrasts_to_dict(self.contrasts(baseline))
@@ -110,6 +113,17 @@ class Comparison:
         gives the systems' full names, ``world`` the world it started from, if one was given,
         ``data_dir`` where the data of a data year are (for the datasets' citations)."""
         return _comparison_from_store(path, names, world, data_dir)
+
+
+def _arms_dynamics(series: pd.DataFrame, columns: list[str]) -> dict[str, Any]:
+    """Per system: the years and, per arms column (:data:`ARMS_SERIES`), the yearly mean over
+    replications (NaN as None)."""
+    out: dict[str, Any] = {}
+    for system, g in series.groupby("charter", sort=False):
+        m = g.groupby("year", sort=True)[columns].mean()
+        out[str(system)] = {"year": [int(y) for y in m.index],
+                            **{c: [_num(v) for v in m[c]] for c in columns}}
+    return out
 
 
 def _num(v: Any) -> float | None:
@@ -192,7 +206,7 @@ def contrasts_to_dict(table: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]
 EXPERIMENT_NAME = "compare"
 STORE_NAME = "results.duckdb"
 #: Float columns of a run's series (the others are counts, read back as integers).
-_FLOAT_SERIES = ("credibility", "capability_destroyed", "concentration")
+_FLOAT_SERIES = ("credibility", "capability_destroyed", "concentration", *ARMS_SERIES)
 
 
 def comparison_experiment(charters: Sequence[System], *, replications: int, years: int,
@@ -432,7 +446,8 @@ def _series_table(st: ResultStore, order: dict[str, int]) -> pd.DataFrame:
     wide = wide.rename(columns={"system": "charter"})
     wide = wide.sort_values(["charter", "replication", "year"],
                             key=_by(order)).reset_index(drop=True)
-    out = wide.reindex(columns=["charter", "replication", *SERIES_COLUMNS])
+    arms = [c for c in ARMS_SERIES if c in wide.columns]  # with arms racing on (engine/arms.py)
+    out = wide.reindex(columns=["charter", "replication", *SERIES_COLUMNS, *arms])
     out.columns.name = None
     for col in ["replication", "year", *SERIES_COLUMNS]:
         if col not in _FLOAT_SERIES and col in out and out[col].notna().all():

@@ -129,7 +129,8 @@ def plot_key_metrics(comp: ComparisonResults, path: Path, metrics: tuple[str, ..
 
 #: Series column -> the metric whose interval method and domain its yearly band uses.
 SERIES_METRIC = {"credibility": "final_credibility", "attempts": "attempts_per_100",
-                 "deterred": "deterred_per_100"}
+                 "deterred": "deterred_per_100", "arms_racing": "arms_race_intensity",
+                 "deterrents": "deterrents_acquired"}
 
 
 def _yearly(comp: ComparisonResults, column: str, per_state: bool = False) -> pd.DataFrame:
@@ -492,7 +493,8 @@ def _figures(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | No
                           per_state=True, smooth=5, limits=(0.0, None))
     coal = plot_coalitions(comp, folder / "coalitions.png")
     benefit = plot_benefit(comp, folder / "benefit.png")
-    figs = {"key": figure(key, "key metrics by system"),
+    figs = _arms_figures(comp, folder)
+    figs |= {"key": figure(key, "key metrics by system"),
             "credibility": figure(cred, "credibility over time"),
             "aggression": figure(aggr, "aggression over time"),
             "coalitions": figure(coal, "coalition sizes"),
@@ -503,6 +505,33 @@ def _figures(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | No
     for name, div in interactive_figures(comp, contrasts, baseline).items():
         figs[name]["interactive"] = div
     return figs
+
+
+#: Arms racing's yearly series in the report (engine/arms.py, engine/deterrent.py): column ->
+#: (title, axis label).
+ARMS_PLOTS = {"military_burden": ("Military burden over time: mean share of output spent on arms "
+                                  "(mean and 95% band over replications)", "burden"),
+              "arms_racing": ("Arms races over time: share of states in a mutual build-up "
+                              "(mean and 95% band)", "share of states"),
+              "deterrents": ("Deterrents held over time: states with a deterrent of their own "
+                             "(mean and 95% band)", "states")}
+
+
+def _arms_figures(comp: ComparisonResults, folder: Path) -> dict[str, dict[str, str]]:
+    """With arms racing on: the burden, races and deterrents over the years (PNG and
+    interactive), one figure each; none when the series has no arms column."""
+    out = {}
+    for col, (title, label) in ARMS_PLOTS.items():
+        s = comp.series
+        if col not in s.columns or not s[col].notna().any():
+            continue
+        png = plot_over_time(comp, folder / f"arms_{col}.png", {col: label}, title, label,
+                             limits=(0.0, None))
+        out[f"arms_{col}"] = figure(png, title.split(":")[0].lower())
+        out[f"arms_{col}"]["interactive"] = to_div(
+            bands(_yearly_bands(comp, {col: label}, False, 1), "line", "year", title, label,
+                  (0.0, None)), f"fig-arms-{col}")
+    return out
 
 
 def _panels(table: pd.DataFrame, systems: list[str], value: str, zero: bool) -> list[Panel]:
@@ -612,7 +641,7 @@ def write_report(comp: ComparisonResults, out: str | Path, baseline: str | None 
     return path
 
 
-__all__ = ["BENEFIT_PANELS", "CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults",
+__all__ = ["ARMS_PLOTS", "BENEFIT_PANELS", "CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults",
            "interactive_figures", "methods_text",
            "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
            "write_report"]
