@@ -104,3 +104,35 @@ def test_kept_naming_of_voters_is_the_naming_of_each_crisis(charter: str) -> Non
         got = Ballots(inst, world, a, t).names
         assert got == want and list(got) == list(want)  # the same codes, in the same order
         assert a in got and t in got  # the parties are always named
+
+
+class _Fresh(Model):
+    """Every pending pair decided again after every crisis, with nothing kept between calls."""
+
+    incremental = False
+
+    def _decide(self, noise: Any, pending: Any = None, changed: Any = None) -> dict[str, Any]:
+        self.forecast.memo = False
+        if self.forecast.ad_hoc:
+            self.forecast._pair_cache = None
+        return super()._decide(noise, pending, changed)
+
+
+@pytest.mark.parametrize("charter", ["balance-of-power", "un-1965", "nato", "self-help"])
+def test_what_is_kept_holds_with_rivalry_arms_and_deterrents(charter: str) -> None:
+    """The mechanisms that move utilities between periods (dispute history, arms, deterrents)
+    with everything the model keeps between decisions give the numbers of deciding afresh."""
+    runs = []
+    for cls in (Model, _Fresh):
+        w_seq, r_seq = np.random.SeedSequence(12).spawn(2)
+        world = foedus.generate_world(60, rng=np.random.default_rng(w_seq))
+        model = cls(charter, world, rng=np.random.default_rng(r_seq),
+                    behaviour={"rivalry": 0.3},
+                    settings={"arms_race": "on", "deterrent": "on", "deterrent_years": 1})
+        for _ in range(15):
+            model.step()
+        runs.append(model)
+    kept, fresh = runs
+    assert kept.events, "no crisis: nothing compared"
+    assert [e.to_dict() for e in kept.events] == [e.to_dict() for e in fresh.events]
+    assert kept.records == fresh.records

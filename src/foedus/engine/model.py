@@ -512,7 +512,8 @@ class Model:
         return self.forecast.active(self._held)
 
     def expected_utility(self, sel: IntArray | None = None, *,
-                         threshold: FloatArray | None = None) -> tuple[FloatArray, FloatArray]:
+                         threshold: FloatArray | None = None,
+                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair.
 
         ``sel`` indexes the static pairs (default: the active ones). The aggressor estimates
@@ -531,6 +532,9 @@ class Model:
         The institution can only lower the expected utility, so with ``threshold`` (per pair)
         the with-institution utility is computed only where the one without exceeds it (the
         pairs that could still attack); elsewhere the first array repeats the second.
+        ``reuse`` (per entry of ``sel``, for the model's own decisions) marks pairs whose
+        utilities before the institution's answer are kept from the last computation
+        (:meth:`foedus.engine.forecast.Forecast.expected_utility`).
         """
         if sel is None:
             sel = self._active()
@@ -541,7 +545,7 @@ class Model:
         eu1, eu0 = self.forecast.expected_utility(sel, credibility=self.credibility,
                                                   doubt=self._doubt,
                                                   top_threat_of=self._top_threat_of,
-                                                  threshold=threshold)
+                                                  threshold=threshold, reuse=reuse)
         return (eu1, eu0) if cut is None else (eu1 - cut, eu0 - cut)
 
     def thresholds(self) -> FloatArray:
@@ -581,9 +585,7 @@ class Model:
         m1, m0 = self._margins
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
-            eu1, eu0 = self.forecast.expected_utility(
-                redo, credibility=self.credibility, doubt=self._doubt,
-                top_threat_of=self._top_threat_of, threshold=theta, reuse=reuse)
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
         if reuse is None or self._bests is None or pending is None:
             self._bests = {"best1": _best(P.a[sel], P.t[sel], m1[sel], w.n),
