@@ -11,7 +11,8 @@ crisis, the votes cast, the responses and the war are its own agent-based code.
 It covers self-help, ideal collective security (``collective-security``) and the Security
 Council of 15 (``un-1965``) on synthetic worlds, with the default behaviour and settings
 (disputes that end short of war, mediation, wars that last and spread, diluted pacts and the
-territorial stake and the rivalry of pairs with a dispute history included; births of new states, which are off by default, are not), and
+territorial stake, rivalry and
+the norm against conquest included; births of new states, which are off by default, are not), and
 reproduces foedus's
 crisis sequence event for event when it draws the same random numbers in the same order from
 the same generator (``tests/test_mesa_reference.py``). Install Mesa with the optional extra:
