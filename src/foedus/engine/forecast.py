@@ -37,6 +37,9 @@ BoolArray = NDArray[np.bool_]
 
 #: Voters sampled from a large all-members body when estimating its vote.
 MAX_VOTERS = 32
+#: Up to this many states whose capability changed, the kept helper terms are dropped state
+#: by state (their pairs and helper entries); beyond, in one pass over every entry.
+MEMO_LOOP = 16
 
 
 # --- the procedure as the aggressor reads it -------------------------------------------------
@@ -804,7 +807,13 @@ class Forecast:
                           np.zeros(shape, bool))
         else:
             ok = self._memo[3]
-            for x in np.flatnonzero(seen[0] != cap):
+            moved = np.flatnonzero(seen[0] != cap)
+            if moved.size > MEMO_LOOP:  # many (a war of many): one pass over every entry
+                mask = np.zeros(cap.shape, bool)
+                mask[moved] = True
+                ok[mask[P.a]] = False
+                ok &= ~mask[P.hpi]  # (padding entries too: never read as kept)
+            for x in moved if moved.size <= MEMO_LOOP else ():
                 ok[self._by_aggressor[x]:self._by_aggressor[x + 1]] = False
                 rows, cols, start = self._by_helper
                 ok[rows[start[x]:start[x + 1]], cols[start[x]:start[x + 1]]] = False
