@@ -14,7 +14,7 @@ from foedus.engine.events import CrisisEvent
 from foedus.engine.model import simulate
 
 ADDED = ["year", "aggressor_veto", "burden", "destroyed_share", "target_share",
-         "world_capability"]
+         "world_capability", "threat", "assistance"]
 
 
 def test_an_event_is_a_crisis_result_without_trace_votes_and_steps_plus_the_models_fields() -> None:
@@ -32,7 +32,8 @@ def test_to_dict_is_the_flat_record_with_nan_as_none() -> None:
     expect = {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
               for k, v in asdict(res).items() if k not in ("trace", "steps", "votes")}
     expect.update(year=7, aggressor_veto=res.veto_protected, burden={"X": 0.5},
-                  destroyed_share=0.25, target_share=0.0, world_capability=0.0)
+                  destroyed_share=0.25, target_share=0.0, world_capability=0.0,
+                  threat="interstate-aggression", assistance=False)
     assert d == expect and list(d) == list(expect)
     assert ev.mean_belief is None and d["mean_belief"] is None
     json.dumps(d)

@@ -293,6 +293,9 @@ def _grouped_tables(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]],
         if not any(math.isfinite(float(stats.get((c, m), (math.nan,))[0]))
                    for c in charters for m in metrics):
             continue  # a group no run defines (arms racing when it is off)
+        if metrics and all(m in foedus.engine.THREAT_METRICS for m in metrics):
+            tables.append(_kind_table(stats, charters, f"{title}{group}", metrics))
+            continue
         if _by_size(metrics):
             tables.append(_size_table(stats, charters, f"{title}{group}", metrics))
             continue
@@ -330,6 +333,29 @@ def _size_table(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]], charter
     for c in charters:
         for size in SIZE_CLASSES:
             t.add_row(c, size, *[_cell(*stats.get((c, f"{s}_{size}"),
+                                                  (math.nan, math.nan, math.nan, 0)))
+                                 for s in stems])
+    return t
+
+
+def _kind_table(stats: dict[tuple[str, str], tuple[Any, Any, Any, Any]], charters: list[str],
+                title: str, metrics: tuple[str, ...]) -> Table:
+    """Per system and kind of threat (those that came): one column per outcome
+    (foedus.engine.metrics.THREAT_OUTCOMES)."""
+    split = foedus.engine.THREAT_METRICS
+    stems = list(dict.fromkeys(split[m][0] for m in metrics))
+    kinds = [k for k in dict.fromkeys(split[m][1] for m in metrics)
+             if any(float(stats.get((c, m), (0.0,))[0]) > 0 for c in charters for m in metrics
+                    if split[m] == ("threat_per_100", k))]
+    t = Table(title=title, header_style="bold", show_lines=False, title_justify="left")
+    t.add_column("system", no_wrap=True)
+    t.add_column("kind", no_wrap=True)
+    for stem in stems:
+        t.add_column(foedus.engine.THREAT_OUTCOMES[stem][0], justify="right", overflow="fold")
+    name = {v: k for k, v in split.items()}
+    for c in charters:
+        for kind in kinds:
+            t.add_row(c, kind, *[_cell(*stats.get((c, name[(s, kind)]),
                                                   (math.nan, math.nan, math.nan, 0)))
                                  for s in stems])
     return t
@@ -395,6 +421,12 @@ def _check_baseline(baseline: str | None, charters: list[str] | None) -> None:
               help="Any model setting, repeatable: --set arms_race=on --set deterrent=on, "
                    "--set appeasement=on, --set delegation=lead-state (checked against its "
                    "range; docs/simulation.md lists them). Wins over the flags.")
+@click.option("--threats", type=click.Choice(["documented"]), default=None,
+              help="Also draw the other kinds of threat (terrorism, cyber, civil war) at the "
+                   "rates their threat files document (docs/threats.md; default: off).")
+@click.option("--threat-rate", "threat_rate", multiple=True, metavar="KIND=RATE",
+              help="Draw a kind of threat at this rate per 100 state-years, in [0, 20] "
+                   "(repeatable; replaces its documented rate).")
 @_model_options
 @_world_options
 @json_option
@@ -405,7 +437,8 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
                 max_crises: int | None, anachronism: bool | None, record: str | None,
                 births: float | None, birth_waves: float | None,
                 world_file: str | None, n_states: int, seed: int, year: int | None,
-                data_dir: str | None, as_json: bool, set_fields: tuple[str, ...] = ()) -> None:
+                data_dir: str | None, as_json: bool, set_fields: tuple[str, ...] = (),
+                threats: str | None = None, threat_rate: tuple[str, ...] = ()) -> None:
     """The main job: every security system on the same seeded worlds, with 95% CIs.
 
     Prints the metrics by system (mean and 95% confidence interval over replications) and
@@ -418,8 +451,9 @@ def compare_cmd(charter_refs: tuple[str, ...], replications: int, years: int, ou
     if data_dir is not None and year is None:
         raise FoedusError("--data-dir only applies with --year")
     _check_baseline(baseline, charters)
+    kinds = foedus.engine.threat_overrides(threats, threat_rate)  # kinds of threat (issue 18)
     model_kw = {**_model_kw(activation, max_crises, anachronism, record, births, birth_waves),
-                **foedus.engine.parse_settings(set_fields)}  # --set wins
+                **kinds, **foedus.engine.parse_settings(set_fields)}  # --set wins
     world = foedus.load_world(world_file) if world_file else None
     where = store or (None if no_report else str(Path(out) / "results.duckdb"))
     try:

@@ -13,7 +13,8 @@
   :class:`RunResult`), with :mod:`~foedus.engine.settings` (:class:`ModelSettings`);
 - :mod:`~foedus.engine.events`: the crisis log (:class:`CrisisEvent`);
 - :mod:`~foedus.engine.metrics`: the metric registry (:class:`Metric`, :data:`REGISTRY`);
-- :mod:`~foedus.engine.benefit`: who benefits, the size classes of states (:func:`size_of`).
+- :mod:`~foedus.engine.benefit`: who benefits, the size classes of states (:func:`size_of`);
+- :mod:`~foedus.engine.threats`: kinds of threat drawn at rates (:func:`threat_rates`).
 """
 
 from .._public import publish
@@ -32,6 +33,8 @@ from .metrics import (
     LABELS,
     METRICS,
     REGISTRY,
+    THREAT_METRICS,
+    THREAT_OUTCOMES,
     Metric,
     RunData,
     run_metrics,
@@ -39,6 +42,7 @@ from .metrics import (
 )
 from .model import DEFAULTS, SERIES_COLUMNS, Model, RunResult, simulate
 from .settings import ACTIVATIONS, ModelSettings, parse_settings
+from .threats import THREAT_KINDS, threat_overrides, threat_rates
 
 __all__ = [
     "ACTIVATIONS",
@@ -57,6 +61,9 @@ __all__ = [
     "REGISTRY",
     "SERIES_COLUMNS",
     "SIZE_CLASSES",
+    "THREAT_KINDS",
+    "THREAT_METRICS",
+    "THREAT_OUTCOMES",
     "Behaviour",
     "BehaviourError",
     "CrisisEvent",
@@ -78,6 +85,8 @@ __all__ = [
     "simulate",
     "size_of",
     "summarise",
+    "threat_overrides",
+    "threat_rates",
 ]
 
 publish(__name__, globals(), __all__)

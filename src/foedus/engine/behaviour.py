@@ -126,20 +126,20 @@ class Behaviour(Settings):
     spoils: float = param(0.3, lo=0.0, hi=1.0, doc="share of the defeated target's capability taken",
                           cite="Liberman (1996), Does Conquest Pay?")
     viability_floor: float = param(
-        0.58, lo=0.0, hi=1.0, doc="a defeated target at or below this share of its capability may die",
+        0.711, lo=0.0, hi=1.0, doc="a defeated target at or below this share of its capability may die",
         cite="Fazal (2007), State Death")
-    conquest_probability: float = param(0.382, lo=0.0, hi=1.0,
+    conquest_probability: float = param(0.565, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
     conquest_norm: float = param(
-        0.0, lo=0.0, hi=1.0,
+        0.819, lo=0.0, hi=1.0,
         doc="fall of conquest_probability where the norm against conquest holds (many-year "
             "model: from ModelSettings.conquest_norm_from in data worlds; throughout in synthetic "
             "worlds, which stand for today's state system)",
         cite="Zacher (2001), The territorial integrity norm, International Organization 55(2); "
              "Fazal (2007), State Death: violent state death almost ceased after 1945")
     escalation: float = param(
-        0.0594, lo=0.0, hi=1.0,
+        0.0576, lo=0.0, hi=1.0,
         doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
         cite="Bremer (1992); Fearon (1995): most militarised disputes end short of war")
     territorial_stake: float = param(
@@ -148,7 +148,7 @@ class Behaviour(Settings):
             "territorial issues that neighbours fight over",
         cite="Vasquez (1993), The War Puzzle; Senese & Vasquez (2008): territorial disputes")
     rivalry: float = param(
-        0.0, lo=0.0, hi=2.0,
+        0.11, lo=0.0, hi=2.0,
         doc="value an aggressor adds to a dispute with a rival: times h / (1 + h) for the "
             "pair's dispute history h (World.disputes, half-life 10 years)",
         cite="Goertz & Diehl (1993), Enduring rivalries, International Studies Quarterly 37(2); "

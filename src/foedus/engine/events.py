@@ -146,6 +146,12 @@ class CrisisEvent:
     target_share: float = 0.0
     #: The living states' capability before the crisis (the denominator of the shares).
     world_capability: float = 0.0
+    #: The kind of threat (a threat file's id: engine/threats.py); every crisis an aggressor of
+    #: the model decides on is ``interstate-aggression``.
+    threat: str = "interstate-aggression"
+    #: Whether third states gave assistance short of fighting (kinds of threat other than
+    #: interstate aggression; engine/threats.py).
+    assistance: bool = False
 
     @classmethod
     def from_result(cls, res: CrisisResult, *, year: int, burden: dict[str, float],
@@ -193,6 +199,6 @@ _FIELD_SET = frozenset(_FIELDS)
 _FROM_RESULT: tuple[str, ...] = tuple(
     f.name for f in fields(CrisisEvent)
     if f.name not in ("year", "aggressor_veto", "burden", "destroyed_share", "target_share",
-                      "world_capability"))
+                      "world_capability", "threat", "assistance"))
 
 __all__ = ["CrisisEvent"]

@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from . import benefit
+from .threats import INTERSTATE, THREAT_KINDS
 
 if TYPE_CHECKING:
     from .events import CrisisEvent
@@ -53,6 +54,7 @@ class RunData:
     size_years: Sequence[float] | ArrayLike | None = None  # state-years by size class
     arms: Mapping[str, float] | None = None  # arms racing's summary (None: off)
     appeasement: Mapping[str, float] | None = None  # appeasement's summary (None: off)
+    threats: Sequence[CrisisEvent] | None = None  # every crisis of every kind (None: off)
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,7 @@ _BENEFIT = "Who benefits (by the target's size)"
 _ARMS = "Arms racing"
 _DELEGATION = "Delegation: authorised and delivered enforcement"
 _APPEASEMENT = "Appeasement"
+_THREATS = "Kinds of threat"
 
 _COW_MID = ("Jones, Bremer & Singer (1996), Militarized Interstate Disputes, 1816-1992, "
             "Conflict Management and Peace Science 15(2)")
@@ -372,6 +375,69 @@ def _benefit_metrics() -> list[Metric]:
                    "time; NaN when nobody contributed).", _OLSON + "; " + src, "rate", gave,
                    domain=(0.0, 1.0)),
         ]
+    return out
+
+
+#: The outcomes reported per kind of threat: stem -> (column label, definition, kind).
+THREAT_OUTCOMES: dict[str, tuple[str, str, str]] = {
+    "threat_per_100": ("crises per 100 state-years", "Crises of the kind per 100 state-years.",
+                       "per-100-state-years"),
+    "threat_acted": ("institution acted", "Share of the crises of the kind on which the "
+                     "institution acted: a determination, an automatic obligation (Art. 5 "
+                     "invoked) or force authorised.", "rate"),
+    "threat_responded": ("responded", "Share of the crises of the kind in which third states "
+                         "fought, sanctioned or kept the peace.", "rate"),
+    "threat_force": ("force", "Share of the crises of the kind in which third states used "
+                     "force for the target.", "rate"),
+    "threat_sanctions": ("sanctions", "Share of the crises of the kind in which third states "
+                         "sanctioned.", "rate"),
+    "threat_assistance": ("assistance", "Share of the crises of the kind in which third states "
+                          "gave assistance short of fighting (not modelled for interstate "
+                          "aggression: NaN).", "rate"),
+    "threat_peacekeeping": ("peacekeeping", "Share of the crises of the kind in which "
+                            "peacekeepers deployed.", "rate"),
+    "threat_deaths": ("state deaths per 100 state-years", "States that died in crises of the "
+                      "kind per 100 state-years.", "per-100-state-years"),
+}
+#: Metric name -> (outcome stem, kind of threat) of the per-kind metrics.
+THREAT_METRICS: dict[str, tuple[str, str]] = {
+    f"{stem}_{kind.replace('-', '_')}": (stem, kind)
+    for kind in THREAT_KINDS for stem in THREAT_OUTCOMES}
+_THREAT_SOURCE = ("the threat files (docs/threats.md); UN Charter Arts 39 and 51; North "
+                  "Atlantic Treaty Art. 5")
+
+
+def _threat_value(r: RunData, stem: str, kind: str) -> float:
+    """One outcome of one kind of threat (NaN when the other kinds are off or none came)."""
+    if r.threats is None or (stem == "threat_assistance" and kind == INTERSTATE):
+        return math.nan
+    ev = [e for e in r.threats if e.threat == kind]
+    if stem == "threat_per_100":
+        return 100.0 * ratio(len(ev), r.state_years)
+    if stem == "threat_deaths":
+        return 100.0 * ratio(sum(bool(e.target_died) for e in ev), r.state_years)
+    test = {"threat_acted": lambda e: e.in_scope and (e.determined or e.force_authorised),
+            "threat_responded": lambda e: e.responded or e.peacekeeping,
+            "threat_force": lambda e: bool(e.contributors),
+            "threat_sanctions": lambda e: bool(e.sanctioners),
+            "threat_assistance": lambda e: e.assistance,
+            "threat_peacekeeping": lambda e: e.peacekeeping}[stem]
+    return ratio(sum(bool(test(e)) for e in ev), len(ev))
+
+
+def _threat_metrics() -> list[Metric]:
+    """Per kind of threat (engine/threats.py): rate, action, response by type, deaths."""
+    out = []
+    for name, (stem, kind) in THREAT_METRICS.items():
+        label, definition, mkind = THREAT_OUTCOMES[stem]
+
+        def f(r: RunData, stem: str = stem, kind: str = kind) -> float:
+            return _threat_value(r, stem, kind)
+
+        out.append(Metric(name, f"{kind}: {label}", _THREATS,
+                          f"{definition} Kind {kind}; NaN when the kinds of threat are off or "
+                          "no crisis of the kind came.", _THREAT_SOURCE, mkind, f,
+                          domain=(0.0, 1.0) if mkind == "rate" else (0.0, math.inf)))
     return out
 
 
@@ -532,6 +598,7 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in (
            "(NaN when appeasement is off): appetite grows.",
            "Ripsman & Levy (2008), Wishful thinking or buying time?, International Security "
            "33(2)", "per-100-state-years", _appeasement("appeasement_sequels_per_100")),
+    *_threat_metrics(),
 )}
 
 #: Metric name -> one-line definition (a view of :data:`REGISTRY`).
@@ -550,7 +617,7 @@ LABELS: dict[str, str] = {n: m.label for n, m in REGISTRY.items()}
 GROUPS: dict[str, tuple[str, ...]] = {
     g: tuple(n for n, m in REGISTRY.items() if m.group == g)
     for g in (_AGGRESSION, _INSTITUTION, _RESPONSE, _POWER, _BENEFIT, _ARMS, _DELEGATION,
-              _APPEASEMENT)}
+              _APPEASEMENT, _THREATS)}
 
 
 def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: int,
@@ -558,7 +625,8 @@ def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: 
                 credibility: Sequence[float] | ArrayLike, displaced: int = 0,
                 size_years: Sequence[float] | ArrayLike | None = None,
                 arms: Mapping[str, float] | None = None,
-                appeasement: Mapping[str, float] | None = None) -> dict[str, float]:
+                appeasement: Mapping[str, float] | None = None,
+                threats: Sequence[CrisisEvent] | None = None) -> dict[str, float]:
     """Every metric of :data:`REGISTRY` for one run.
 
     ``events`` are the run's crises (:class:`~foedus.engine.events.CrisisEvent`);
@@ -568,12 +636,14 @@ def run_metrics(events: Sequence[CrisisEvent], *, state_years: float, deterred: 
     ``size_years`` the state-years of each size class (small, middle, great:
     :mod:`foedus.engine.benefit`; without it the attacks per class are NaN); ``arms`` the
     arms race's summary (:mod:`foedus.engine.arms`; None when arms racing is off: NaN);
-    ``appeasement`` the concessions' summary (:mod:`foedus.engine.appeasement`; None: off).
+    ``appeasement`` the concessions' summary (:mod:`foedus.engine.appeasement`; None: off);
+    ``threats`` every crisis of every kind of threat (:mod:`foedus.engine.threats`; None when
+    the other kinds are off: the per-kind metrics are NaN), ``events`` only the interstate ones.
     """
     run = RunData(events=events, state_years=state_years, deterred=deterred, deaths=deaths,
                   final_capability=final_capability, credibility=credibility,
                   displaced=displaced, size_years=size_years, arms=arms,
-                  appeasement=appeasement)
+                  appeasement=appeasement, threats=threats)
     return {name: m.function(run) for name, m in REGISTRY.items() if m.function is not None}
 
 
@@ -607,5 +677,6 @@ def summarise(values_by_metric: Mapping[str, Iterable[float]], level: float = 0.
 
 
 __all__ = ["COUNT_METRICS", "GROUPS", "KEY_METRICS", "KINDS", "LABELS", "METRICS", "REGISTRY",
+           "THREAT_METRICS", "THREAT_OUTCOMES",
            "Metric", "RunData", "concentration", "hhi", "mean_ci", "polarity", "ratio",
            "run_metrics", "summarise"]

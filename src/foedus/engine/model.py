@@ -55,6 +55,7 @@ from .forecast import Forecast
 from .institution import Institution, data_year, dated_members, era_problem
 from .metrics import concentration, polarity, run_metrics
 from .settings import ACTIVATIONS, ModelSettings, as_settings
+from .threats import INTERSTATE, ThreatProcess
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -197,6 +198,8 @@ class Model:
             share=self.config.appeasement_share, appetite=self.config.appeasement_appetite,
             discredit=self.config.appeasement_discredit)  # engine/appeasement.py, off by default
         self.concessions = Concessions(w.n)
+        # kinds of threat besides interstate aggression (engine/threats.py): None when off
+        self.threats = ThreatProcess.start(self.config, self.rng)
 
     def _check_era(self, world: World) -> None:
         """Refuse a charter on a data world of a year it did not exist in, unless the
@@ -266,6 +269,8 @@ class Model:
         alive_start = w.alive.copy()
         self.state_years += float(alive_start.sum())
         self.size_years += size_years(w.capability, alive_start)
+        if self.threats is not None:  # the year's crises of the other kinds (engine/threats.py)
+            self.events.extend(self.threats.year(self, year))
         events, deterred = self._aggression(year)
         self._remember(events)
         self.deterred_total += deterred
@@ -851,7 +856,9 @@ class Model:
         """The run's metrics so far (:data:`foedus.engine.metrics.REGISTRY`)."""
         w = self.world
         cred = [r["credibility"] for r in self.records]
-        return run_metrics(self.events, state_years=self.state_years,
+        events = self.events if self.threats is None else \
+            [e for e in self.events if e.threat == INTERSTATE]
+        return run_metrics(events, state_years=self.state_years,
                            deterred=self.deterred_total, displaced=self.displaced_total,
                            deaths=self.deaths_total,
                            final_capability=w.capability[w.alive], credibility=cred,
@@ -860,7 +867,8 @@ class Model:
                                **self.arms.summary(), **({} if self.deterrents is None else
                                                          self.deterrents.summary(w.alive))},
                            appeasement=None if self.appeasement is None
-                           else self.concessions.summary(self.state_years))
+                           else self.concessions.summary(self.state_years),
+                           threats=None if self.threats is None else self.events)
 
     def result(self, seed: Any = None) -> RunResult:
         """The run so far as a :class:`RunResult`."""

@@ -39,10 +39,10 @@ class ModelSettings(Settings):
         0.05, lo=0.0, hi=2.0, doc="sd of the yearly lognormal capability growth shock",
         cite="year-on-year CINC changes, NMC v6 (Singer, Bremer & Stuckey 1972)")
     attack_threshold: float = param(
-        0.241, lo=-10.0, hi=10.0, doc="scale of the revisionism-dependent attack threshold",
+        0.509, lo=-10.0, hi=10.0, doc="scale of the revisionism-dependent attack threshold",
         cite="Bueno de Mesquita (1981), The War Trap")
     eu_noise: float = param(
-        0.106, lo=0.0, hi=10.0, doc="sd of the yearly resolve shock (the per-pair shock has half)",
+        0.167, lo=0.0, hi=10.0, doc="sd of the yearly resolve shock (the per-pair shock has half)",
         cite="Fearon (1995), IO 49(3): private information")
     neighbours: int = param(
         8, lo=0, hi=10_000, integer=True,
@@ -200,6 +200,33 @@ class ModelSettings(Settings):
         doc="appeasement: share of its credibility an institution loses when it presses a "
             "concession; this model's value, not estimated",
         cite="Walters (1952), A History of the League of Nations (the Hoare-Laval plan, 1935)")
+    # -- kinds of threat (issue 18; engine/threats.py, docs/threats.md): off by default -------
+    threats: str = param(
+        "rates", choices=("rates", "documented"),
+        doc="kinds of threat besides interstate aggression: drawn at the rates of the fields "
+            "below (rates: all 0 by default, so off), or at the rates documented in the threat "
+            "files, each replaced by its field where that is above 0 (documented)",
+        cite="docs/threats.md (the threat files and their sources)")
+    rate_hosted_terrorism: float = param(
+        0.0, lo=0.0, hi=20.0,
+        doc="terrorist attacks by a group a state hosts, per 100 state-years (0: none; the "
+            "documented rate is 0.2)",
+        cite="Tams (2009), European Journal of International Law 20(2)")
+    rate_cyber_below_threshold: float = param(
+        0.0, lo=0.0, hi=20.0,
+        doc="state cyber operations below the armed-attack threshold, per 100 state-years (0: "
+            "none; the documented rate is 2.0)",
+        cite="Valeriano & Maness (2014), Journal of Peace Research 51(3)")
+    rate_cyber_above_threshold: float = param(
+        0.0, lo=0.0, hi=20.0,
+        doc="state cyber attacks above the armed-attack threshold, per 100 state-years (0: "
+            "none; the record gives no positive rate)",
+        cite="NATO Wales Summit Declaration (2014), para 72; Tallinn Manual 2.0, Rule 71")
+    rate_civil_war_humanitarian: float = param(
+        0.0, lo=0.0, hi=20.0,
+        doc="civil wars with a humanitarian crisis, per 100 state-years (0: none; the "
+            "documented rate is 1.7)",
+        cite="Fearon & Laitin (2003), American Political Science Review 97(1)")
 
     def validate(self) -> None:
         """The fields' ranges, and the deterrent's need of arms racing (its motive is read

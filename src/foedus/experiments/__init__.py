@@ -43,8 +43,10 @@ from .provenance import FOEDUS_CITATION, bibtex, charter_articles, citations, pr
 from .records import CRISIS_LOG
 from .runner import RunTask, SweepResult, make_tasks, run_one, sweep, task_world
 from .store import SCHEMA_VERSION, TABLES, ResultStore
+from .threats import AGENDA_COLUMNS, threat_agenda
 
 __all__ = [
+    "AGENDA_COLUMNS",
     "BACKENDS",
     "CONTRAST_COLUMNS",
     "CRISIS_LOG",
@@ -101,6 +103,7 @@ __all__ = [
     "summary_table",
     "sweep",
     "task_world",
+    "threat_agenda",
     "wilson",
 ]
 

@@ -27,9 +27,10 @@ import pandas as pd
 from .._errors import FoedusError
 from ..engine.architecture import lead_charter
 from ..engine.behaviour import Behaviour, as_behaviour
-from ..engine.metrics import METRICS
+from ..engine.metrics import METRICS, THREAT_METRICS
 from ..engine.model import ARMS_SERIES, SERIES_COLUMNS
 from ..engine.settings import ModelSettings, as_settings
+from ..engine.threats import INTERSTATE
 from ..rules.architecture import Architecture, is_architecture, load_architecture
 from ..rules.charter import Charter, builtin_charter_ids, load_charter
 from ..world.world import World
@@ -44,7 +45,7 @@ from .store import ResultStore
 EVENT_COLUMNS = ("charter", "replication", "year", "aggressor", "target", "in_scope", "determined",
                  "vetoed", "ufp_session", "sanctions", "responded", "coalition_size",
                  "obligated", "effective", "aggressor_won", "target_died", "aggressor_veto",
-                 "target_size")
+                 "target_size", "threat", "acted", "force", "assistance", "peacekeeping")
 
 
 @dataclass
@@ -95,10 +96,29 @@ class Comparison:
         arms = [c for c in ARMS_SERIES if c in self.series.columns]
         if arms:  # arms racing on: the yearly dynamics, mean over replications per system
             doc["arms_dynamics"] = _arms_dynamics(self.series, arms)
+        kinds = self.by_threat()
+        if kinds:  # the kinds of threat are on (engine/threats.py)
+            doc["threats"] = kinds
         if baseline is not None:
             doc["baseline"] = baseline
             doc["contrasts"] = contrasts_to_dict(self.contrasts(baseline))
         return doc
+
+    def by_threat(self) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+        """Charter -> kind of threat -> outcome -> ``{mean, ci_low, ci_high, n, ...}`` for the
+        kinds that came in some run (``threat_*`` metrics); empty when only interstate crises
+        came (the kinds of threat are off)."""
+        results = self.to_dict()
+        came = {THREAT_METRICS[m][1] for c in results.values() for m, v in c.items()
+                if m in THREAT_METRICS and THREAT_METRICS[m][0] == "threat_acted"
+                and v["mean"] is not None}
+        if len(came) < 2:
+            return {}
+        return {c: {k: {stem: results[c][m] for m, (stem, kind) in THREAT_METRICS.items()
+                        if kind == k and m in results[c]}
+                    for k in dict.fromkeys(kind for _, kind in THREAT_METRICS.values())
+                    if k in came}
+                for c in self.charters}
 
     def wide(self, stat: str = "mean") -> pd.DataFrame:
         """Charters as rows, metrics as columns, one statistic (``mean``, ``ci_low``...)."""
@@ -345,6 +365,8 @@ def scope_counts(comp: Comparison, charters: list[System],
     ev = comp.events
     for ch in charters:
         rows = ev[ev["charter"] == ch.id] if "charter" in ev.columns else ev.iloc[0:0]
+        if "threat" in rows.columns:  # interstate crises (the kinds of threat have their table)
+            rows = rows[rows["threat"] == INTERSTATE]
         n_scope = int(rows["in_scope"].sum()) if "in_scope" in rows.columns else 0
         runs = max(1, int((comp.runs["charter"] == ch.id).sum())) if "charter" in comp.runs \
             else 1
@@ -463,8 +485,9 @@ def _events_table(st: ResultStore, order: dict[str, int]) -> pd.DataFrame:
     for col in ("replication", "year", "coalition_size", "obligated"):
         out[col] = out[col].astype("int64")
     for col in EVENT_COLUMNS[5:]:
-        if col not in ("coalition_size", "obligated", "target_size"):
-            out[col] = out[col].astype(bool)
+        if col not in ("coalition_size", "obligated", "target_size", "threat"):
+            out[col] = out[col].fillna(False).astype(bool)
+    out["threat"] = out["threat"].fillna(INTERSTATE)  # stores written before the kinds
     return out
 
 

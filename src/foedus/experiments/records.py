@@ -13,12 +13,17 @@ from ..engine.events import CrisisEvent
 
 #: Columns of the crisis log a run keeps (one row per crisis; the store's ``events`` table).
 #: ``target_size`` is the target's size class at the crisis (small, middle, great:
-#: :mod:`foedus.engine.benefit`; stores written before it have it empty).
+#: :mod:`foedus.engine.benefit`; stores written before it have it empty). ``threat`` is the kind
+#: of threat (:mod:`foedus.engine.threats`; ``interstate-aggression`` for the crises the model's
+#: aggressors decide on), ``acted`` whether the institution acted (a determination, an automatic
+#: obligation or force authorised, in scope) and ``force``, ``assistance``, ``peacekeeping``
+#: what third states delivered (with ``sanctions``).
 CRISIS_LOG = {"year": "int", "aggressor": "str", "target": "str", "in_scope": "bool",
               "determined": "bool", "vetoed": "bool", "ufp_session": "bool", "sanctions": "bool",
               "responded": "bool", "coalition_size": "int", "obligated": "int",
               "effective": "bool", "aggressor_won": "bool", "target_died": "bool",
-              "aggressor_veto": "bool", "target_size": "str"}
+              "aggressor_veto": "bool", "target_size": "str", "threat": "str", "acted": "bool",
+              "force": "bool", "assistance": "bool", "peacekeeping": "bool"}
 
 
 def crisis_log(events: Sequence[CrisisEvent]) -> list[dict[str, Any]]:
@@ -30,7 +35,10 @@ def crisis_log(events: Sequence[CrisisEvent]) -> list[dict[str, Any]]:
              "coalition_size": len(e.contributors), "obligated": len(e.obligated),
              "effective": bool(e.effective), "aggressor_won": bool(e.aggressor_won),
              "target_died": bool(e.target_died), "aggressor_veto": bool(e.aggressor_veto),
-             "target_size": size_of(e.target_share)}
+             "target_size": size_of(e.target_share), "threat": e.threat,
+             "acted": bool(e.in_scope and (e.determined or e.force_authorised)),
+             "force": bool(e.contributors), "assistance": bool(e.assistance),
+             "peacekeeping": bool(e.peacekeeping)}
             for e in events]
 
 

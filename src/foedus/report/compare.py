@@ -8,7 +8,8 @@
   intervals by each metric's method (:mod:`foedus.experiments.intervals`), paired differences
   from a baseline with a forest plot, error-bar plots of the key metrics by system,
   credibility and aggression over time, the size of coalitions, who benefits (outcomes by
-  the size of the state attacked: ``benefit.png``), the behavioural parameters
+  the size of the state attacked: ``benefit.png``), with the kinds of threat on what the
+  institution and third states did per kind (``threats.png``), the behavioural parameters
   with their sources and the charters with their articles (the plots are embedded, so the
   page travels alone);
 - ``runs.csv`` (one row per run), ``summary.csv`` (mean, interval, n and method per system and
@@ -297,6 +298,63 @@ def plot_benefit(comp: ComparisonResults, path: Path) -> Path:
     return path
 
 
+#: The panels of the kinds-of-threat plot: outcome stem -> title.
+THREAT_PANELS = {"threat_acted": "Share of crises the institution acted on (determination, "
+                                 "Art. 5 invoked, force authorised)",
+                 "threat_responded": "Share of crises third states responded to (force, "
+                                     "sanctions, peacekeeping)"}
+
+
+def threat_kinds_drawn(table: pd.DataFrame, value: str = "mean") -> list[str]:
+    """The kinds of threat that came in some run of some system: those whose share acted on
+    has a value in column ``value`` (none when the kinds are off)."""
+    from ..engine.metrics import THREAT_METRICS
+
+    acted = {m: k for m, (stem, k) in THREAT_METRICS.items() if stem == "threat_acted"}
+    came = table[table["metric"].isin(list(acted)) & table[value].notna()]
+    kinds = {acted[m] for m in came["metric"]}
+    return [k for k in acted.values() if k in kinds]
+
+
+def plot_threats(comp: ComparisonResults, path: Path) -> Path | None:
+    """Kinds of threat: per kind, each system's share of crises acted on and responded to,
+    with the 95% interval over replications (None when only interstate crises came)."""
+    kinds = threat_kinds_drawn(comp.table)
+    if len(kinds) < 2:
+        return None
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), squeeze=False)
+    x = np.arange(len(kinds))
+    n = max(1, len(comp.charters))
+    for k, stem in enumerate(THREAT_PANELS):
+        ax = axes[0][k]
+        for j, system in enumerate(comp.charters):
+            sub = comp.table[comp.table["charter"] == system].set_index("metric")
+            row = sub.reindex([f"{stem}_{kind.replace('-', '_')}" for kind in kinds])
+            mean = row["mean"].to_numpy(float)
+            lo = np.where(np.isfinite(row["ci_low"].to_numpy(float)),
+                          mean - row["ci_low"].to_numpy(float), 0.0)
+            hi = np.where(np.isfinite(row["ci_high"].to_numpy(float)),
+                          row["ci_high"].to_numpy(float) - mean, 0.0)
+            ok = np.isfinite(mean)
+            off = x + (j - (n - 1) / 2) * 0.7 / n
+            ax.errorbar(off[ok], mean[ok], yerr=[lo[ok], hi[ok]], fmt="o", capsize=3,
+                        label=system)
+        ax.set_xticks(x)
+        ax.set_xticklabels(kinds, rotation=20, ha="right", fontsize=8)
+        ax.set_title(THREAT_PANELS[stem], fontsize=10)
+        ax.grid(axis="y", color="#dddddd")
+        ax.set_axisbelow(True)
+        ax.set_ylim(-0.03, 1.03)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle("Kinds of threat: what the institution and third states did (mean and 95% "
+                 "interval over replications)", y=1.0)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def _pct(v: float) -> str:
     return "no crises" if not math.isfinite(v) else f"{100 * v:.0f}%"
 
@@ -376,11 +434,17 @@ def _grid(stats: dict[tuple[str, str], tuple[float, float, float, int]], systems
 def _tables(table: pd.DataFrame, value: str, systems: list[str],
             names: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     from ..engine.benefit import OUTCOMES, SIZE_CLASSES
+    from ..engine.metrics import THREAT_METRICS
 
     stats = _stats(table, value)
     out = []
     for group, metrics in GROUPS.items():
         stems = [s for s in OUTCOMES if all(f"{s}_{c}" in metrics for c in SIZE_CLASSES)]
+        if metrics and all(m in THREAT_METRICS for m in metrics):  # one table per kind drawn
+            out += [(f"{group}: {kind}", _grid(stats, systems, names, tuple(
+                m for m in metrics if THREAT_METRICS[m][1] == kind)))
+                for kind in threat_kinds_drawn(table, value)]
+            continue
         if stems and len(stems) * len(SIZE_CLASSES) == len(metrics):  # by size: one per outcome
             out += [(f"{group}: {OUTCOMES[s]}",
                      _grid(stats, systems, names, tuple(f"{s}_{c}" for c in SIZE_CLASSES)))
@@ -493,12 +557,15 @@ def _figures(comp: ComparisonResults, folder: Path, contrasts: pd.DataFrame | No
                           per_state=True, smooth=5, limits=(0.0, None))
     coal = plot_coalitions(comp, folder / "coalitions.png")
     benefit = plot_benefit(comp, folder / "benefit.png")
+    kinds = plot_threats(comp, folder / "threats.png")  # kinds of threat (issue 18)
     figs = _arms_figures(comp, folder)
     figs |= {"key": figure(key, "key metrics by system"),
             "credibility": figure(cred, "credibility over time"),
             "aggression": figure(aggr, "aggression over time"),
             "coalitions": figure(coal, "coalition sizes"),
             "benefit": figure(benefit, "who benefits: outcomes by the target's size")}
+    if kinds is not None:
+        figs["threats"] = figure(kinds, "kinds of threat: acted on and responded to")
     if contrasts is not None and baseline is not None:
         forest = plot_contrasts(contrasts, baseline, folder / "contrasts.png")
         figs["forest"] = figure(forest, f"paired differences from {baseline}")
@@ -641,7 +708,22 @@ def write_report(comp: ComparisonResults, out: str | Path, baseline: str | None 
     return path
 
 
-__all__ = ["ARMS_PLOTS", "BENEFIT_PANELS", "CITATIONS", "GROUPS", "LABELS", "SERIES_METRIC", "ComparisonResults",
-           "interactive_figures", "methods_text",
-           "plot_coalitions", "plot_contrasts", "plot_key_metrics", "plot_over_time",
-           "write_report"]
+__all__ = [
+    "ARMS_PLOTS",
+    "BENEFIT_PANELS",
+    "CITATIONS",
+    "GROUPS",
+    "LABELS",
+    "SERIES_METRIC",
+    "THREAT_PANELS",
+    "ComparisonResults",
+    "interactive_figures",
+    "methods_text",
+    "plot_coalitions",
+    "plot_contrasts",
+    "plot_key_metrics",
+    "plot_over_time",
+    "plot_threats",
+    "threat_kinds_drawn",
+    "write_report",
+]

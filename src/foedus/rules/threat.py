@@ -14,6 +14,9 @@ defines a kind of crisis by
   needs, its legal basis, and what it costs as a multiple of the engine's own cost of that kind
   of response (``cost_factor``; :attr:`foedus.Behaviour.war_cost`, ``sanction_cost``,
   ``peacekeeping_cost``);
+- the **rate** at which the many-year model draws crises of the kind (``rate``: crises per 100
+  state-years, with its source; absent for interstate aggression, which the model's own
+  aggressors decide on, and for a user's kind);
 - its **sources**.
 
 Files are read by the one TOML loader (:class:`foedus._toml.Library`): a problem names the
@@ -61,6 +64,13 @@ class Threshold(StrictModel):
 
     meets: Literal["yes", "no", "contested"] = Field(description="yes, no or contested.")
     basis: str = Field(min_length=1, description="The resolution, judgment or practice.")
+    probability: float = Field(0.5, ge=0.0, le=1.0, description="When contested: the chance "
+                               "that the deciding body (and the victim) hold the threshold met "
+                               "in a crisis of the kind (default 0.5: as likely as not).")
+
+    def chance(self) -> float:
+        """The chance the threshold is held met: 1 (yes), 0 (no) or ``probability``."""
+        return {"yes": 1.0, "no": 0.0}.get(self.meets, float(self.probability))
 
 
 class Thresholds(StrictModel):
@@ -89,6 +99,22 @@ class Response(StrictModel):
     basis: str = Field(min_length=1, description="Its legal basis and the practice behind it.")
 
 
+#: Highest rate a threat file or a model setting may give a kind (crises per 100 state-years).
+MAX_RATE = 20.0
+
+
+class Rate(StrictModel):
+    """How often the many-year model draws crises of the kind, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    per_100_state_years: float = Field(ge=0.0, le=MAX_RATE, description="Crises of the kind per "
+                                       "100 state-years (every living state is as likely to be "
+                                       "the target), at most 20.")
+    source: str = Field(min_length=1, description="The data set or study behind the rate.")
+    basis: str = Field(min_length=1, description="How the rate follows from the source.")
+
+
 class Threat(StrictModel):
     """A kind of crisis (see the module's docstring)."""
 
@@ -102,6 +128,8 @@ class Threat(StrictModel):
     thresholds: Thresholds
     responses: list[Response] = Field(min_length=1, max_length=MAX_RESPONSES,
                                       description="The responses it admits, each kind once.")
+    rate: Rate | None = Field(None, description="The documented rate of the kind (none: the "
+                              "model does not draw it at a rate).")
     cases: list[str] = Field(default_factory=list, description="Cases of the kind.")
     sources: list[str] = Field(min_length=1, description="Treaties, resolutions, scholarship.")
     note: str = Field("", description="What is missing or simplified.")
@@ -143,6 +171,19 @@ def load_threat(ref: str | Path | Threat) -> Threat:
     return ref if isinstance(ref, Threat) else _LIBRARY.load(ref)
 
 
-__all__ = ["MAX_RESPONSES", "MEETS", "RESPONSE_KINDS", "RESPONSIBLE", "Attribution", "Response",
-           "Threat", "Threshold", "Thresholds", "builtin_threat_ids", "load_threat",
-           "threat_from_dict"]
+__all__ = [
+    "MAX_RATE",
+    "MAX_RESPONSES",
+    "MEETS",
+    "RESPONSE_KINDS",
+    "RESPONSIBLE",
+    "Attribution",
+    "Rate",
+    "Response",
+    "Threat",
+    "Threshold",
+    "Thresholds",
+    "builtin_threat_ids",
+    "load_threat",
+    "threat_from_dict",
+]
