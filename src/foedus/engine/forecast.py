@@ -37,6 +37,9 @@ BoolArray = NDArray[np.bool_]
 
 #: Voters sampled from a large all-members body when estimating its vote.
 MAX_VOTERS = 32
+#: Up to this many states whose capability changed, the kept helper terms are dropped state
+#: by state (their pairs and helper entries); beyond, in one pass over every entry.
+MEMO_LOOP = 16
 
 
 # --- the procedure as the aggressor reads it -------------------------------------------------
@@ -257,6 +260,10 @@ class Forecast:
     model's world and institution as they are when asked.
     """
 
+    #: Keep each pair's helper terms between calls, computed again only where an input
+    #: changed (the same numbers; False computes them at every call).
+    memo: bool = True
+
     def __init__(self, charter: Charter, world: World, institution: Institution,
                  behaviour: Behaviour, *, neighbours: int, reach_km: float) -> None:
         self.charter, self.world, self.institution = charter, world, institution
@@ -277,6 +284,21 @@ class Forecast:
         self._lc: tuple[FloatArray, float] = (np.zeros(world.n), 1.0)
         self._pair_cache: dict[str, Any] | None = None
         self._created: BoolArray | None = None  # per pair and helper: a tie the system created
+        # per pair: the last utilities before the institution's answer (with the world's ties,
+        # without the system's), for the pairs the model decides again only for that answer
+        self._plain: tuple[FloatArray, FloatArray] | None = None
+        # per pair and helper: benefit, cost of force, strength at the target, and whether kept
+        self._memo: tuple[FloatArray, FloatArray, FloatArray, BoolArray] | None = None
+        self._memo_key: tuple[FloatArray, float, dict[str, Any]] | None = None
+        self._balancing_key: tuple[Any, ...] | None = None
+        self._balancing_masks: tuple[BoolArray, BoolArray] | None = None
+        P = self.pairs  # the static pairs grouped by aggressor, and their helpers by helper
+        self._by_aggressor = np.searchsorted(P.a, np.arange(world.n + 1)).astype(np.int64)
+        rows, cols = np.nonzero(P.hp >= 0)
+        order = np.argsort(P.hp[rows, cols], kind="stable")
+        start = np.searchsorted(P.hp[rows, cols][order], np.arange(world.n + 1))
+        self._by_helper = (rows[order].astype(np.int64), cols[order].astype(np.int64),
+                           start.astype(np.int64))
 
     # -- caches -------------------------------------------------------------------------------
 
@@ -512,16 +534,31 @@ class Forecast:
             out["done"][todo] = True
         return out
 
+    def answerable(self) -> BoolArray:
+        """Per static pair, whether an answer to the attack enters its expected utility with
+        the institution: the pairs in the institution's scope (as :meth:`obligations` judges
+        it this period); every pair under ad-hoc balancing without an institution; none
+        without either (self-help). The others' utility with the institution is the one
+        without its obligations."""
+        if self.has_institution:
+            return np.asarray(self.obligations(np.zeros(0, np.int64))["scope"], dtype=bool)
+        return np.full(self.pairs.a.size, self.ad_hoc)
+
     # -- expected utility ---------------------------------------------------------------------
 
     def expected_utility(self, sel: IntArray, *, credibility: float, doubt: BoolArray,
-                         top_threat_of: IntArray, threshold: FloatArray | None = None
-                         ) -> tuple[FloatArray, FloatArray]:
+                         top_threat_of: IntArray, threshold: FloatArray | None = None,
+                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair ``sel``.
 
         See :meth:`foedus.engine.Model.expected_utility`. ``credibility`` is the institution's
         learned credibility (NaN: none), ``doubt`` marks aggressors discounting it this
         period, ``top_threat_of`` each state's most threatening state (balance of power).
+        ``reuse`` (per entry of ``sel``) marks pairs whose utilities before the institution's
+        answer (with the world's ties, and without the ties the system created) are those of
+        the last call that computed them: the caller vouches that nothing they depend on (the
+        capabilities of the parties and the target's allies, the largest capability, the pair
+        terms) has changed since (:meth:`foedus.engine.Model._decide`, issue 16).
         """
         w, beh, g, P = self.world, self.behaviour, self.grad, self.pairs
         scale = self._scale()
@@ -529,6 +566,7 @@ class Forecast:
         with np.errstate(divide="ignore"):
             lc = np.where(cap > 0, np.log(np.maximum(cap, 1e-300)), -np.inf)
         self._lc = (lc, scale)
+        self._check_memo(cap, scale)
         a, t = P.a[sel], P.t[sel]
         sd = self.charter.self_defence
         terms = self._pair_terms()
@@ -537,12 +575,8 @@ class Forecast:
         collective = bool(sd.allowed and sd.collective)
         gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
             * terms["stake"][sel]
-        e_d = self._allies(sel, e_a, e_t, terms) if collective else e_t.copy()
         rv = self._rivalry(sel)
-        eu1 = self._utility(e_a, e_d, gain) + rv  # the world's ties, no obligation yet
-        eu0 = eu1.copy()
-        if collective and self._created is not None:  # without the ties the system created
-            eu0 = self._utility(e_a, self._allies(sel, e_a, e_t, terms, drop=True), gain) + rv
+        eu1, eu0 = self._unanswered(sel, e_a, e_t, gain, terms, collective, reuse, rv)
         cred = credibility if math.isfinite(credibility) else 0.0
         if not (self.has_institution or self.ad_hoc) or cred <= 0:
             return eu1, eu0
@@ -560,6 +594,30 @@ class Forecast:
         eu1[sub] = self._utility(e_a1, e_d1, gain[sub]) - cut \
             + (rv[sub] if isinstance(rv, np.ndarray) else rv)
         return eu1, eu0
+
+    def _unanswered(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
+                    terms: dict[str, Any], collective: bool, reuse: BoolArray | None,
+                    rv: FloatArray | float) -> tuple[FloatArray, FloatArray]:
+        """The utilities before the institution answers: with the world's ties (no obligation
+        yet) and without the ties the system created, each with the rivalry term ``rv`` (per
+        entry of ``sel``, or one number); computed for the pairs not in ``reuse`` (and kept
+        per pair), taken from the last computation for the others (the dispute history moves
+        only between periods)."""
+        n_pairs = self.pairs.a.size
+        if self._plain is None or self._plain[0].size != n_pairs:
+            self._plain = (np.full(n_pairs, np.nan), np.full(n_pairs, np.nan))
+        ties, none = self._plain
+        todo = np.arange(sel.size) if reuse is None else np.flatnonzero(~reuse)
+        if todo.size:
+            s, ea, et, g = sel[todo], e_a[todo], e_t[todo], gain[todo]
+            r = rv[todo] if isinstance(rv, np.ndarray) else rv
+            e_d = self._allies(s, ea, et, terms) if collective else et.copy()
+            u1 = self._utility(ea, e_d, g) + r  # the world's ties, no obligation yet
+            u0 = u1
+            if collective and self._created is not None:  # without the ties the system created
+                u0 = self._utility(ea, self._allies(s, ea, et, terms, drop=True), g) + r
+            ties[s], none[s] = u1, u0
+        return ties[sel], none[sel]
 
     def _rivalry(self, sel: IntArray) -> FloatArray | float:
         """What a dispute is worth to the aggressor beyond the war it may become, per pair
@@ -603,15 +661,16 @@ class Forecast:
         """With the institution (or ad-hoc balancing): the aggressor's strength after expected
         sanctions, the target's side, and the sanctions' cost, for pairs ``s``."""
         w, P = self.world, self.pairs
+        if not self.has_institution:  # balance of power
+            rows, cols, balancer = self._balancing(s, collective, top_threat_of, terms)
+            e_d1 = self._balancers(s, rows, cols, balancer, e_a, e_t, believed)
+            return e_a, e_d1, np.zeros(s.size)
         h = P.hpi.shape[1]
         rows = np.repeat(np.arange(s.size), h)
         cols = np.tile(np.arange(h), s.size)
         valid = (P.hp_ok[s] & w.alive[P.hpi[s]]).ravel()
         rows, cols = rows[valid], cols[valid]
         ally = terms["pact"][s[rows], cols] & collective
-        if not self.has_institution:  # balance of power
-            e_d1 = self._balancers(s, rows, cols, ally, e_a, e_t, believed, top_threat_of)
-            return e_a, e_d1, np.zeros(s.size)
         e_d1 = self._members(s, rows, cols, ally, e_a, e_t, believed, ob)
         cut = self._sanctions(s, rows, cols, e_a, believed * ob["sanctions"][s], terms["cost_s"])
         return e_a * (1.0 - cut), e_d1, cut
@@ -658,24 +717,65 @@ class Forecast:
         share = np.clip(np.where(pool > 0, msum / np.where(pool > 0, pool, 1.0), 0.0), 0.0, 1.0)
         return np.asarray(float(beh.sanction_effect) * share * mean_p, dtype=float)
 
-    def _balancers(self, s: IntArray, rows: IntArray, cols: IntArray, ally: BoolArray,
-                   e_a: FloatArray, e_t: FloatArray, believed: FloatArray,
-                   top_threat_of: IntArray) -> FloatArray:
+    def _balancing(self, s: IntArray, collective: bool, top_threat_of: IntArray,
+                   terms: dict[str, Any]) -> tuple[IntArray, IntArray, BoolArray]:
+        """Balance of power: the helpers of pairs ``s`` that may join the target (its allies,
+        and the balancers: those whose top threat is the aggressor), as (row in ``s``, helper
+        column, whether a balancer), in pair and helper order. Who they are changes only with
+        the period's alignments, ties and deaths: marked for every pair once, then read."""
+        w, P = self.world, self.pairs
+        key = self._balancing_key
+        if key is None or key[0] is not terms or key[1] != collective \
+                or not np.array_equal(key[2], top_threat_of) or not np.array_equal(key[3], w.alive):
+            valid = P.hp_ok & w.alive[P.hpi]
+            ally = terms["pact"] & collective & valid
+            balancer = valid & (top_threat_of[P.hpi] == P.a[:, None]) & ~ally
+            self._balancing_masks = (ally | balancer, balancer)
+            self._balancing_key = (terms, collective, top_threat_of.copy(), w.alive.copy())
+        assert self._balancing_masks is not None
+        keep, balancer = self._balancing_masks
+        rows, cols = np.nonzero(keep[s])
+        return rows, cols, balancer[s[rows], cols]
+
+    def _balancers(self, s: IntArray, rows: IntArray, cols: IntArray, balancer: BoolArray,
+                   e_a: FloatArray, e_t: FloatArray, believed: FloatArray) -> FloatArray:
         """Balance of power: allies and the balancers (those whose top threat is the
         aggressor) join, the balancers with the learned reliability of ad-hoc coalitions."""
-        P = self.pairs
-        j = P.hpi[s[rows], cols]
-        balancer = (top_threat_of[j] == P.a[s][rows]) & ~ally
-        keep = ally | balancer
-        bonus = np.where(balancer[keep], float(self.behaviour.balancing_weight), 0.0)
-        p1, at_t = self._join(s[rows[keep]], cols[keep], e_a[rows[keep]], bonus)
-        p1 = np.where(balancer[keep], believed[rows[keep]] * p1, p1)
-        return e_t + np.bincount(rows[keep], weights=p1 * at_t, minlength=s.size)
+        bonus = np.where(balancer, float(self.behaviour.balancing_weight), 0.0)
+        p1, at_t = self._join(s[rows], cols, e_a[rows], bonus)
+        p1 = np.where(balancer, believed[rows] * p1, p1)
+        return e_t + np.bincount(rows, weights=p1 * at_t, minlength=s.size)
 
     def _join(self, pairs: IntArray, cols: IntArray, e_a: FloatArray, extra: Any,
               with_benefit: bool = False) -> Any:
         """Chance that helper ``cols`` of each pair fights for the target, and its strength
         there: ``Phi((benefit + extra - cost_force) / sigma)`` (elementwise over the lists)."""
+        benefit, cost_f, at_t = self._helper_terms(pairs, cols, e_a)
+        sigma = float(self.behaviour.response_noise) + 0.05
+        p = ndtr((benefit + extra - cost_f) / sigma)
+        if with_benefit:
+            return p, at_t, benefit
+        return p, at_t
+
+    def _helper_terms(self, pairs: IntArray, cols: IntArray, e_a: FloatArray
+                      ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Per pair and helper: the helper's benefit of fighting for the target, its cost of
+        force and its strength at the target, elementwise over the lists. Each depends only on
+        the capabilities of the aggressor and the helper, the largest capability and the pair
+        terms; with :attr:`memo` they are kept per pair and helper and computed again only where
+        one of those changed (:meth:`_check_memo`; issue 16)."""
+        if self._memo is None:
+            return self._helper_terms_now(pairs, cols, e_a)
+        ben, cost, at, ok = self._memo
+        fresh = ~ok[pairs, cols]
+        if fresh.any():
+            pf, cf = pairs[fresh], cols[fresh]
+            ben[pf, cf], cost[pf, cf], at[pf, cf] = self._helper_terms_now(pf, cf, e_a[fresh])
+            ok[pf, cf] = True
+        return ben[pairs, cols], cost[pairs, cols], at[pairs, cols]
+
+    def _helper_terms_now(self, pairs: IntArray, cols: IntArray, e_a: FloatArray
+                          ) -> tuple[FloatArray, FloatArray, FloatArray]:
         beh, g, P = self.behaviour, self.grad, self.pairs
         lc, scale = self._lc
         terms = self._pair_terms()
@@ -688,11 +788,36 @@ class Forecast:
             * terms["hostility"][pairs, cols]
         rel = e_a / np.maximum(e_a + at_t, 1e-300)
         cost_f = float(beh.war_cost) * (0.25 + 0.75 * rel)
-        sigma = float(beh.response_noise) + 0.05
-        p = ndtr((benefit + extra - cost_f) / sigma)
-        if with_benefit:
-            return p, at_t, benefit
-        return p, at_t
+        return benefit, cost_f, at_t
+
+    def _check_memo(self, cap: FloatArray, scale: float) -> None:
+        """Keep the memo of :meth:`_helper_terms` only where it still holds: all of it is
+        dropped when the largest capability or the pair terms changed, and the entries of the
+        pairs whose aggressor, or of the helpers whose own, capability changed."""
+        if not self.memo:
+            self._memo = None
+            return
+        P = self.pairs
+        terms = self._pair_terms()
+        seen = self._memo_key
+        if self._memo is None or seen is None or seen[1] != scale or seen[2] is not terms \
+                or seen[0].shape != cap.shape:
+            shape = P.hpi.shape
+            self._memo = (np.empty(shape), np.empty(shape), np.empty(shape),
+                          np.zeros(shape, bool))
+        else:
+            ok = self._memo[3]
+            moved = np.flatnonzero(seen[0] != cap)
+            if moved.size > MEMO_LOOP:  # many (a war of many): one pass over every entry
+                mask = np.zeros(cap.shape, bool)
+                mask[moved] = True
+                ok[mask[P.a]] = False
+                ok &= ~mask[P.hpi]  # (padding entries too: never read as kept)
+            for x in moved if moved.size <= MEMO_LOOP else ():
+                ok[self._by_aggressor[x]:self._by_aggressor[x + 1]] = False
+                rows, cols, start = self._by_helper
+                ok[rows[start[x]:start[x + 1]], cols[start[x]:start[x + 1]]] = False
+        self._memo_key = (cap.copy(), scale, terms)
 
 
 __all__ = ["MAX_VOTERS", "Forecast", "Pairs", "StepInfo", "Voters", "procedure_steps",

@@ -179,6 +179,7 @@ class Model:
         self._allied: tuple[dict[str, Any], IntArray, IntArray] | None = None
         self._index: dict[str, int] = {}
         self._margin_scale = 1.0
+        self._bests: dict[str, tuple[FloatArray, IntArray]] | None = None  # the last decision's
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
@@ -516,7 +517,8 @@ class Model:
         return self.forecast.active(self._held)
 
     def expected_utility(self, sel: IntArray | None = None, *,
-                         threshold: FloatArray | None = None) -> tuple[FloatArray, FloatArray]:
+                         threshold: FloatArray | None = None,
+                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair.
 
         ``sel`` indexes the static pairs (default: the active ones). The aggressor estimates
@@ -535,6 +537,9 @@ class Model:
         The institution can only lower the expected utility, so with ``threshold`` (per pair)
         the with-institution utility is computed only where the one without exceeds it (the
         pairs that could still attack); elsewhere the first array repeats the second.
+        ``reuse`` (per entry of ``sel``, for the model's own decisions) marks pairs whose
+        utilities before the institution's answer are kept from the last computation
+        (:meth:`foedus.engine.forecast.Forecast.expected_utility`).
         """
         if sel is None:
             sel = self._active()
@@ -545,7 +550,7 @@ class Model:
         eu1, eu0 = self.forecast.expected_utility(sel, credibility=self.credibility,
                                                   doubt=self._doubt,
                                                   top_threat_of=self._top_threat_of,
-                                                  threshold=threshold)
+                                                  threshold=threshold, reuse=reuse)
         return (eu1, eu0) if cut is None else (eu1 - cut, eu0 - cut)
 
     def thresholds(self) -> FloatArray:
@@ -572,28 +577,72 @@ class Model:
             want[pending] = True
             sel = sel[want[P.a[sel]]]
         scale = self.forecast._scale()
+        reuse: BoolArray | None = None
         if changed is None or self._margins is None or not self.incremental \
                 or scale != self._margin_scale:
             self._margins = (np.full(P.a.size, -np.inf), np.full(P.a.size, -np.inf))
             redo = sel
         else:
-            redo = sel[self._redo(changed)[sel]]
+            touched = self._touched(changed)
+            redo = sel[self._redo(changed, touched)[sel]]
+            reuse = ~touched[redo]  # only the institution's answer can have moved
         self._margin_scale = scale
         m1, m0 = self._margins
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
-            eu1, eu0 = self.expected_utility(redo, threshold=theta)
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
-        best1, target = _best(P.a[sel], P.t[sel], m1[sel], w.n)
-        best0, target0 = _best(P.a[sel], P.t[sel], m0[sel], w.n)
-        return {"best1": best1, "best0": best0, "target": target, "target0": target0}
+        if reuse is None or self._bests is None or pending is None:
+            self._bests = {"best1": _best(P.a[sel], P.t[sel], m1[sel], w.n),
+                           "best0": _best(P.a[sel], P.t[sel], m0[sel], w.n)}
+        else:
+            self._bests = self._best_again(sel, redo, pending, changed)
+        (best1, target), (best0, target0) = self._bests["best1"], self._bests["best0"]
+        return {"best1": best1.copy(), "best0": best0.copy(), "target": target.copy(),
+                "target0": target0.copy()}
 
-    def _redo(self, changed: BoolArray) -> BoolArray:
+    def _best_again(self, sel: IntArray, redo: IntArray, pending: IntArray,
+                    changed: BoolArray | None) -> dict[str, tuple[FloatArray, IntArray]]:
+        """The best margins and targets after a partial decision: those of the aggressors
+        with a pair decided again (or whose capability changed: their active pairs may have
+        changed) taken again over their pairs, the others' kept from the last decision, and
+        none for the aggressors no longer pending. The same as taking them over every pair."""
+        w, P = self.world, self.forecast.pairs
+        assert self._bests is not None and self._margins is not None
+        again = np.zeros(w.n, bool)
+        again[P.a[redo]] = True
+        if changed is not None:
+            again |= changed
+        gone = np.ones(w.n, bool)
+        gone[pending] = False
+        again &= ~gone
+        part = sel[again[P.a[sel]]]
+        out: dict[str, tuple[FloatArray, IntArray]] = {}
+        for key, m in (("best1", self._margins[0]), ("best0", self._margins[1])):
+            best, target = self._bests[key][0].copy(), self._bests[key][1].copy()
+            got, hit = _best(P.a[part], P.t[part], m[part], w.n)
+            best[again], target[again] = got[again], hit[again]
+            best[gone], target[gone] = -np.inf, -1
+            out[key] = (best, target)
+        return out
+
+    def _redo(self, changed: BoolArray, touched: BoolArray | None = None) -> BoolArray:
         """Per static pair, whether its margins must be computed again after a crisis that
-        changed the capability of the states ``changed`` (and killed nobody): the pairs of which
-        one party changed or, where allies defend the target, one of its allies; and every
-        pair that would attack without the institution (only those weigh the institution's
-        answer, which moves with credibility and the world's total capability)."""
+        changed the capability of the states ``changed`` (and killed nobody): the pairs it
+        touched (:meth:`_touched`); and every pair that would attack without the institution
+        and that an answer can reach (in the institution's scope, or under ad-hoc balancing:
+        :meth:`Forecast.answerable`): only those weigh the answer, which moves with
+        credibility and the world's total capability. Nothing else moves a pair's utilities."""
+        redo = self._touched(changed) if touched is None else touched.copy()
+        assert self._margins is not None
+        if self.forecast.has_institution or self.forecast.ad_hoc:
+            redo |= (self._margins[1] > 0) & self.forecast.answerable()
+        return redo
+
+    def _touched(self, changed: BoolArray) -> BoolArray:
+        """Per static pair, whether a crisis that changed the capability of the states
+        ``changed`` touched it: one party changed or, where allies defend the target, one of
+        its allies (the inputs of its utilities before the institution answers)."""
         P = self.forecast.pairs
         redo = changed[P.a] | changed[P.t]
         sd = self.charter.self_defence
@@ -601,8 +650,7 @@ class Model:
             rows, start = self._allied_pairs()
             for j in np.flatnonzero(changed):
                 redo[rows[start[j]:start[j + 1]]] = True
-        assert self._margins is not None
-        return np.asarray(redo | (self._margins[1] > 0), dtype=bool)
+        return np.asarray(redo, dtype=bool)
 
     def _allied_pairs(self) -> tuple[IntArray, IntArray]:
         """The pairs each state may defend as an ally of the target: pair indices grouped by

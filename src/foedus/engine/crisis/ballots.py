@@ -8,6 +8,7 @@ data. Each state votes by the utility of condemning the aggressor
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -36,6 +37,44 @@ def _charter_codes(ch: Charter) -> set[str]:
             if isinstance(r.veto, list):
                 out.update(r.veto)
     return out
+
+
+#: How many namings (:func:`_base_names`) are kept: a few institutions and worlds at a time.
+NAMING_MEMO = 8
+_NAMING: dict[tuple[Any, ...], tuple[Charter, dict[int, str], list[int], list[str]]] = {}
+
+
+def _base_names(inst: Institution, world: World) -> tuple[dict[int, str], list[int], list[str]]:
+    """The naming every crisis of an institution in a world starts from: the states named by
+    their seat (synthetic worlds) or their own code (data worlds), the others in index order,
+    and the spare registry codes not named by the charter, in registry order. It depends only
+    on the charter, the permanent seats and the world's codes, so it is kept for the next
+    crisis (checked against all three) instead of being built again from the registry."""
+    ch = inst.charter
+    seats = tuple((b.id, tuple(inst.seat_codes.get(b.id, ())),
+                   tuple(inst.permanent[b.id].tolist()) if b.id in inst.permanent else ())
+                  for b in ch.bodies) if inst.synthetic else ()
+    key = (ch.id, inst.synthetic, seats, tuple(world.codes))
+    hit = _NAMING.get(key)
+    if hit is not None and hit[0] is ch:
+        return hit[1], hit[2], hit[3]
+    names: dict[int, str] = {}
+    if inst.synthetic:
+        for body in ch.bodies:
+            for code, i in zip(inst.seat_codes[body.id], inst.permanent[body.id], strict=True):
+                if i >= 0:
+                    names.setdefault(int(i), code)
+    else:
+        for i, c in enumerate(world.codes):
+            if is_state(c):
+                names[i] = c
+    taken = _charter_codes(ch) | set(names.values()) | set(world.codes)
+    spare = [s.abb for s in states() if s.abb not in taken]
+    unnamed = [i for i in range(world.n) if i not in names]
+    _NAMING[key] = (ch, names, unnamed, spare)
+    while len(_NAMING) > NAMING_MEMO:
+        _NAMING.pop(next(iter(_NAMING)))
+    return names, unnamed, spare
 
 
 class Ballots:
@@ -71,26 +110,15 @@ class Ballots:
         return self._back
 
     def _name(self) -> dict[int, str]:
-        inst, world, a, t = self.inst, self.world, self.a, self.t
-        ch = inst.charter
-        names: dict[int, str] = {}
-        if inst.synthetic:
-            for body in ch.bodies:
-                for code, i in zip(inst.seat_codes[body.id], inst.permanent[body.id], strict=True):
-                    if i >= 0:
-                        names.setdefault(int(i), code)
-        else:
-            for i, c in enumerate(world.codes):
-                if is_state(c):
-                    names[i] = c
-        taken = _charter_codes(ch) | set(names.values()) | set(world.codes)
-        spare = [s.abb for s in states() if s.abb not in taken]
+        base, unnamed, spare = _base_names(self.inst, self.world)
+        a, t = self.a, self.t
+        names = dict(base)
         # the parties first (they must be named to be excluded), then the others while the
         # registry lasts; whoever is left over votes anonymously
-        order = [a, t, *(i for i in range(world.n) if i not in (a, t))]
-        for i in order:
-            if i not in names and spare:
-                names[i] = spare.pop(0)
+        heads = [i for i in (a, t) if i not in base]
+        rest = (i for i in unnamed if i != a and i != t)
+        names.update(zip([*heads, *itertools.islice(rest, max(0, len(spare) - len(heads)))],
+                         spare, strict=False))
         return names
 
     def charter_for(self, composition: str) -> Charter:
@@ -119,15 +147,19 @@ class Ballots:
         body = inst.charter.body(body_id)
         seats = inst.seats[body_id]
         held = seats[seats >= 0]
-        present = held[world.alive[held]]
-        by_code = {world.codes[i]: str(cast[i]) for i in present}
+        alive = world.alive[held]
+        present = held[alive]
+        codes = world.codes
+        by_code = dict(zip([codes[i] for i in present.tolist()], cast[present].tolist(),
+                           strict=True))
         if present.size == 0:
             return None, by_code
         lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
         counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
-        names, alive = self.names, world.alive
-        for i in held.tolist():
-            v = str(cast[i]) if alive[i] else "absent"
+        names = self.names
+        for i, v, here in zip(held.tolist(), cast[held].tolist(), alive.tolist(), strict=True):
+            if not here:
+                v = "absent"
             name = names.get(i)
             if name is None:
                 counts[v] += 1

@@ -25,6 +25,7 @@ from .result import CrisisResult, TraceEntry
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
 
 
 @dataclass

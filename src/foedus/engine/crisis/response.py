@@ -11,6 +11,7 @@ threatened by the aggressor balance against it (Walt 1987).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,7 @@ from ..behaviour import (
 )
 from ..contest import Gradient, contest_success
 from ..delegation import delegate
-from .context import BoolArray, Crisis, FloatArray, state_index
+from .context import BoolArray, Crisis, FloatArray, IntArray, state_index
 from .deliberation import Obligations
 from .result import TraceEntry
 
@@ -177,8 +178,7 @@ def _candidates(c: Crisis, terms: dict[str, FloatArray], ob: Obligations) -> _Ca
         allies = eligible & ~nonaligned & (terms["pact"] > 0)
     balancers = np.zeros(n, bool)
     if c.charter.scope.coalitions == "ad-hoc":
-        proj = projected_capability(world, world.distance, beh)
-        balancers = _balancers(world, a, proj) & eligible & ~nonaligned
+        balancers = top_threatened(world, a, beh) & eligible & ~nonaligned
         balancers &= (world.alliances[:, a] & OFFENCE) == 0
         benefit = benefit + float(beh.balancing_weight) * balancers
     return _Candidates(eligible=eligible, nonaligned=nonaligned, sanctions=cand_s,
@@ -263,7 +263,9 @@ def _decide(model: str, cand: BoolArray, benefit: FloatArray, ob: FloatArray, co
 
 
 def _balancers(world: World, a: int, proj: FloatArray) -> BoolArray:
-    """States for which ``a`` is the most threatening state (projected capability x hostility)."""
+    """States for which ``a`` is the most threatening state (projected capability x hostility),
+    from the full ``n x n`` projection ``proj`` (the plain definition; the crisis uses
+    :func:`top_threatened`, which gives the same states without the full matrix)."""
     threat = proj.T * (1.0 - world.affinity) / 2.0  # threat[j, k]: k's threat to j
     alive = world.alive.astype(bool)
     threat = np.where(alive[None, :], threat, -np.inf)
@@ -271,4 +273,63 @@ def _balancers(world: World, a: int, proj: FloatArray) -> BoolArray:
     return np.asarray(np.argmax(threat, axis=1) == a, dtype=bool) & alive
 
 
-__all__ = ["Response", "respond", "response_terms"]
+#: The first block of strongest states :func:`top_threatened` compares every state's threat
+#: from the aggressor with; each further block is twice as large.
+FIRST_BLOCK = 2
+
+
+def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
+    """States for which ``a`` is the most threatening state: :func:`_balancers` over the
+    projection of :func:`~foedus.engine.behaviour.projected_capability`, to the bit, without
+    the ``n x n`` threat matrix (issue 16).
+
+    ``threat[j, k] = P_k at j x (1 - s_jk) / 2`` is at most ``P_k at home x (1 - min s) / 2``
+    (the gradient only weakens a capability with distance; Boulding 1962). Each state's threat
+    from ``a`` is compared with the threats of the strongest other states, in blocks of
+    :data:`FIRST_BLOCK` (2), 4, 8, ... states in order of that bound: a state some of them
+    outdoes (or equals, being first in the index order, as ``argmax`` breaks ties) is not
+    threatened most by ``a``; a state whose threat from ``a`` exceeds the bound of every
+    state left is. Most states are decided by the first block.
+    """
+    n = world.n
+    alive = np.asarray(world.alive, bool)
+    cap = np.where(alive, np.asarray(world.capability, float), 0.0)
+    aff = world.affinity
+    lowest = float(np.min(aff, initial=0.0)) if n else 0.0
+    if not (0 <= a < n and alive[a] and math.isfinite(lowest) and lowest <= 1.0
+            and np.isfinite(cap).all()):  # the plain definition for the odd cases
+        return _balancers(world, a, projected_capability(world, world.distance, behaviour))
+    grad = Gradient(behaviour)
+    scale = max(1.0, float(np.max(cap, initial=0.0)))
+
+    def threat(rows: IntArray, cols: IntArray) -> FloatArray:  # threat[j, k] of cols to rows
+        proj = grad.project(cap[cols][None, :], grad.token(world.distance[np.ix_(cols, rows)].T),
+                            scale)
+        return np.asarray(proj * (1.0 - aff[np.ix_(rows, cols)]) / 2.0)
+
+    idx = np.arange(n)
+    rows = np.flatnonzero(alive & (idx != a))
+    v = threat(rows, np.array([a]))[:, 0]
+    if not np.isfinite(v).all():
+        return _balancers(world, a, projected_capability(world, world.distance, behaviour))
+    bound = grad.project(cap, grad.token(np.zeros(1)), scale) * ((1.0 - lowest) / 2.0)
+    others = np.flatnonzero(alive & (idx != a))
+    others = others[np.argsort(-bound[others], kind="stable")]
+    out = np.zeros(n, bool)
+    start, size = 0, FIRST_BLOCK
+    while rows.size:
+        ks = others[start:start + size]
+        t = threat(rows, ks)
+        t[rows[:, None] == ks[None, :]] = -np.inf
+        beaten = ((t > v[:, None]) | ((t == v[:, None]) & (ks < a)[None, :])).any(axis=1)
+        start += size
+        size *= 2
+        won = ~beaten & (v > float(bound[others[start]]) * (1.0 + 1e-9)
+                         if start < others.size else ~beaten)
+        out[rows[won]] = True
+        keep = ~beaten & ~won
+        rows, v = rows[keep], v[keep]
+    return out
+
+
+__all__ = ["FIRST_BLOCK", "Response", "respond", "response_terms", "top_threatened"]
