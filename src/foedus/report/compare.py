@@ -266,22 +266,9 @@ def plot_benefit(comp: ComparisonResults, path: Path) -> Path:
     plt = _plt()
     fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), squeeze=False)
     x = np.arange(len(SIZE_CLASSES))
-    n = max(1, len(comp.charters))
     for k, stem in enumerate(BENEFIT_PANELS):
         ax = axes[k // 2][k % 2]
-        for j, system in enumerate(comp.charters):
-            sub = comp.table[comp.table["charter"] == system].set_index("metric")
-            names = [f"{stem}_{c}" for c in SIZE_CLASSES]
-            row = sub.reindex(names)
-            mean = row["mean"].to_numpy(float)
-            lo = np.where(np.isfinite(row["ci_low"].to_numpy(float)),
-                          mean - row["ci_low"].to_numpy(float), 0.0)
-            hi = np.where(np.isfinite(row["ci_high"].to_numpy(float)),
-                          row["ci_high"].to_numpy(float) - mean, 0.0)
-            ok = np.isfinite(mean)
-            off = x + (j - (n - 1) / 2) * 0.7 / n
-            ax.errorbar(off[ok], mean[ok], yerr=[lo[ok], hi[ok]], fmt="o", capsize=3,
-                        label=system)
+        _system_errorbars(ax, comp, [f"{stem}_{c}" for c in SIZE_CLASSES], x)
         ax.set_xticks(x)
         ax.set_xticklabels([f"{c} powers" for c in SIZE_CLASSES])
         ax.set_title(BENEFIT_PANELS[stem], fontsize=10)
@@ -296,6 +283,22 @@ def plot_benefit(comp: ComparisonResults, path: Path) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def _system_errorbars(ax: Any, comp: ComparisonResults, metrics: list[str],
+                      x: np.ndarray) -> None:
+    """One series of points per system at positions ``x`` (side by side): the mean of each
+    metric in ``metrics`` with its 95% interval; undefined means are left out."""
+    n = max(1, len(comp.charters))
+    for j, system in enumerate(comp.charters):
+        row = comp.table[comp.table["charter"] == system].set_index("metric").reindex(metrics)
+        mean = row["mean"].to_numpy(float)
+        low, high = row["ci_low"].to_numpy(float), row["ci_high"].to_numpy(float)
+        lo = np.where(np.isfinite(low), mean - low, 0.0)
+        hi = np.where(np.isfinite(high), high - mean, 0.0)
+        ok = np.isfinite(mean)
+        off = x + (j - (n - 1) / 2) * 0.7 / n
+        ax.errorbar(off[ok], mean[ok], yerr=[lo[ok], hi[ok]], fmt="o", capsize=3, label=system)
 
 
 #: The panels of the kinds-of-threat plot: outcome stem -> title.
@@ -325,21 +328,9 @@ def plot_threats(comp: ComparisonResults, path: Path) -> Path | None:
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), squeeze=False)
     x = np.arange(len(kinds))
-    n = max(1, len(comp.charters))
     for k, stem in enumerate(THREAT_PANELS):
         ax = axes[0][k]
-        for j, system in enumerate(comp.charters):
-            sub = comp.table[comp.table["charter"] == system].set_index("metric")
-            row = sub.reindex([f"{stem}_{kind.replace('-', '_')}" for kind in kinds])
-            mean = row["mean"].to_numpy(float)
-            lo = np.where(np.isfinite(row["ci_low"].to_numpy(float)),
-                          mean - row["ci_low"].to_numpy(float), 0.0)
-            hi = np.where(np.isfinite(row["ci_high"].to_numpy(float)),
-                          row["ci_high"].to_numpy(float) - mean, 0.0)
-            ok = np.isfinite(mean)
-            off = x + (j - (n - 1) / 2) * 0.7 / n
-            ax.errorbar(off[ok], mean[ok], yerr=[lo[ok], hi[ok]], fmt="o", capsize=3,
-                        label=system)
+        _system_errorbars(ax, comp, [f"{stem}_{kind.replace('-', '_')}" for kind in kinds], x)
         ax.set_xticks(x)
         ax.set_xticklabels(kinds, rotation=20, ha="right", fontsize=8)
         ax.set_title(THREAT_PANELS[stem], fontsize=10)
