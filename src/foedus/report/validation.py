@@ -94,7 +94,9 @@ def _hindcast_figures(h: Hindcast) -> list[str]:
 
     t = h.frame[h.frame["test"]]
     roc, cal = [], []
-    for who, col in (("model", "p_mid"), ("baseline", "base_mid")):
+    for who, col in (("model", "p_mid"), ("baseline", "base_mid"), ("baseline + history", "hist_mid")):
+        if col not in t:
+            continue
         y, p = t["mid"].to_numpy(), t[col].to_numpy(float)
         if len(set(y.tolist())) == 2:
             fpr, tpr, _ = roc_curve(y, p)

@@ -21,7 +21,7 @@ from .calibrate import (
     published_reliability,
     subspace,
 )
-from .hindcast import FEATURES, Hindcast, hindcast, mid_auc, model_year
+from .hindcast import FEATURES, HISTORY_FEATURES, Hindcast, hindcast, mid_auc, model_year
 from .progress import progress_bar
 from .record import RECORD_METRICS, record_metrics, tail_slope
 from .report import backtest_table, write_backtest_report, write_hindcast_report
@@ -30,6 +30,7 @@ from .scores import auc, brier, calibration_bins
 __all__ = [
     "ERAS",
     "FEATURES",
+    "HISTORY_FEATURES",
     "RECORD_METRICS",
     "SPACE",
     "BacktestResult",

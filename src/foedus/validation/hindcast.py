@@ -49,6 +49,9 @@ from .scores import auc, fit_baseline, score
 
 #: The features of the dangerous-dyads baseline.
 FEATURES = ("land", "contiguous", "log_cap_ratio", "defence_pact", "major_a", "major_b", "log_distance")
+#: The second baseline: the same logit with the pair's dispute history (``log(1 + h)``,
+#: ``World.disputes``), the information the model's rivalry term uses (Goertz & Diehl 1993).
+HISTORY_FEATURES = (*FEATURES, "dispute_history")
 
 Progress = Callable[[int, int], None]
 
@@ -119,7 +122,8 @@ def dyads(world: World) -> pd.DataFrame:
         "log_cap_ratio": np.abs(np.log(cap[i] / cap[j])),
         "defence_pact": ((world.alliances[i, j] & DEFENCE) > 0).astype(float),
         "major_a": world.major[i].astype(float), "major_b": world.major[j].astype(float),
-        "log_distance": np.log1p(world.distance[i, j])})
+        "log_distance": np.log1p(world.distance[i, j]),
+        "dispute_history": np.log1p(world.disputes[i, j])})
 
 
 def _conttype(world: World) -> np.ndarray:
@@ -192,7 +196,9 @@ def hindcast(start: int, end: int, *, data_dir: str | Path | None = None, train_
     """The hindcast of ``start`` .. ``end``: model and baseline probabilities per directed dyad.
 
     The baseline is fitted on the years up to ``train_to`` (default: the middle of the span);
-    model and baseline are scored (ROC AUC, Brier) on the later years only.
+    model and baseline are scored (ROC AUC, Brier) on the later years only. A second baseline
+    (``hist_mid``, ``hist_war``; scores ``history_*``) adds the pair's dispute history to the
+    dangerous-dyads features, the information the model's rivalry term has.
     """
     root = str(dataset(data_dir).root)
     years = list(range(int(start), int(end) + 1))
@@ -210,9 +216,9 @@ def hindcast(start: int, end: int, *, data_dir: str | Path | None = None, train_
     mids, wars = _onsets(root)
     f["mid"], f["war"] = _label(f, mids), _label(f, wars)
     f["test"] = f["year"] > split_year
-    f = fit_baseline(f, FEATURES)
+    f = fit_baseline(fit_baseline(f, FEATURES), HISTORY_FEATURES, prefix="hist")
     return Hindcast(frame=f, train_to=split_year, scores=score(f))
 
 
-__all__ = ["FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "mid_auc",
+__all__ = ["FEATURES", "HISTORY_FEATURES", "Hindcast", "dyads", "escalation_probability", "hindcast", "mid_auc",
            "model_year", "one_target"]

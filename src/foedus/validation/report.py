@@ -125,7 +125,9 @@ def _hindcast_plots(h: Hindcast, out: Path) -> None:
 
     t = h.frame[h.frame["test"]]
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
-    for who, col in (("model", "p_mid"), ("baseline", "base_mid")):
+    for who, col in (("model", "p_mid"), ("baseline", "base_mid"), ("baseline + history", "hist_mid")):
+        if col not in t:
+            continue
         y, p = t["mid"].to_numpy(), t[col].to_numpy(float)
         if len(set(y.tolist())) == 2:
             fpr, tpr, _ = roc_curve(y, p)

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 
-def fit_baseline(f: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+def fit_baseline(f: pd.DataFrame, features: Sequence[str], prefix: str = "base") -> pd.DataFrame:
     """Fit a logit of MID and of war onset on ``features`` over the training rows (``test``
-    false) and add ``base_mid``, ``base_war`` for every row."""
+    false) and add ``{prefix}_mid``, ``{prefix}_war`` for every row."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -21,7 +21,7 @@ def fit_baseline(f: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
     train = ~f["test"].to_numpy()
     for outcome in ("mid", "war"):
         y = f[outcome].to_numpy()
-        col = f"base_{outcome}"
+        col = f"{prefix}_{outcome}"
         if train.sum() == 0 or len(set(y[train].tolist())) < 2:
             f[col] = float(y[train].mean()) if train.any() else math.nan
             continue
@@ -46,12 +46,15 @@ def brier(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def score(f: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """AUC and Brier of the model and the baseline, on the held-out (``test``) rows."""
+    """AUC and Brier of the model and the baselines, on the held-out (``test``) rows."""
     t = f[f["test"]]
     out: dict[str, dict[str, float]] = {}
     for outcome in ("mid", "war"):
         y = t[outcome].to_numpy()
-        for who, col in (("model", f"p_{outcome}"), ("baseline", f"base_{outcome}")):
+        whos = [("model", f"p_{outcome}"), ("baseline", f"base_{outcome}")]
+        if f"hist_{outcome}" in t:  # the baseline with the dispute history (hindcast)
+            whos.append(("history", f"hist_{outcome}"))
+        for who, col in whos:
             p = t[col].to_numpy(float)
             out[f"{who}_{outcome}"] = {"auc": auc(y, p), "brier": brier(y, p),
                                        "mean_p": float(p.mean()) if len(p) else math.nan,
