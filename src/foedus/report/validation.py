@@ -21,6 +21,7 @@ from ..validation import (
     write_hindcast_report,
 )
 from ..validation.record import RECORD_METRICS, record_war_severities
+from ..validation.report import mid_series
 from .figures import Panel, dot_whisker, lines, to_div, write_plotly_js
 from .render import render
 
@@ -94,9 +95,7 @@ def _hindcast_figures(h: Hindcast) -> list[str]:
 
     t = h.frame[h.frame["test"]]
     roc, cal = [], []
-    for who, col in (("model", "p_mid"), ("baseline", "base_mid"), ("baseline + history", "hist_mid")):
-        if col not in t:
-            continue
+    for who, col in mid_series(t):
         y, p = t["mid"].to_numpy(), t[col].to_numpy(float)
         if len(set(y.tolist())) == 2:
             fpr, tpr, _ = roc_curve(y, p)

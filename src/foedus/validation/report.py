@@ -116,6 +116,16 @@ def write_backtest_report(results: dict[str, BacktestResult] | BacktestResult, o
     return path
 
 
+#: The hindcast's MID probabilities plotted against the record: label and column.
+MID_SERIES = (("model", "p_mid"), ("baseline", "base_mid"), ("baseline + history", "hist_mid"))
+
+
+def mid_series(frame: Any) -> list[tuple[str, str]]:
+    """The :data:`MID_SERIES` that ``frame`` has (a hindcast frame; ``hist_mid`` since the
+    second baseline)."""
+    return [(who, col) for who, col in MID_SERIES if col in frame]
+
+
 def _hindcast_plots(h: Hindcast, out: Path) -> None:
     import matplotlib
 
@@ -125,9 +135,7 @@ def _hindcast_plots(h: Hindcast, out: Path) -> None:
 
     t = h.frame[h.frame["test"]]
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
-    for who, col in (("model", "p_mid"), ("baseline", "base_mid"), ("baseline + history", "hist_mid")):
-        if col not in t:
-            continue
+    for who, col in mid_series(t):
         y, p = t["mid"].to_numpy(), t[col].to_numpy(float)
         if len(set(y.tolist())) == 2:
             fpr, tpr, _ = roc_curve(y, p)
@@ -165,4 +173,4 @@ def write_hindcast_report(h: Hindcast, out: str | Path) -> Path:
     return path
 
 
-__all__ = ["backtest_table", "write_backtest_report", "write_hindcast_report"]
+__all__ = ["MID_SERIES", "backtest_table", "mid_series", "write_backtest_report", "write_hindcast_report"]
