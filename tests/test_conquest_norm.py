@@ -37,5 +37,5 @@ def test_the_norm_holds_in_a_data_world_only_from_its_year() -> None:
 def test_the_war_behaviour_scales_the_conquest_probability() -> None:
     m = Model("self-help", generate_world(20, rng=1), rng=np.random.default_rng(0),
               behaviour={"conquest_probability": 0.4, "conquest_norm": 0.75})
-    assert m._war_behaviour(m.year).conquest_probability == 0.4 * (1.0 - 0.75)
+    assert m.era_behaviour(m.year).conquest_probability == 0.4 * (1.0 - 0.75)
     assert m.behaviour.conquest_probability == 0.4  # the run's own behaviour is unchanged

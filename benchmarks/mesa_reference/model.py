@@ -458,6 +458,9 @@ class SecurityModel(mesa.Model):
         self.rng.bit_generator.state = self._rng
         self.charter: Charter = foedus.load_charter(charter)
         self.behaviour = beh = Behaviour()
+        if beh.restraint > 0 and world.year is None:  # today's system: the nuclear age's restraint
+            self.behaviour = beh = beh.replace(war_cost=beh.war_cost * (1.0 + beh.restraint),
+                                               war_spread=beh.war_spread / (1.0 + beh.restraint))
         self.settings = foedus.ModelSettings()
         w = world.copy()
         self.n, self.codes = w.n, list(w.codes)

@@ -150,15 +150,13 @@ class Model:
         self.learns = self.has_institution or self.ad_hoc
         self.credibility = float(self.behaviour.initial_credibility) if self.learns else math.nan
         self.institution = Institution.in_world(self.charter, w, self.rng)
-        self.forecast = Forecast(self.charter, w, self.institution, self.behaviour,
-                                 neighbours=int(self.settings["neighbours"]),
-                                 reach_km=float(self.settings["reach_km"]))
+        self.year0 = int(w.year) + 1 if w.year is not None else 1
+        self._data_year, self.t = w.year is not None, 0
+        self._eras: dict[tuple[bool, bool], Behaviour] = {}
+        self.forecast = self._new_forecast()
         self.partners = None if self.architecture is None else Partners(
             self.architecture, self.charter, w, self.rng, float(self.behaviour.initial_credibility),
             self.config.anachronism == "allow", self.notes)
-        self.year0 = int(w.year) + 1 if w.year is not None else 1
-        self._data_year, self._normed = w.year is not None, cast(Behaviour | None, None)
-        self.t = 0
         self.events: list[CrisisEvent] = []
         self.records: list[dict[str, Any]] = []
         self.deterred_total = 0
@@ -263,6 +261,9 @@ class Model:
         if self.arms is not None:
             self._arm()
             rec.update(self._arms_record())
+        if self.forecast.behaviour is not self._forecast_behaviour(year):  # the era turned
+            self._forget()
+            self.forecast = self._new_forecast()
         self.forecast.new_period()
         if self.ad_hoc:
             self._balance()
@@ -423,9 +424,7 @@ class Model:
             return
         if self._record.apply(self.world, year, float(self.settings["record_pull"])):
             self._reseat()
-            self.forecast = Forecast(self.charter, self.world, self.institution, self.behaviour,
-                                     neighbours=int(self.settings["neighbours"]),
-                                     reach_km=float(self.settings["reach_km"]))
+            self.forecast = self._new_forecast()
 
     def _birth(self, year: int) -> int:
         """New states of the birth process (:mod:`foedus.engine.births`); they join the
@@ -436,9 +435,7 @@ class Model:
         if born:
             welcome(self.world, born, year, self.institution, self.partners)
             self._forget()
-            self.forecast = Forecast(self.charter, self.world, self.institution, self.behaviour,
-                                     neighbours=int(self.settings["neighbours"]),
-                                     reach_km=float(self.settings["reach_km"]))
+            self.forecast = self._new_forecast()
         return len(born)
 
     def _reseat(self) -> None:
@@ -762,11 +759,11 @@ class Model:
         cred = self.credibility if math.isfinite(self.credibility) else 1.0
         if self.partners is not None:
             res: CrisisResult = self.partners.crisis(w, self.institution, min(1.0, max(0.0, cred)),
-                                                     a, t, self.rng, self._war_behaviour(year))
+                                                     a, t, self.rng, self.era_behaviour(year))
             self.partners.learn(cast(ArchitectureCrisisResult, res), w, year)
         else:
             res = run_crisis(w, self.charter, a, t, rng=self.rng,
-                             behaviour=self._war_behaviour(year),
+                             behaviour=self.era_behaviour(year),
                              credibility=min(1.0, max(0.0, cred)),
                              institution=self.institution, trace=False,
                              delegation=self._delegation, appeasement=self.appeasement)
@@ -795,17 +792,45 @@ class Model:
             self._forget()
         return ev
 
-    def _war_behaviour(self, year: int) -> Behaviour:
-        """The behaviour of this year's crises: where the norm against conquest holds (a data
-        world from ``conquest_norm_from``; a synthetic world always), the conquest probability
-        falls by ``conquest_norm`` (Zacher 2001; Fazal 2007)."""
-        beh, norm = self.behaviour, float(self.behaviour.conquest_norm)
-        if norm <= 0.0 or (self._data_year and year < int(self.config.conquest_norm_from)):
+    def era_behaviour(self, year: int) -> Behaviour:
+        """The behaviour of this year's crises, with the facts of the era. Where the norm
+        against conquest holds (a data world from ``conquest_norm_from``; a synthetic world
+        always), the conquest probability falls by ``conquest_norm`` (Zacher 2001; Fazal 2007).
+        Where the nuclear age holds (from ``restraint_from``; a synthetic world always), third
+        states' cost of fighting in another's war rises by ``1 + restraint`` and their chance of
+        joining a war under way falls by as much (Schelling 1966; Jervis 1989)."""
+        beh = self.behaviour
+        norm, restraint = float(beh.conquest_norm), float(beh.restraint)
+        key = (norm > 0.0 and self._era_holds(year, int(self.config.conquest_norm_from)),
+               restraint > 0.0 and self._era_holds(year, int(self.config.restraint_from)))
+        if not any(key):
             return beh
-        if self._normed is None:
-            self._normed = beh.replace(conquest_probability=float(beh.conquest_probability)
-                                       * (1.0 - norm))
-        return self._normed
+        if key not in self._eras:
+            changes: dict[str, float] = {}
+            if key[0]:
+                changes["conquest_probability"] = float(beh.conquest_probability) * (1.0 - norm)
+            if key[1]:
+                changes["war_cost"] = float(beh.war_cost) * (1.0 + restraint)
+                changes["war_spread"] = float(beh.war_spread) / (1.0 + restraint)
+            self._eras[key] = beh.replace(**changes)
+        return self._eras[key]
+
+    def _era_holds(self, year: int, since: int) -> bool:
+        """A fact of an era holds in a synthetic world always, in a data world from ``since``."""
+        return not self._data_year or year >= since
+
+    def _forecast_behaviour(self, year: int) -> Behaviour:
+        """The behaviour the aggressors' forecast weighs: the era's where third states' restraint
+        holds (it moves the helpers they expect), else the model's own."""
+        beh = self.era_behaviour(year)
+        return beh if beh.war_cost != self.behaviour.war_cost else self.behaviour
+
+    def _new_forecast(self) -> Forecast:
+        """The aggressors' forecast over the world as it is, with the era's behaviour."""
+        return Forecast(self.charter, self.world, self.institution,
+                        self._forecast_behaviour(self.year),
+                        neighbours=int(self.settings["neighbours"]),
+                        reach_km=float(self.settings["reach_km"]))
 
     def _remember(self, events: list[CrisisEvent]) -> None:
         """The year's disputes enter the pairs' dispute history (``World.disputes``), which

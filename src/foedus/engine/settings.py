@@ -60,6 +60,11 @@ class ModelSettings(Settings):
             "world; synthetic worlds have it throughout",
         cite="Zacher (2001), International Organization 55(2): the norm took hold after 1945 "
              "(UN Charter Art. 2(4))")
+    restraint_from: int = param(
+        1945, lo=1, hi=9999, integer=True,
+        doc="year from which third states' restraint (Behaviour.restraint) holds in a data "
+            "world; synthetic worlds have it throughout",
+        cite="Jervis (1989), The Meaning of the Nuclear Revolution; Gaddis (1986), The Long Peace")
     balancing_rate: float = param(
         0.2, lo=0.0, hi=1.0, doc="balance of power: speed of the alignment shift",
         cite="Walt (1987), The Origins of Alliances")

@@ -257,7 +257,7 @@ class ThreatProcess:
             charter, inst = self._fallback(w)
         cap_before = w.capability.copy()
         res = run_crisis(w, charter, drawn.responsible, drawn.target, rng=self.resolve,
-                         behaviour=_costed(model.behaviour, drawn.threat), credibility=cred,
+                         behaviour=_costed(model.era_behaviour(year), drawn.threat), credibility=cred,
                          institution=inst, claims_self_defence=False, trace=False,
                          delegation=model._delegation)
         index = {c: i for i, c in enumerate(w.codes)}

@@ -49,6 +49,8 @@ SPACE: dict[str, tuple[float, float]] = {
     "behaviour.rivalry": (0.0, 2.0),
     "behaviour.conquest_norm": (0.0, 1.0),
     "behaviour.viability_floor": (0.3, 0.95),
+    "behaviour.war_loss": (0.01, 0.3),
+    "behaviour.restraint": (0.0, 4.0),
 }
 
 #: Settings held fixed during calibration (the cap must not shape the fit).
