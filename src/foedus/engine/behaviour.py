@@ -83,7 +83,7 @@ class Behaviour(Settings):
     threat_weight: float = param(0.5, lo=0.0, hi=1e6,
                                  doc="weight of the threat the aggressor poses to the state",
                                  cite="Walt (1987)")
-    alliance_weight: float = param(0.745, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
+    alliance_weight: float = param(0.915, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
                                    cite="Leeds, Long & Mitchell (2000), JCR 44(5)")
     balancing_weight: float = param(
         0.5, lo=0.0, hi=1e6, doc="balance of power: bonus when the aggressor is the top threat",
@@ -120,7 +120,7 @@ class Behaviour(Settings):
     gradient_km: float = param(8000.0, lo=0.0, lo_open=True, hi=1e9,
                                doc="exponential gradient: km at which strength is 1/e",
                                cite="Boulding (1962), Conflict and Defense")
-    war_loss: float = param(0.2, lo=0.0, hi=1.0,
+    war_loss: float = param(0.0333, lo=0.0, hi=1.0,
                             doc="share of capability a side loses to an overwhelming opponent",
                             cite="Organski & Kugler (1980), The War Ledger")
     spoils: float = param(0.3, lo=0.0, hi=1.0, doc="share of the defeated target's capability taken",
@@ -128,7 +128,7 @@ class Behaviour(Settings):
     viability_floor: float = param(
         0.711, lo=0.0, hi=1.0, doc="a defeated target at or below this share of its capability may die",
         cite="Fazal (2007), State Death")
-    conquest_probability: float = param(0.565, lo=0.0, hi=1.0,
+    conquest_probability: float = param(0.584, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
     conquest_norm: float = param(
@@ -139,7 +139,7 @@ class Behaviour(Settings):
         cite="Zacher (2001), The territorial integrity norm, International Organization 55(2); "
              "Fazal (2007), State Death: violent state death almost ceased after 1945")
     restraint: float = param(
-        0.0, lo=0.0, hi=4.0,
+        0.61, lo=0.0, hi=4.0,
         doc="third states' restraint where the nuclear age holds (many-year model: from "
             "ModelSettings.restraint_from in data worlds; throughout in synthetic worlds): their "
             "cost of fighting in another's war is war_cost x (1 + restraint) and the chance they "
@@ -148,7 +148,7 @@ class Behaviour(Settings):
              "Revolution; Gaddis (1986), The Long Peace; Berkemeier & Fuhrmann (2018): alliance "
              "reliability fell from 74.5% before 1945 to 22% after")
     escalation: float = param(
-        0.0576, lo=0.0, hi=1.0,
+        0.0617, lo=0.0, hi=1.0,
         doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
         cite="Bremer (1992); Fearon (1995): most militarised disputes end short of war")
     territorial_stake: float = param(
@@ -167,18 +167,18 @@ class Behaviour(Settings):
         doc="reduction of the escalation chance when an institution was seized of the dispute",
         cite="Shannon (2009); Hansen, Mitchell & Nemeth (2008): IGOs and the escalation of MIDs")
     war_persistence: float = param(
-        0.338, lo=0.0, hi=0.95,
+        0.942, lo=0.0, hi=0.95,
         doc="chance a war goes on for another round, times 4 p (1 - p) for the defenders' "
             "chance p of winning (0: one round)",
         cite="Bennett & Stam (1996): evenly matched wars last longer; Cederman (2003)")
     war_spread: float = param(
-        0.0817, lo=0.0, hi=1.0,
+        0.388, lo=0.0, hi=1.0,
         doc="chance per round that a state allied to or bordering a belligerent joins the war",
         cite="Siverson & Starr (1991), The Diffusion of War: alliances and borders")
     max_war_rounds: int = param(20, lo=1, hi=100, integer=True, doc="bound on the rounds of one war",
                                 cite="modelling choice (a bound on the work of one crisis)")
     alliance_dilution: float = param(
-        1.44, lo=0.0, hi=2.0,
+        1.91, lo=0.0, hi=2.0,
         doc="a pact's weight is alliance_weight / k^dilution for a target with k defence-pact "
             "partners (0: no dilution)",
         cite="Olson & Zeckhauser (1966): collective action in large alliances; "
