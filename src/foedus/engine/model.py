@@ -801,8 +801,7 @@ class Model:
         joining a war under way falls by as much (Schelling 1966; Jervis 1989)."""
         beh = self.behaviour
         norm, restraint = float(beh.conquest_norm), float(beh.restraint)
-        key = (norm > 0.0 and self._era_holds(year, int(self.config.conquest_norm_from)),
-               restraint > 0.0 and self._era_holds(year, int(self.config.restraint_from)))
+        key = self._era(year)
         if not any(key):
             return beh
         if key not in self._eras:
@@ -815,15 +814,19 @@ class Model:
             self._eras[key] = beh.replace(**changes)
         return self._eras[key]
 
-    def _era_holds(self, year: int, since: int) -> bool:
-        """A fact of an era holds in a synthetic world always, in a data world from ``since``."""
-        return not self._data_year or year >= since
+    def _era(self, year: int) -> tuple[bool, bool]:
+        """Whether the norm against conquest and third states' restraint hold in ``year``: in a
+        synthetic world always, in a data world from their years (when they are not zero)."""
+        beh, cfg = self.behaviour, self.config
+        since = (int(cfg.conquest_norm_from), int(cfg.restraint_from))
+        on = (float(beh.conquest_norm) > 0.0, float(beh.restraint) > 0.0)
+        return (on[0] and (not self._data_year or year >= since[0]),
+                on[1] and (not self._data_year or year >= since[1]))
 
     def _forecast_behaviour(self, year: int) -> Behaviour:
         """The behaviour the aggressors' forecast weighs: the era's where third states' restraint
         holds (it moves the helpers they expect), else the model's own."""
-        beh = self.era_behaviour(year)
-        return beh if beh.war_cost != self.behaviour.war_cost else self.behaviour
+        return self.era_behaviour(year) if self._era(year)[1] else self.behaviour
 
     def _new_forecast(self) -> Forecast:
         """The aggressors' forecast over the world as it is, with the era's behaviour."""
