@@ -43,14 +43,18 @@ def test_the_gap_between_authorised_and_delivered_enforcement() -> None:
 
 
 def test_the_worked_experiment_at_small_size_has_its_documented_shape() -> None:
-    """docs/delegation.md: when force is authorised somebody nearly always fights, but a share
-    of the obligated members does not."""
-    comp = foedus.compare(["un-1965-ufp"], replications=3, years=30, n_states=60, seed=1,
-                          workers=1, progress=False)
-    t = comp.table.set_index("metric")["mean"]
-    assert t["authorised_crises"] > 0
-    assert t["enforcement_gap"] <= 0.1
-    assert 0.0 < t["authorised_force_compliance"] < 1.0
+    """docs/delegation.md: when force is authorised somebody usually fights, but not always (third
+    states' restraint: without it, on the same worlds, the gap is smaller), and a share of the
+    obligated members neither fights nor sanctions."""
+    def table(**kw: object) -> object:
+        comp = foedus.compare(["un-1965-ufp"], replications=3, years=30, n_states=60, seed=1,
+                              workers=1, progress=False, **kw)
+        return comp.table.set_index("metric")["mean"]
+    t, bare = table(), table(behaviour={"restraint": 0.0})
+    assert t["authorised_crises"] > 0  # type: ignore[index]
+    assert 0.0 < t["enforcement_gap"] < 0.5  # type: ignore[index]  # some crises, not most
+    assert bare["enforcement_gap"] < t["enforcement_gap"]  # type: ignore[index]
+    assert 0.0 < t["authorised_force_compliance"] < 1.0  # type: ignore[index]
 
 
 # -- the mechanism: delegation to a lead state (engine/delegation.py) ------------------------
