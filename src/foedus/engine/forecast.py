@@ -328,14 +328,32 @@ class Forecast:
         self._created = None if ties is None or not ties.any() else \
             np.asarray(ties, bool).ravel()[P.fi_ht] & P.hp_ok
 
-    def active(self, held: IntArray) -> IntArray:
+    def active(self, held: IntArray, among: IntArray | None = None) -> IntArray:
         """Indices of the pairs active now: both alive, the aggressor with some capability,
-        not held apart by peacekeepers (``held``: pair keys)."""
+        not held apart by peacekeepers (``held``: pair keys); with ``among`` (aggressors, in
+        increasing order), only their pairs (in the static order)."""
         w, P = self.world, self.pairs
+        if among is not None:
+            idx = self.pairs_of(among)
+            a, t = P.a[idx], P.t[idx]
+            ok = w.alive[a] & w.alive[t] & (w.capability[a] > 0)
+            if held.size:
+                ok &= ~np.isin(P.key[idx], held)
+            return idx[ok]
         ok = w.alive[P.a] & w.alive[P.t] & (w.capability[P.a] > 0)
         if held.size:
             ok &= ~np.isin(P.key, held)
         return np.flatnonzero(ok)
+
+    def pairs_of(self, aggressors: IntArray) -> IntArray:
+        """The static pairs of ``aggressors`` (in increasing order), in the static order: the
+        pairs are grouped by aggressor, so each group is a range."""
+        start = self._by_aggressor[aggressors]
+        size = self._by_aggressor[aggressors + 1] - start
+        total = int(size.sum())
+        if total == 0:
+            return np.zeros(0, np.int64)
+        return np.arange(total, dtype=np.int64) + np.repeat(start - (np.cumsum(size) - size), size)
 
     def _scale(self) -> float:
         return max(1.0, float(np.max(self.world.capability, initial=0.0)))
@@ -548,7 +566,8 @@ class Forecast:
 
     def expected_utility(self, sel: IntArray, *, credibility: float, doubt: BoolArray,
                          top_threat_of: IntArray, threshold: FloatArray | None = None,
-                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
+                         reuse: BoolArray | None = None, answer: bool = True
+                         ) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair ``sel``.
 
         See :meth:`foedus.engine.Model.expected_utility`. ``credibility`` is the institution's
@@ -558,7 +577,11 @@ class Forecast:
         answer (with the world's ties, and without the ties the system created) are those of
         the last call that computed them: the caller vouches that nothing they depend on (the
         capabilities of the parties and the target's allies, the largest capability, the pair
-        terms) has changed since (:meth:`foedus.engine.Model._decide`, issue 16).
+        terms) has changed since (:meth:`foedus.engine.Model._decide`, issue 16). With
+        ``answer`` False the institution's answer is left out (the first array is the utility
+        before it), but the obligations of the pairs that could still attack are judged as
+        they would be with it: the model computes the answer later, when the aggressor is
+        activated (:meth:`foedus.engine.Model._touch`).
         """
         w, beh, g, P = self.world, self.behaviour, self.grad, self.pairs
         scale = self._scale()
@@ -585,7 +608,7 @@ class Forecast:
         if self.has_institution:
             ob = self.obligations(sel[sub])
             sub = sub[ob["scope"][sel[sub]]]
-        if sub.size == 0:
+        if sub.size == 0 or not answer:
             return eu1, eu0
         s = sel[sub]
         believed = np.where(doubt[P.a[s]], 0.0, cred)

@@ -64,6 +64,11 @@ BoolArray = NDArray[np.bool_]
 #: Defaults of the model settings, by name (the fields of :class:`ModelSettings`).
 DEFAULTS: dict[str, Any] = ModelSettings().to_dict()
 
+#: States decided together when the next aggressor is looked for (doubled while none of them
+#: attacks): each is decided on the world as it is when it is activated, the states after the
+#: aggressor in the batch again after its crisis (a cost, not a change of the numbers).
+ACTIVATION_BATCH = 8
+
 #: Columns of a run's yearly time series.
 #: Charter kinds whose members' mutual defence ties the pact itself creates.
 PACT_KINDS = ("collective-defence", "bilateral-pact")
@@ -120,8 +125,8 @@ class Model:
     """
 
     #: After a crisis, recompute only the pairs whose expected utility it can have moved
-    #: (:meth:`_redo`); False recomputes every pending pair (the same numbers, slower: kept
-    #: for the test that checks the two against each other).
+    #: (:meth:`_touch`, :meth:`_decide`); False recomputes every pending pair (the same numbers,
+    #: slower: kept for the test that checks the two against each other).
     incremental: bool = True
 
     def __init__(self, charter: str | Charter | Architecture, world: World, *,
@@ -179,7 +184,10 @@ class Model:
         self._allied: tuple[dict[str, Any], IntArray, IntArray] | None = None
         self._index: dict[str, int] = {}
         self._margin_scale = 1.0
-        self._bests: dict[str, tuple[FloatArray, IntArray]] | None = None  # the last decision's
+        self._need = np.zeros(0, bool)  # per pair: its margin with the institution awaits the answer
+        self._when = np.zeros(0, np.int64)  # per pair: the crisis count when the answer was computed
+        self._epoch = 0  # crises (and starts of a period) so far: the answer moves with each
+        self._unjudged = False  # the last touch judged no obligations (no credible institution)
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
@@ -518,7 +526,8 @@ class Model:
 
     def expected_utility(self, sel: IntArray | None = None, *,
                          threshold: FloatArray | None = None,
-                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
+                         reuse: BoolArray | None = None,
+                         answer: bool = True) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair.
 
         ``sel`` indexes the static pairs (default: the active ones). The aggressor estimates
@@ -539,7 +548,8 @@ class Model:
         pairs that could still attack); elsewhere the first array repeats the second.
         ``reuse`` (per entry of ``sel``, for the model's own decisions) marks pairs whose
         utilities before the institution's answer are kept from the last computation
-        (:meth:`foedus.engine.forecast.Forecast.expected_utility`).
+        (:meth:`foedus.engine.forecast.Forecast.expected_utility`); with ``answer`` False
+        the first array leaves the institution's answer out (computed later, :meth:`_touch`).
         """
         if sel is None:
             sel = self._active()
@@ -550,7 +560,8 @@ class Model:
         eu1, eu0 = self.forecast.expected_utility(sel, credibility=self.credibility,
                                                   doubt=self._doubt,
                                                   top_threat_of=self._top_threat_of,
-                                                  threshold=threshold, reuse=reuse)
+                                                  threshold=threshold, reuse=reuse,
+                                                  answer=answer)
         return (eu1, eu0) if cut is None else (eu1 - cut, eu0 - cut)
 
     def thresholds(self) -> FloatArray:
@@ -559,17 +570,18 @@ class Model:
         material loss for the sake of revision."""
         return float(self.settings["attack_threshold"]) * (1.0 - 2.0 * self.world.revisionism)
 
-    def _decide(self, noise: FloatArray, pending: IntArray | None = None,
-                changed: BoolArray | None = None) -> dict[str, Any]:
-        """Every aggressor's best target and margins, with the institution (``best1``,
-        ``target``) and without it and the ties it creates (``best0``, ``target0``).
+    def _touch(self, noise: FloatArray, pending: IntArray | None = None,
+               changed: BoolArray | None = None) -> None:
+        """The utilities before the institution's answer, of the pairs a crisis touched.
 
-        ``pending`` limits the work to these aggressors (the states not yet activated this
-        period; the others keep ``-inf``): every pair computation is per pair, and an
-        activated state's decision is not read again in the period. ``changed`` (after a
-        crisis that killed nobody: the states whose capability it changed) recomputes only
-        the pairs whose utility can have moved (:meth:`_redo`); the others keep their
-        margins. Both give the numbers of deciding for every pair again."""
+        At the start of a period (``changed`` None: also after a crisis that killed a state)
+        every active pair of the ``pending`` aggressors (default: every state) is computed;
+        after a crisis that killed nobody, only the pairs it touched (:meth:`_touched`): a
+        party's or an ally's capability moved. Their obligations are judged now, as the
+        forecast judges them when a pair first could attack in a period; the institution's
+        answer (which moves with credibility after every crisis) is left to :meth:`_decide`,
+        when the aggressor is activated (issue 16: the work after a crisis no longer grows
+        with the pairs that would attack without the institution)."""
         w, P = self.world, self.forecast.pairs
         sel = self._active()
         if pending is not None:
@@ -577,67 +589,74 @@ class Model:
             want[pending] = True
             sel = sel[want[P.a[sel]]]
         scale = self.forecast._scale()
-        reuse: BoolArray | None = None
+        self._epoch += 1  # the answer moves with every crisis
         if changed is None or self._margins is None or not self.incremental \
                 or scale != self._margin_scale:
             self._margins = (np.full(P.a.size, -np.inf), np.full(P.a.size, -np.inf))
+            self._need = np.zeros(P.a.size, bool)
             redo = sel
         else:
-            touched = self._touched(changed)
-            redo = sel[self._redo(changed, touched)[sel]]
-            reuse = ~touched[redo]  # only the institution's answer can have moved
+            touched = self._touched(changed)[sel]
+            if self._unjudged and self._credible():  # obligations skipped while not credible
+                touched |= self._answer_moved(sel)
+            redo = sel[touched]
         self._margin_scale = scale
+        self._unjudged = not self._credible()
         m1, m0 = self._margins
+        if redo.size:
+            theta = self.thresholds()[P.a[redo]] - noise[redo]
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=False)
+            m1[redo], m0[redo] = eu1 - theta, eu0 - theta
+            self._need[redo] = True
+
+    def _credible(self) -> bool:
+        """Whether the forecast weighs an answer at all (an institution or ad-hoc balancing,
+        and a credibility above 0)."""
+        f = self.forecast
+        return (f.has_institution or f.ad_hoc) and math.isfinite(self.credibility) \
+            and self.credibility > 0
+
+    def _answer_moved(self, sel: IntArray) -> BoolArray:
+        """Per pair of ``sel``: whether its utility with the institution weighs the answer,
+        which has moved since it was computed: it would attack without the institution
+        (only those weigh the answer, :meth:`Forecast.expected_utility`) and an answer can
+        reach it (:meth:`Forecast.answerable`)."""
+        assert self._margins is not None
+        return np.asarray((self._margins[1][sel] > 0) & (self._when[sel] < self._epoch)
+                          & self.forecast.answerable()[sel], dtype=bool)
+
+    def _decide(self, noise: FloatArray, pending: IntArray | None = None,
+                changed: BoolArray | None = None) -> dict[str, Any]:
+        """The best target and margins of the ``pending`` aggressors (default: every state),
+        with the institution (``best1``, ``target``) and without it and the ties it creates
+        (``best0``, ``target0``); the other states get ``-inf`` and ``-1``.
+
+        The utilities before the institution's answer are those :meth:`_touch` keeps; the
+        answer is computed here for the pairs that lack it or whose answer moved since
+        (:meth:`_answer_moved`), so that each aggressor is decided on the world as it is when
+        it is activated. With ``incremental`` False every pair of the aggressors is computed
+        afresh (the same numbers). ``changed`` is not used (kept for subclasses)."""
+        w, P = self.world, self.forecast.pairs
+        who = np.flatnonzero(w.alive) if pending is None else np.sort(np.asarray(pending))
+        sel = self.forecast.active(self._held, among=who)
+        assert self._margins is not None
+        m1, m0 = self._margins
+        reuse: BoolArray | None = None
+        if not self.incremental:
+            redo = sel
+        else:
+            ans = self.forecast.answerable()[sel]
+            redo = sel[ans & (self._need[sel] | self._answer_moved(sel))]
+            reuse = np.ones(redo.size, bool)  # kept by _touch: only the answer moved
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
             eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
-        if reuse is None or self._bests is None or pending is None:
-            self._bests = {"best1": _best(P.a[sel], P.t[sel], m1[sel], w.n),
-                           "best0": _best(P.a[sel], P.t[sel], m0[sel], w.n)}
-        else:
-            self._bests = self._best_again(sel, redo, pending, changed)
-        (best1, target), (best0, target0) = self._bests["best1"], self._bests["best0"]
-        return {"best1": best1.copy(), "best0": best0.copy(), "target": target.copy(),
-                "target0": target0.copy()}
-
-    def _best_again(self, sel: IntArray, redo: IntArray, pending: IntArray,
-                    changed: BoolArray | None) -> dict[str, tuple[FloatArray, IntArray]]:
-        """The best margins and targets after a partial decision: those of the aggressors
-        with a pair decided again (or whose capability changed: their active pairs may have
-        changed) taken again over their pairs, the others' kept from the last decision, and
-        none for the aggressors no longer pending. The same as taking them over every pair."""
-        w, P = self.world, self.forecast.pairs
-        assert self._bests is not None and self._margins is not None
-        again = np.zeros(w.n, bool)
-        again[P.a[redo]] = True
-        if changed is not None:
-            again |= changed
-        gone = np.ones(w.n, bool)
-        gone[pending] = False
-        again &= ~gone
-        part = sel[again[P.a[sel]]]
-        out: dict[str, tuple[FloatArray, IntArray]] = {}
-        for key, m in (("best1", self._margins[0]), ("best0", self._margins[1])):
-            best, target = self._bests[key][0].copy(), self._bests[key][1].copy()
-            got, hit = _best(P.a[part], P.t[part], m[part], w.n)
-            best[again], target[again] = got[again], hit[again]
-            best[gone], target[gone] = -np.inf, -1
-            out[key] = (best, target)
-        return out
-
-    def _redo(self, changed: BoolArray, touched: BoolArray | None = None) -> BoolArray:
-        """Per static pair, whether its margins must be computed again after a crisis that
-        changed the capability of the states ``changed`` (and killed nobody): the pairs it
-        touched (:meth:`_touched`); and every pair that would attack without the institution
-        and that an answer can reach (in the institution's scope, or under ad-hoc balancing:
-        :meth:`Forecast.answerable`): only those weigh the answer, which moves with
-        credibility and the world's total capability. Nothing else moves a pair's utilities."""
-        redo = self._touched(changed) if touched is None else touched.copy()
-        assert self._margins is not None
-        if self.forecast.has_institution or self.forecast.ad_hoc:
-            redo |= (self._margins[1] > 0) & self.forecast.answerable()
-        return redo
+            self._need[redo] = False
+            self._when[redo] = self._epoch
+        best1, target = _best(P.a[sel], P.t[sel], m1[sel], w.n)
+        best0, target0 = _best(P.a[sel], P.t[sel], m0[sel], w.n)
+        return {"best1": best1, "best0": best0, "target": target, "target0": target0}
 
     def _touched(self, changed: BoolArray) -> BoolArray:
         """Per static pair, whether a crisis that changed the capability of the states
@@ -715,25 +734,28 @@ class Model:
         deterred = 0
         self.forecast.created_ties(self._created_ties())
         self._margins = None
-        dec = self._decide(noise)
-        pos = 0
+        self._epoch = 0
+        self._when = np.zeros(self.forecast.pairs.a.size, np.int64)
+        self._touch(noise)
+        pos, size = 0, ACTIVATION_BATCH
         plan: list[tuple[int, int]] = []
         simultaneous = self.settings["activation"] == "simultaneous"
-        while pos < order.size:
-            rest = order[pos:]
-            attack = (dec["best1"][rest] > 0) & w.alive[rest]
-            det = (dec["best0"][rest] > 0) & ~attack & w.alive[rest]
-            if len(events) + len(plan) >= cap_n:
-                break  # states after the cap are not activated: nobody left to deter
+        while pos < order.size and len(events) + len(plan) < cap_n:
+            # states after the cap are not activated: nobody left to deter
+            batch = order[pos:pos + size]  # the next states in the order, decided together
+            dec = self._decide(noise, batch)
+            attack = (dec["best1"][batch] > 0) & w.alive[batch]
+            det = (dec["best0"][batch] > 0) & ~attack & w.alive[batch]
             if not attack.any():
                 deterred += int(det.sum())
-                break
+                pos, size = pos + batch.size, 2 * size
+                continue
             first = int(np.argmax(attack))
             deterred += int(det[:first].sum())
-            a = int(rest[first])
+            a = int(batch[first])
             t = int(dec["target"][a])
             self.displaced_total += int(dec["target0"][a] != t)
-            pos += first + 1
+            pos, size = pos + first + 1, ACTIVATION_BATCH
             if simultaneous:
                 plan.append((a, t))
                 continue
@@ -743,7 +765,7 @@ class Model:
                 events.append(ev)
                 changed = (w.capability != cap_before) | (w.alive != alive_before)
                 died = bool((w.alive != alive_before).any())  # rare: every pair again
-                dec = self._decide(noise, order[pos:], None if died else changed)
+                self._touch(noise, order[pos:], None if died else changed)
         for a, t in plan:
             ev = self._crisis(a, t, year)
             if ev is not None:
