@@ -618,6 +618,26 @@ class Forecast:
             + (rv[sub] if isinstance(rv, np.ndarray) else rv)
         return eu1, eu0
 
+    def upper_bound(self, sel: IntArray) -> FloatArray:
+        """Per pair ``sel``: a bound above its utility before the institution's answer (the
+        first array of :meth:`expected_utility` without the answer): the target fighting
+        alone, since its allies can only add to its side and a stronger side can only lower
+        the chance of winning. A margin of 1e-9 covers the rounding of the logarithms;
+        ``inf`` where a gain below ``-war_loss`` would turn the bound around."""
+        w, beh, g, P = self.world, self.behaviour, self.grad, self.pairs
+        scale = self._scale()
+        cap = w.capability
+        with np.errstate(divide="ignore"):
+            lc = np.where(cap > 0, np.log(np.maximum(cap, 1e-300)), -np.inf)
+        a, t = P.a[sel], P.t[sel]
+        e_a = g.project_log(lc[a], P.tok_pair[sel], scale)
+        e_t = g.project_log(lc[t], P.tok0, scale) if self.charter.self_defence.allowed \
+            else np.zeros(t.shape)
+        gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
+            * self._pair_terms()["stake"][sel]
+        u = self._utility(e_a, e_t, gain) + self._rivalry(sel)
+        return np.where(gain + float(beh.war_loss) >= 0, u + 1e-9 * (1.0 + np.abs(u)), np.inf)
+
     def _unanswered(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
                     terms: dict[str, Any], collective: bool, reuse: BoolArray | None,
                     rv: FloatArray | float) -> tuple[FloatArray, FloatArray]:

@@ -186,6 +186,7 @@ class Model:
         self._margin_scale = 1.0
         self._need = np.zeros(0, bool)  # per pair: its margin with the institution awaits the answer
         self._when = np.zeros(0, np.int64)  # per pair: the crisis count when the answer was computed
+        self._stale = np.zeros(0, bool)  # per pair: its utilities await computing again
         self._epoch = 0  # crises (and starts of a period) so far: the answer moves with each
         self._unjudged = False  # the last touch judged no obligations (no credible institution)
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
@@ -572,16 +573,19 @@ class Model:
 
     def _touch(self, noise: FloatArray, pending: IntArray | None = None,
                changed: BoolArray | None = None) -> None:
-        """The utilities before the institution's answer, of the pairs a crisis touched.
+        """Mark the pairs a crisis touched, and judge the obligations they may now need.
 
         At the start of a period (``changed`` None: also after a crisis that killed a state)
-        every active pair of the ``pending`` aggressors (default: every state) is computed;
-        after a crisis that killed nobody, only the pairs it touched (:meth:`_touched`): a
-        party's or an ally's capability moved. Their obligations are judged now, as the
-        forecast judges them when a pair first could attack in a period; the institution's
-        answer (which moves with credibility after every crisis) is left to :meth:`_decide`,
-        when the aggressor is activated (issue 16: the work after a crisis no longer grows
-        with the pairs that would attack without the institution)."""
+        every active pair of the ``pending`` aggressors (default: every state) is touched;
+        after a crisis that killed nobody, only the pairs it touched (:meth:`_touched`: a
+        party's or an ally's capability moved). A touched pair's utilities are computed again
+        when its aggressor is activated (:meth:`_decide`). The forecast judges a pair's
+        obligations when the pair first could attack in a period (its utility before the
+        institution's answer above its threshold), on the world as it is then: so the touched
+        pairs that may now cross it (in the institution's scope, not judged yet, and whose
+        bound, :meth:`Forecast.upper_bound`, is above the threshold) are computed now, with
+        their obligations, the answer left for later (issue 16: after a crisis the work grows
+        with the pairs it touched, not with every pair that would attack)."""
         w, P = self.world, self.forecast.pairs
         sel = self._active()
         if pending is not None:
@@ -594,20 +598,38 @@ class Model:
                 or scale != self._margin_scale:
             self._margins = (np.full(P.a.size, -np.inf), np.full(P.a.size, -np.inf))
             self._need = np.zeros(P.a.size, bool)
+            self._stale = np.zeros(P.a.size, bool)
             redo = sel
         else:
-            touched = self._touched(changed)[sel]
-            if self._unjudged and self._credible():  # obligations skipped while not credible
-                touched |= self._answer_moved(sel)
-            redo = sel[touched]
+            redo = sel[self._touched(changed)[sel]]
         self._margin_scale = scale
-        self._unjudged = not self._credible()
-        m1, m0 = self._margins
+        self._stale[redo] = self._need[redo] = True
+        judge = self.forecast.has_institution and self._credible()
+        if judge and self._unjudged:  # no obligation was judged while not credible
+            redo = sel
+        self._unjudged = not judge
+        if self.incremental and redo.size:
+            redo = redo[self._may_cross(redo, noise)] if judge else redo[:0]
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
             eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=False)
+            m1, m0 = self._margins
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
-            self._need[redo] = True
+            self._stale[redo] = False
+
+    def _may_cross(self, sel: IntArray, noise: FloatArray) -> BoolArray:
+        """Per pair of ``sel``: in the institution's scope, its obligations not judged yet,
+        and its utility before the answer possibly above its threshold (by its bound)."""
+        P = self.forecast.pairs
+        ob = self.forecast.obligations(np.zeros(0, np.int64))
+        out = np.asarray(ob["scope"][sel] & ~ob["done"][sel], dtype=bool)
+        if out.any():
+            s = sel[out]
+            ub = self.forecast.upper_bound(s)
+            if self.deterrents is not None:
+                ub = ub - self.deterrents.penalty(P.t[s], float(self.behaviour.escalation))
+            out[out] = ub > self.thresholds()[P.a[s]] - noise[s]
+        return out
 
     def _credible(self) -> bool:
         """Whether the forecast weighs an answer at all (an institution or ad-hoc balancing,
@@ -646,13 +668,13 @@ class Model:
             redo = sel
         else:
             ans = self.forecast.answerable()[sel]
-            redo = sel[ans & (self._need[sel] | self._answer_moved(sel))]
-            reuse = np.ones(redo.size, bool)  # kept by _touch: only the answer moved
+            redo = sel[self._stale[sel] | (ans & (self._need[sel] | self._answer_moved(sel)))]
+            reuse = ~self._stale[redo]  # the others kept: only the answer moved
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
             eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
-            self._need[redo] = False
+            self._need[redo] = self._stale[redo] = False
             self._when[redo] = self._epoch
         best1, target = _best(P.a[sel], P.t[sel], m1[sel], w.n)
         best0, target0 = _best(P.a[sel], P.t[sel], m0[sel], w.n)
