@@ -328,13 +328,15 @@ class Forecast:
         self._created = None if ties is None or not ties.any() else \
             np.asarray(ties, bool).ravel()[P.fi_ht] & P.hp_ok
 
-    def active(self, held: IntArray, among: IntArray | None = None) -> IntArray:
+    def active(self, held: IntArray, among: IntArray | None = None,
+               pairs: IntArray | None = None) -> IntArray:
         """Indices of the pairs active now: both alive, the aggressor with some capability,
         not held apart by peacekeepers (``held``: pair keys); with ``among`` (aggressors, in
-        increasing order), only their pairs (in the static order)."""
+        increasing order), only their pairs (in the static order); with ``pairs``, only
+        those."""
         w, P = self.world, self.pairs
-        if among is not None:
-            idx = self.pairs_of(among)
+        if among is not None or pairs is not None:
+            idx = self.pairs_of(among) if among is not None else np.asarray(pairs, np.int64)
             a, t = P.a[idx], P.t[idx]
             ok = w.alive[a] & w.alive[t] & (w.capability[a] > 0)
             if held.size:

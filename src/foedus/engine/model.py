@@ -67,7 +67,7 @@ DEFAULTS: dict[str, Any] = ModelSettings().to_dict()
 #: States decided together when the next aggressor is looked for (doubled while none of them
 #: attacks): each is decided on the world as it is when it is activated, the states after the
 #: aggressor in the batch again after its crisis (a cost, not a change of the numbers).
-ACTIVATION_BATCH = 8
+ACTIVATION_BATCH = 16
 
 #: Columns of a run's yearly time series.
 #: Charter kinds whose members' mutual defence ties the pact itself creates.
@@ -111,6 +111,20 @@ class RunResult:
                 "series": [{k: clean(v) for k, v in row.items()}
                            for row in self.series.to_dict(orient="records")],
                 "events": [e.to_dict() for e in self.events]}
+
+
+class _Kept:
+    """Each aggressor's last decision in a period (best margins and targets with and without
+    the institution), whether it still holds (``known``: none of its pairs touched since),
+    when it was made (``at``: the crisis count) and whether it weighs the institution's answer
+    (``weighs``: a pair that would attack without the institution, in the answer's reach),
+    which moves with every crisis."""
+
+    def __init__(self, n: int) -> None:
+        self.best1, self.best0 = np.full(n, -np.inf), np.full(n, -np.inf)
+        self.target, self.target0 = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+        self.known, self.weighs = np.zeros(n, bool), np.zeros(n, bool)
+        self.at = np.zeros(n, np.int64)
 
 
 # --- the model -----------------------------------------------------------------------------
@@ -184,9 +198,9 @@ class Model:
         self._allied: tuple[dict[str, Any], IntArray, IntArray] | None = None
         self._index: dict[str, int] = {}
         self._margin_scale = 1.0
-        self._need = np.zeros(0, bool)  # per pair: its margin with the institution awaits the answer
-        self._when = np.zeros(0, np.int64)  # per pair: the crisis count when the answer was computed
-        self._stale = np.zeros(0, bool)  # per pair: its utilities await computing again
+        # per pair: awaiting the answer, awaiting computing, the crisis count of its answer
+        self._need, self._stale, self._when = np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, int)
+        self._kept = _Kept(w.n)  # per aggressor: its last decision, and whether it holds
         self._epoch = 0  # crises (and starts of a period) so far: the answer moves with each
         self._unjudged = False  # the last touch judged no obligations (no credible institution)
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
@@ -587,35 +601,45 @@ class Model:
         their obligations, the answer left for later (issue 16: after a crisis the work grows
         with the pairs it touched, not with every pair that would attack)."""
         w, P = self.world, self.forecast.pairs
-        sel = self._active()
-        if pending is not None:
-            want = np.zeros(w.n, bool)
-            want[pending] = True
-            sel = sel[want[P.a[sel]]]
         scale = self.forecast._scale()
         self._epoch += 1  # the answer moves with every crisis
-        if changed is None or self._margins is None or not self.incremental \
-                or scale != self._margin_scale:
+        judge = self.forecast.has_institution and self._credible()
+        again = judge and self._unjudged  # no obligation was judged while not credible
+        self._unjudged = not judge
+        full = changed is None or self._margins is None or not self.incremental \
+            or scale != self._margin_scale
+        self._margin_scale = scale
+        if not (full or again or changed is None or changed.any()):
+            return  # nothing but the answer moved
+        want = np.ones(w.n, bool) if pending is None else np.zeros(w.n, bool)
+        if pending is not None:
+            want[pending] = True
+        sel = self._active() if full or again else np.zeros(0, np.int64)
+        sel = sel[want[P.a[sel]]]
+        if full:
             self._margins = (np.full(P.a.size, -np.inf), np.full(P.a.size, -np.inf))
             self._need = np.zeros(P.a.size, bool)
-            self._stale = np.zeros(P.a.size, bool)
+            self._stale = np.ones(P.a.size, bool)
+            self._kept = _Kept(w.n)
             redo = sel
         else:
-            redo = sel[self._touched(changed)[sel]]
-        self._margin_scale = scale
-        self._stale[redo] = self._need[redo] = True
-        judge = self.forecast.has_institution and self._credible()
-        if judge and self._unjudged:  # no obligation was judged while not credible
-            redo = sel
-        self._unjudged = not judge
-        if self.incremental and redo.size:
-            redo = redo[self._may_cross(redo, noise)] if judge else redo[:0]
+            touched = self.forecast.active(self._held, pairs=np.flatnonzero(
+                self._touched(cast(BoolArray, changed))))
+            touched = touched[want[P.a[touched]]]
+            self._stale[touched] = True
+            self._kept.known[P.a[touched]] = False
+            redo = sel if again else touched
+            redo = redo[self._may_cross(redo, noise)] if judge and redo.size else redo[:0]
+            self._kept.known[P.a[redo]] = False
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
             eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=False)
+            assert self._margins is not None
             m1, m0 = self._margins
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
             self._stale[redo] = False
+            # the answer is weighed only where the utility before it is above the threshold
+            self._need[redo] = m1[redo] > -1e-6 * (1.0 + np.abs(theta))
 
     def _may_cross(self, sel: IntArray, noise: FloatArray) -> BoolArray:
         """Per pair of ``sel``: in the institution's scope, its obligations not judged yet,
@@ -658,17 +682,36 @@ class Model:
         (:meth:`_answer_moved`), so that each aggressor is decided on the world as it is when
         it is activated. With ``incremental`` False every pair of the aggressors is computed
         afresh (the same numbers). ``changed`` is not used (kept for subclasses)."""
-        w, P = self.world, self.forecast.pairs
+        w = self.world
         who = np.flatnonzero(w.alive) if pending is None else np.sort(np.asarray(pending))
-        sel = self.forecast.active(self._held, among=who)
+        kept = self._kept
+        work = who[~kept.known[who] | (kept.weighs[who] & (kept.at[who] < self._epoch))] \
+            if self.incremental else who
+        if work.size:
+            self._decide_again(noise, work)
+        out = {k: np.full(w.n, -np.inf) for k in ("best1", "best0")}
+        out |= {k: np.full(w.n, -1, np.int64) for k in ("target", "target0")}
+        for k, v in out.items():
+            v[who] = getattr(kept, k)[who]
+        return out
+
+    def _decide_again(self, noise: FloatArray, who: IntArray) -> None:
+        """Decide the aggressors ``who`` (increasing) again: their pairs that await computing,
+        or the institution's answer, computed, and their best targets kept (:class:`_Kept`)."""
+        w, P, f = self.world, self.forecast.pairs, self.forecast
+        sel = f.active(self._held, among=who)
         assert self._margins is not None
         m1, m0 = self._margins
         reuse: BoolArray | None = None
+        answers = f.has_institution or f.ad_hoc
         if not self.incremental:
             redo = sel
         else:
-            ans = self.forecast.answerable()[sel]
-            redo = sel[self._stale[sel] | (ans & (self._need[sel] | self._answer_moved(sel)))]
+            stale = self._stale[sel]
+            if answers:
+                stale |= self._need[sel] & f.answerable()[sel]
+                stale |= self._answer_moved(sel)
+            redo = sel[stale]
             reuse = ~self._stale[redo]  # the others kept: only the answer moved
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
@@ -676,9 +719,13 @@ class Model:
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
             self._need[redo] = self._stale[redo] = False
             self._when[redo] = self._epoch
-        best1, target = _best(P.a[sel], P.t[sel], m1[sel], w.n)
-        best0, target0 = _best(P.a[sel], P.t[sel], m0[sel], w.n)
-        return {"best1": best1, "best0": best0, "target": target, "target0": target0}
+        kept = self._kept
+        (b1, t1), (b0, t0) = _bests(P.a[sel], P.t[sel], m1[sel], m0[sel], w.n)
+        kept.best1[who], kept.target[who], kept.best0[who], kept.target0[who] = \
+            b1[who], t1[who], b0[who], t0[who]
+        kept.known[who], kept.at[who], kept.weighs[who] = True, self._epoch, False
+        if answers:  # those whose margins weigh the answer: decided again after a crisis
+            kept.weighs[P.a[sel[(m0[sel] > 0) & f.answerable()[sel]]]] = True
 
     def _touched(self, changed: BoolArray) -> BoolArray:
         """Per static pair, whether a crisis that changed the capability of the states
@@ -959,6 +1006,31 @@ def _best(a: IntArray, t: IntArray, margin: FloatArray, n: int) -> tuple[FloatAr
     best[a[win]] = margin[win]
     target[a[win]] = t[win]
     return best, target
+
+
+def _bests(a: IntArray, t: IntArray, m1: FloatArray, m0: FloatArray, n: int
+           ) -> tuple[tuple[FloatArray, IntArray], tuple[FloatArray, IntArray]]:
+    """:func:`_best` of two margins over the same pairs, which come grouped by aggressor in
+    increasing order (as :meth:`Forecast.active` gives them for a few aggressors): the groups
+    are found once for both."""
+    if a.size == 0 or np.isnan(m1).any() or np.isnan(m0).any():
+        return _best(a, t, m1, n), _best(a, t, m0, n)
+    head = np.empty(a.size, bool)
+    head[0] = True
+    np.not_equal(a[1:], a[:-1], out=head[1:])
+    starts = np.flatnonzero(head)
+    group = np.cumsum(head) - 1
+    pos = np.arange(a.size)
+    who = a[starts]
+    out = []
+    for m in (m1, m0):
+        top = np.maximum.reduceat(m, starts)
+        win = np.minimum.reduceat(np.where(m == top[group], pos, a.size), starts)
+        best = np.full(n, -np.inf)
+        target = np.full(n, -1, np.int64)
+        best[who], target[who] = top, t[win]
+        out.append((best, target))
+    return out[0], out[1]
 
 
 def simulate(charter: str | Charter | Architecture, *, world: World | None = None, years: int = 50,
