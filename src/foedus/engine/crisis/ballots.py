@@ -154,17 +154,22 @@ class Ballots:
                            strict=True))
         if present.size == 0:
             return None, by_code
-        lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
-        counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
         names = self.names
-        for i, v, here in zip(held.tolist(), cast[held].tolist(), alive.tolist(), strict=True):
-            if not here:
-                v = "absent"
-            name = names.get(i)
-            if name is None:
-                counts[v] += 1
-            else:
-                lists[v].append(name)
+        if not self.tracing and body.composition == "all-members" \
+                and not body.veto_holders(question, inst.on):
+            lists, counts = self._counted(held, alive, cast)
+        else:
+            lists = {"yes": [], "no": [], "abstain": [], "absent": []}
+            counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
+            for i, v, here in zip(held.tolist(), cast[held].tolist(), alive.tolist(),
+                                  strict=True):
+                if not here:
+                    v = "absent"
+                name = names.get(i)
+                if name is None:
+                    counts[v] += 1
+                else:
+                    lists[v].append(name)
         if body.composition == "fixed":
             for code, i in zip(inst.seat_codes[body_id], inst.permanent[body_id], strict=True):
                 if i < 0:
@@ -179,6 +184,26 @@ class Ballots:
                             aggressor=names[self.a], on=inst.on,
                             with_fallback=with_fallback, **kw)
         return dec, by_code
+
+
+    def _counted(self, held: NDArray[np.int64], alive: NDArray[np.bool_], cast: NDArray[np.str_]
+                 ) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The votes of an all-members body without a veto, for a crisis without a trace: the
+        parties by name (the rule may exclude them), everybody else counted. The rule engine
+        then gives the decision of naming every member (the same tallies, exclusions and
+        outcome; only the reason, which no trace keeps, names fewer states), without a name
+        per member: a vote of a large body costs a few array passes (issue 16)."""
+        votes = np.where(alive, cast[held], "absent")
+        counts = {k: int(np.count_nonzero(votes == k)) for k in ("yes", "no", "abstain", "absent")}
+        lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
+        names = self.names
+        for party in dict.fromkeys((self.a, self.t)):
+            at = np.flatnonzero(held == party)
+            if at.size and party in names:
+                v = str(votes[at[0]])
+                lists[v].append(names[party])
+                counts[v] -= 1
+        return lists, counts
 
 
 def cast_ballots(c: Crisis, belief: FloatArray, fear: FloatArray,
