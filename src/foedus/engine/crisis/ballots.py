@@ -94,6 +94,9 @@ class Ballots:
         self._back: dict[str, str] | None = None
         self._pattern: re.Pattern[str] | None = None
         self._derived: Charter | None = None
+        # the votes of this crisis by (body, question, fallback): the same ballots give the
+        # same decision, so a question put again (a procedure's several measures) is counted once
+        self._votes: dict[tuple[str, str, bool], tuple[Any, Decision | None, dict[str, str]]] = {}
 
     @property
     def names(self) -> dict[int, str]:
@@ -142,7 +145,20 @@ class Ballots:
 
     def vote(self, body_id: str, question: str, cast: NDArray[np.str_],
              with_fallback: bool) -> tuple[Decision | None, dict[str, str]]:
-        """Run one vote of ``body_id``; returns the decision and the votes by world code."""
+        """Run one vote of ``body_id``; returns the decision and the votes by world code.
+
+        A question the same body has already decided on the same ballots ``cast`` in this
+        crisis gets the same decision again, without asking the rule engine twice."""
+        key = (body_id, question, bool(with_fallback))
+        hit = self._votes.get(key)
+        if hit is not None and hit[0] is cast:
+            return hit[1], dict(hit[2])
+        dec, by_code = self._vote(body_id, question, cast, with_fallback)
+        self._votes[key] = (cast, dec, by_code)
+        return dec, dict(by_code)
+
+    def _vote(self, body_id: str, question: str, cast: NDArray[np.str_],
+              with_fallback: bool) -> tuple[Decision | None, dict[str, str]]:
         inst, world = self.inst, self.world
         body = inst.charter.body(body_id)
         seats = inst.seats[body_id]
