@@ -291,6 +291,7 @@ class Forecast:
         self._memo: tuple[FloatArray, FloatArray, FloatArray, BoolArray] | None = None
         self._memo_key: tuple[FloatArray, float, dict[str, Any]] | None = None
         self._balancing_key: tuple[Any, ...] | None = None
+        self._apart: tuple[IntArray, IntArray, BoolArray] | None = None  # pairs held apart
         self._balancing_masks: tuple[BoolArray, BoolArray] | None = None
         P = self.pairs  # the static pairs grouped by aggressor, and their helpers by helper
         self._by_aggressor = np.searchsorted(P.a, np.arange(world.n + 1)).astype(np.int64)
@@ -335,17 +336,28 @@ class Forecast:
         increasing order), only their pairs (in the static order); with ``pairs``, only
         those."""
         w, P = self.world, self.pairs
+        apart = self._held_apart(held)
         if among is not None or pairs is not None:
             idx = self.pairs_of(among) if among is not None else np.asarray(pairs, np.int64)
             a, t = P.a[idx], P.t[idx]
             ok = w.alive[a] & w.alive[t] & (w.capability[a] > 0)
-            if held.size:
-                ok &= ~np.isin(P.key[idx], held)
+            if apart is not None:
+                ok &= ~apart[idx]
             return idx[ok]
         ok = w.alive[P.a] & w.alive[P.t] & (w.capability[P.a] > 0)
-        if held.size:
-            ok &= ~np.isin(P.key, held)
+        if apart is not None:
+            ok &= ~apart
         return np.flatnonzero(ok)
+
+    def _held_apart(self, held: IntArray) -> BoolArray | None:
+        """Per pair, whether peacekeepers hold it apart (``held``: pair keys; None: none),
+        marked once for each ``held`` array (the model draws one a period)."""
+        if held.size == 0:
+            return None
+        if self._apart is None or self._apart[0] is not held \
+                or not np.array_equal(self._apart[1], held):
+            self._apart = (held, held.copy(), np.isin(self.pairs.key, held))
+        return self._apart[2]
 
     def pairs_of(self, aggressors: IntArray) -> IntArray:
         """The static pairs of ``aggressors`` (in increasing order), in the static order: the
