@@ -64,10 +64,11 @@ BoolArray = NDArray[np.bool_]
 #: Defaults of the model settings, by name (the fields of :class:`ModelSettings`).
 DEFAULTS: dict[str, Any] = ModelSettings().to_dict()
 
-#: States decided together when the next aggressor is looked for (doubled while none of them
-#: attacks): each is decided on the world as it is when it is activated, the states after the
-#: aggressor in the batch again after its crisis (a cost, not a change of the numbers).
-ACTIVATION_BATCH = 16
+#: The fewest states decided together when the next aggressor is looked for (Model._batch;
+#: doubled while none of them attacks): each is decided on the world as it is when it is
+#: activated, the states after the aggressor in the batch again after its crisis if it touched
+#: them (a cost, not a change of the numbers).
+ACTIVATION_BATCH = 8
 
 #: Columns of a run's yearly time series.
 #: Charter kinds whose members' mutual defence ties the pact itself creates.
@@ -633,13 +634,15 @@ class Model:
             self._kept.known[P.a[redo]] = False
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
-            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=False)
+            # every pair at once (a period's start): with the answer, as a decision would
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=full)
             assert self._margins is not None
             m1, m0 = self._margins
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
             self._stale[redo] = False
             # the answer is weighed only where the utility before it is above the threshold
-            self._need[redo] = m1[redo] > -1e-6 * (1.0 + np.abs(theta))
+            self._need[redo] = False if full else m1[redo] > -1e-6 * (1.0 + np.abs(theta))
+            self._when[redo] = self._epoch
 
     def _may_cross(self, sel: IntArray, noise: FloatArray) -> BoolArray:
         """Per pair of ``sel``: in the institution's scope, its obligations not judged yet,
@@ -806,7 +809,7 @@ class Model:
         self._epoch = 0
         self._when = np.zeros(self.forecast.pairs.a.size, np.int64)
         self._touch(noise)
-        pos, size = 0, ACTIVATION_BATCH
+        pos, size = 0, self._batch(order.size)
         plan: list[tuple[int, int]] = []
         simultaneous = self.settings["activation"] == "simultaneous"
         while pos < order.size and len(events) + len(plan) < cap_n:
@@ -824,7 +827,7 @@ class Model:
             a = int(batch[first])
             t = int(dec["target"][a])
             self.displaced_total += int(dec["target0"][a] != t)
-            pos, size = pos + first + 1, ACTIVATION_BATCH
+            pos, size = pos + first + 1, self._batch(order.size)
             if simultaneous:
                 plan.append((a, t))
                 continue
@@ -840,6 +843,13 @@ class Model:
             if ev is not None:
                 events.append(ev)
         return events, deterred
+
+    def _batch(self, alive: int) -> int:
+        """How many states to decide together when looking for the next aggressor: half as
+        many again as the states between two crises of last period (at least
+        :data:`ACTIVATION_BATCH`). Only the work depends on it, not the numbers."""
+        last = int(self.records[-1]["attempts"]) if self.records else 0
+        return max(ACTIVATION_BATCH, (3 * alive) // (2 * (last + 1)))
 
     # -- one crisis -------------------------------------------------------------------------
 
