@@ -643,6 +643,8 @@ class Model:
             # the answer is weighed only where the utility before it is above the threshold
             self._need[redo] = False if full else m1[redo] > -1e-6 * (1.0 + np.abs(theta))
             self._when[redo] = self._epoch
+        if full:  # every pending state decided
+            self._keep(np.flatnonzero(want & w.alive), sel)
 
     def _may_cross(self, sel: IntArray, noise: FloatArray) -> BoolArray:
         """Per pair of ``sel``: in the institution's scope, its obligations not judged yet,
@@ -701,7 +703,7 @@ class Model:
     def _decide_again(self, noise: FloatArray, who: IntArray) -> None:
         """Decide the aggressors ``who`` (increasing) again: their pairs that await computing,
         or the institution's answer, computed, and their best targets kept (:class:`_Kept`)."""
-        w, P, f = self.world, self.forecast.pairs, self.forecast
+        P, f = self.forecast.pairs, self.forecast
         sel = f.active(self._held, among=who)
         assert self._margins is not None
         m1, m0 = self._margins
@@ -722,13 +724,21 @@ class Model:
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
             self._need[redo] = self._stale[redo] = False
             self._when[redo] = self._epoch
+        self._keep(who, sel)
+
+    def _keep(self, who: IntArray, sel: IntArray) -> None:
+        """Keep the decisions of the aggressors ``who`` over their active pairs ``sel`` (in
+        the static order), whose margins are current (:class:`_Kept`)."""
+        w, P, f = self.world, self.forecast.pairs, self.forecast
+        assert self._margins is not None
+        m1, m0 = self._margins
         kept = self._kept
         (b1, t1), (b0, t0) = _bests(P.a[sel], P.t[sel], m1[sel], m0[sel], w.n)
         kept.best1[who], kept.target[who], kept.best0[who], kept.target0[who] = \
             b1[who], t1[who], b0[who], t0[who]
         kept.known[who], kept.at[who], kept.weighs[who] = True, self._epoch, False
-        if answers:  # those whose margins weigh the answer: decided again after a crisis
-            kept.weighs[P.a[sel[(m0[sel] > 0) & f.answerable()[sel]]]] = True
+        if f.has_institution or f.ad_hoc:  # those whose margins weigh the answer: decided
+            kept.weighs[P.a[sel[(m0[sel] > 0) & f.answerable()[sel]]]] = True  # again later
 
     def _touched(self, changed: BoolArray) -> BoolArray:
         """Per static pair, whether a crisis that changed the capability of the states
