@@ -291,6 +291,7 @@ class Forecast:
         self._memo: tuple[FloatArray, FloatArray, FloatArray, BoolArray] | None = None
         self._memo_key: tuple[FloatArray, float, dict[str, Any]] | None = None
         self._balancing_key: tuple[Any, ...] | None = None
+        self._apart: tuple[IntArray, IntArray, BoolArray] | None = None  # pairs held apart
         self._balancing_masks: tuple[BoolArray, BoolArray] | None = None
         P = self.pairs  # the static pairs grouped by aggressor, and their helpers by helper
         self._by_aggressor = np.searchsorted(P.a, np.arange(world.n + 1)).astype(np.int64)
@@ -328,14 +329,45 @@ class Forecast:
         self._created = None if ties is None or not ties.any() else \
             np.asarray(ties, bool).ravel()[P.fi_ht] & P.hp_ok
 
-    def active(self, held: IntArray) -> IntArray:
+    def active(self, held: IntArray, among: IntArray | None = None,
+               pairs: IntArray | None = None) -> IntArray:
         """Indices of the pairs active now: both alive, the aggressor with some capability,
-        not held apart by peacekeepers (``held``: pair keys)."""
+        not held apart by peacekeepers (``held``: pair keys); with ``among`` (aggressors, in
+        increasing order), only their pairs (in the static order); with ``pairs``, only
+        those."""
         w, P = self.world, self.pairs
+        apart = self._held_apart(held)
+        if among is not None or pairs is not None:
+            idx = self.pairs_of(among) if among is not None else np.asarray(pairs, np.int64)
+            a, t = P.a[idx], P.t[idx]
+            ok = w.alive[a] & w.alive[t] & (w.capability[a] > 0)
+            if apart is not None:
+                ok &= ~apart[idx]
+            return idx[ok]
         ok = w.alive[P.a] & w.alive[P.t] & (w.capability[P.a] > 0)
-        if held.size:
-            ok &= ~np.isin(P.key, held)
+        if apart is not None:
+            ok &= ~apart
         return np.flatnonzero(ok)
+
+    def _held_apart(self, held: IntArray) -> BoolArray | None:
+        """Per pair, whether peacekeepers hold it apart (``held``: pair keys; None: none),
+        marked once for each ``held`` array (the model draws one a period)."""
+        if held.size == 0:
+            return None
+        if self._apart is None or self._apart[0] is not held \
+                or not np.array_equal(self._apart[1], held):
+            self._apart = (held, held.copy(), np.isin(self.pairs.key, held))
+        return self._apart[2]
+
+    def pairs_of(self, aggressors: IntArray) -> IntArray:
+        """The static pairs of ``aggressors`` (in increasing order), in the static order: the
+        pairs are grouped by aggressor, so each group is a range."""
+        start = self._by_aggressor[aggressors]
+        size = self._by_aggressor[aggressors + 1] - start
+        total = int(size.sum())
+        if total == 0:
+            return np.zeros(0, np.int64)
+        return np.arange(total, dtype=np.int64) + np.repeat(start - (np.cumsum(size) - size), size)
 
     def _scale(self) -> float:
         return max(1.0, float(np.max(self.world.capability, initial=0.0)))
@@ -548,7 +580,8 @@ class Forecast:
 
     def expected_utility(self, sel: IntArray, *, credibility: float, doubt: BoolArray,
                          top_threat_of: IntArray, threshold: FloatArray | None = None,
-                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
+                         reuse: BoolArray | None = None, answer: bool = True
+                         ) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair ``sel``.
 
         See :meth:`foedus.engine.Model.expected_utility`. ``credibility`` is the institution's
@@ -558,7 +591,11 @@ class Forecast:
         answer (with the world's ties, and without the ties the system created) are those of
         the last call that computed them: the caller vouches that nothing they depend on (the
         capabilities of the parties and the target's allies, the largest capability, the pair
-        terms) has changed since (:meth:`foedus.engine.Model._decide`, issue 16).
+        terms) has changed since (:meth:`foedus.engine.Model._decide`, issue 16). With
+        ``answer`` False the institution's answer is left out (the first array is the utility
+        before it), but the obligations of the pairs that could still attack are judged as
+        they would be with it: the model computes the answer later, when the aggressor is
+        activated (:meth:`foedus.engine.Model._touch`).
         """
         w, beh, g, P = self.world, self.behaviour, self.grad, self.pairs
         scale = self._scale()
@@ -585,7 +622,7 @@ class Forecast:
         if self.has_institution:
             ob = self.obligations(sel[sub])
             sub = sub[ob["scope"][sel[sub]]]
-        if sub.size == 0:
+        if sub.size == 0 or not answer:
             return eu1, eu0
         s = sel[sub]
         believed = np.where(doubt[P.a[s]], 0.0, cred)
@@ -594,6 +631,26 @@ class Forecast:
         eu1[sub] = self._utility(e_a1, e_d1, gain[sub]) - cut \
             + (rv[sub] if isinstance(rv, np.ndarray) else rv)
         return eu1, eu0
+
+    def upper_bound(self, sel: IntArray) -> FloatArray:
+        """Per pair ``sel``: a bound above its utility before the institution's answer (the
+        first array of :meth:`expected_utility` without the answer): the target fighting
+        alone, since its allies can only add to its side and a stronger side can only lower
+        the chance of winning. A margin of 1e-9 covers the rounding of the logarithms;
+        ``inf`` where a gain below ``-war_loss`` would turn the bound around."""
+        w, beh, g, P = self.world, self.behaviour, self.grad, self.pairs
+        scale = self._scale()
+        cap = w.capability
+        with np.errstate(divide="ignore"):
+            lc = np.where(cap > 0, np.log(np.maximum(cap, 1e-300)), -np.inf)
+        a, t = P.a[sel], P.t[sel]
+        e_a = g.project_log(lc[a], P.tok_pair[sel], scale)
+        e_t = g.project_log(lc[t], P.tok0, scale) if self.charter.self_defence.allowed \
+            else np.zeros(t.shape)
+        gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
+            * self._pair_terms()["stake"][sel]
+        u = self._utility(e_a, e_t, gain) + self._rivalry(sel)
+        return np.where(gain + float(beh.war_loss) >= 0, u + 1e-9 * (1.0 + np.abs(u)), np.inf)
 
     def _unanswered(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
                     terms: dict[str, Any], collective: bool, reuse: BoolArray | None,

@@ -64,6 +64,12 @@ BoolArray = NDArray[np.bool_]
 #: Defaults of the model settings, by name (the fields of :class:`ModelSettings`).
 DEFAULTS: dict[str, Any] = ModelSettings().to_dict()
 
+#: The fewest states decided together when the next aggressor is looked for (Model._batch;
+#: doubled while none of them attacks): each is decided on the world as it is when it is
+#: activated, the states after the aggressor in the batch again after its crisis if it touched
+#: them (a cost, not a change of the numbers).
+ACTIVATION_BATCH = 8
+
 #: Columns of a run's yearly time series.
 #: Charter kinds whose members' mutual defence ties the pact itself creates.
 PACT_KINDS = ("collective-defence", "bilateral-pact")
@@ -108,6 +114,20 @@ class RunResult:
                 "events": [e.to_dict() for e in self.events]}
 
 
+class _Kept:
+    """Each aggressor's last decision in a period (best margins and targets with and without
+    the institution), whether it still holds (``known``: none of its pairs touched since),
+    when it was made (``at``: the crisis count) and whether it weighs the institution's answer
+    (``weighs``: a pair that would attack without the institution, in the answer's reach),
+    which moves with every crisis."""
+
+    def __init__(self, n: int) -> None:
+        self.best1, self.best0 = np.full(n, -np.inf), np.full(n, -np.inf)
+        self.target, self.target0 = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+        self.known, self.weighs = np.zeros(n, bool), np.zeros(n, bool)
+        self.at = np.zeros(n, np.int64)
+
+
 # --- the model -----------------------------------------------------------------------------
 
 
@@ -120,8 +140,8 @@ class Model:
     """
 
     #: After a crisis, recompute only the pairs whose expected utility it can have moved
-    #: (:meth:`_redo`); False recomputes every pending pair (the same numbers, slower: kept
-    #: for the test that checks the two against each other).
+    #: (:meth:`_touch`, :meth:`_decide`); False recomputes every pending pair (the same numbers,
+    #: slower: kept for the test that checks the two against each other).
     incremental: bool = True
 
     def __init__(self, charter: str | Charter | Architecture, world: World, *,
@@ -177,7 +197,11 @@ class Model:
         self._allied: tuple[dict[str, Any], IntArray, IntArray] | None = None
         self._index: dict[str, int] = {}
         self._margin_scale = 1.0
-        self._bests: dict[str, tuple[FloatArray, IntArray]] | None = None  # the last decision's
+        # per pair: awaiting the answer, awaiting computing, the crisis count of its answer
+        self._need, self._stale, self._when = np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, int)
+        self._kept = _Kept(w.n)  # per aggressor: its last decision, and whether it holds
+        self._epoch = 0  # crises (and starts of a period) so far: the answer moves with each
+        self._unjudged = False  # the last touch judged no obligations (no credible institution)
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
@@ -515,7 +539,8 @@ class Model:
 
     def expected_utility(self, sel: IntArray | None = None, *,
                          threshold: FloatArray | None = None,
-                         reuse: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
+                         reuse: BoolArray | None = None,
+                         answer: bool = True) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair.
 
         ``sel`` indexes the static pairs (default: the active ones). The aggressor estimates
@@ -536,7 +561,8 @@ class Model:
         pairs that could still attack); elsewhere the first array repeats the second.
         ``reuse`` (per entry of ``sel``, for the model's own decisions) marks pairs whose
         utilities before the institution's answer are kept from the last computation
-        (:meth:`foedus.engine.forecast.Forecast.expected_utility`).
+        (:meth:`foedus.engine.forecast.Forecast.expected_utility`); with ``answer`` False
+        the first array leaves the institution's answer out (computed later, :meth:`_touch`).
         """
         if sel is None:
             sel = self._active()
@@ -547,7 +573,8 @@ class Model:
         eu1, eu0 = self.forecast.expected_utility(sel, credibility=self.credibility,
                                                   doubt=self._doubt,
                                                   top_threat_of=self._top_threat_of,
-                                                  threshold=threshold, reuse=reuse)
+                                                  threshold=threshold, reuse=reuse,
+                                                  answer=answer)
         return (eu1, eu0) if cut is None else (eu1 - cut, eu0 - cut)
 
     def thresholds(self) -> FloatArray:
@@ -556,85 +583,159 @@ class Model:
         material loss for the sake of revision."""
         return float(self.settings["attack_threshold"]) * (1.0 - 2.0 * self.world.revisionism)
 
-    def _decide(self, noise: FloatArray, pending: IntArray | None = None,
-                changed: BoolArray | None = None) -> dict[str, Any]:
-        """Every aggressor's best target and margins, with the institution (``best1``,
-        ``target``) and without it and the ties it creates (``best0``, ``target0``).
+    def _touch(self, noise: FloatArray, pending: IntArray | None = None,
+               changed: BoolArray | None = None) -> None:
+        """Mark the pairs a crisis touched, and judge the obligations they may now need.
 
-        ``pending`` limits the work to these aggressors (the states not yet activated this
-        period; the others keep ``-inf``): every pair computation is per pair, and an
-        activated state's decision is not read again in the period. ``changed`` (after a
-        crisis that killed nobody: the states whose capability it changed) recomputes only
-        the pairs whose utility can have moved (:meth:`_redo`); the others keep their
-        margins. Both give the numbers of deciding for every pair again."""
+        At the start of a period (``changed`` None: also after a crisis that killed a state)
+        every active pair of the ``pending`` aggressors (default: every state) is touched;
+        after a crisis that killed nobody, only the pairs it touched (:meth:`_touched`: a
+        party's or an ally's capability moved). A touched pair's utilities are computed again
+        when its aggressor is activated (:meth:`_decide`). The forecast judges a pair's
+        obligations when the pair first could attack in a period (its utility before the
+        institution's answer above its threshold), on the world as it is then: so the touched
+        pairs that may now cross it (in the institution's scope, not judged yet, and whose
+        bound, :meth:`Forecast.upper_bound`, is above the threshold) are computed now, with
+        their obligations, the answer left for later (issue 16: after a crisis the work grows
+        with the pairs it touched, not with every pair that would attack)."""
         w, P = self.world, self.forecast.pairs
-        sel = self._active()
-        if pending is not None:
-            want = np.zeros(w.n, bool)
-            want[pending] = True
-            sel = sel[want[P.a[sel]]]
         scale = self.forecast._scale()
-        reuse: BoolArray | None = None
-        if changed is None or self._margins is None or not self.incremental \
-                or scale != self._margin_scale:
+        self._epoch += 1  # the answer moves with every crisis
+        judge = self.forecast.has_institution and self._credible()
+        again = judge and self._unjudged  # no obligation was judged while not credible
+        self._unjudged = not judge
+        full = changed is None or self._margins is None or not self.incremental \
+            or scale != self._margin_scale
+        self._margin_scale = scale
+        if not (full or again or changed is None or changed.any()):
+            return  # nothing but the answer moved
+        want = np.ones(w.n, bool) if pending is None else np.zeros(w.n, bool)
+        if pending is not None:
+            want[pending] = True
+        sel = self._active() if full or again else np.zeros(0, np.int64)
+        sel = sel[want[P.a[sel]]]
+        if full:
             self._margins = (np.full(P.a.size, -np.inf), np.full(P.a.size, -np.inf))
+            self._need = np.zeros(P.a.size, bool)
+            self._stale = np.ones(P.a.size, bool)
+            self._kept = _Kept(w.n)
             redo = sel
         else:
-            touched = self._touched(changed)
-            redo = sel[self._redo(changed, touched)[sel]]
-            reuse = ~touched[redo]  # only the institution's answer can have moved
-        self._margin_scale = scale
+            touched = self.forecast.active(self._held, pairs=np.flatnonzero(
+                self._touched(cast(BoolArray, changed))))
+            touched = touched[want[P.a[touched]]]
+            self._stale[touched] = True
+            self._kept.known[P.a[touched]] = False
+            redo = sel if again else touched
+            redo = redo[self._may_cross(redo, noise)] if judge and redo.size else redo[:0]
+            self._kept.known[P.a[redo]] = False
+        if redo.size:
+            theta = self.thresholds()[P.a[redo]] - noise[redo]
+            # every pair at once (a period's start): with the answer, as a decision would
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=full)
+            assert self._margins is not None
+            m1, m0 = self._margins
+            m1[redo], m0[redo] = eu1 - theta, eu0 - theta
+            self._stale[redo] = False
+            # the answer is weighed only where the utility before it is above the threshold
+            self._need[redo] = False if full else m1[redo] > -1e-6 * (1.0 + np.abs(theta))
+            self._when[redo] = self._epoch
+        if full:  # every pending state decided
+            self._keep(np.flatnonzero(want & w.alive), sel)
+
+    def _may_cross(self, sel: IntArray, noise: FloatArray) -> BoolArray:
+        """Per pair of ``sel``: in the institution's scope, its obligations not judged yet,
+        and its utility before the answer possibly above its threshold (by its bound)."""
+        P = self.forecast.pairs
+        ob = self.forecast.obligations(np.zeros(0, np.int64))
+        out = np.asarray(ob["scope"][sel] & ~ob["done"][sel], dtype=bool)
+        if out.any():
+            s = sel[out]
+            ub = self.forecast.upper_bound(s)
+            if self.deterrents is not None:
+                ub = ub - self.deterrents.penalty(P.t[s], float(self.behaviour.escalation))
+            out[out] = ub > self.thresholds()[P.a[s]] - noise[s]
+        return out
+
+    def _credible(self) -> bool:
+        """Whether the forecast weighs an answer at all (an institution or ad-hoc balancing,
+        and a credibility above 0)."""
+        f = self.forecast
+        return (f.has_institution or f.ad_hoc) and math.isfinite(self.credibility) \
+            and self.credibility > 0
+
+    def _answer_moved(self, sel: IntArray) -> BoolArray:
+        """Per pair of ``sel``: whether its utility with the institution weighs the answer,
+        which has moved since it was computed: it would attack without the institution
+        (only those weigh the answer, :meth:`Forecast.expected_utility`) and an answer can
+        reach it (:meth:`Forecast.answerable`)."""
+        assert self._margins is not None
+        return np.asarray((self._margins[1][sel] > 0) & (self._when[sel] < self._epoch)
+                          & self.forecast.answerable()[sel], dtype=bool)
+
+    def _decide(self, noise: FloatArray, pending: IntArray | None = None,
+                changed: BoolArray | None = None) -> dict[str, Any]:
+        """The best target and margins of the ``pending`` aggressors (default: every state),
+        with the institution (``best1``, ``target``) and without it and the ties it creates
+        (``best0``, ``target0``); the other states get ``-inf`` and ``-1``.
+
+        The utilities before the institution's answer are those :meth:`_touch` keeps; the
+        answer is computed here for the pairs that lack it or whose answer moved since
+        (:meth:`_answer_moved`), so that each aggressor is decided on the world as it is when
+        it is activated. With ``incremental`` False every pair of the aggressors is computed
+        afresh (the same numbers). ``changed`` is not used (kept for subclasses)."""
+        w = self.world
+        who = np.flatnonzero(w.alive) if pending is None else np.sort(np.asarray(pending))
+        kept = self._kept
+        work = who[~kept.known[who] | (kept.weighs[who] & (kept.at[who] < self._epoch))] \
+            if self.incremental else who
+        if work.size:
+            self._decide_again(noise, work)
+        out = {k: np.full(w.n, -np.inf) for k in ("best1", "best0")}
+        out |= {k: np.full(w.n, -1, np.int64) for k in ("target", "target0")}
+        for k, v in out.items():
+            v[who] = getattr(kept, k)[who]
+        return out
+
+    def _decide_again(self, noise: FloatArray, who: IntArray) -> None:
+        """Decide the aggressors ``who`` (increasing) again: their pairs that await computing,
+        or the institution's answer, computed, and their best targets kept (:class:`_Kept`)."""
+        P, f = self.forecast.pairs, self.forecast
+        sel = f.active(self._held, among=who)
+        assert self._margins is not None
         m1, m0 = self._margins
+        reuse: BoolArray | None = None
+        answers = f.has_institution or f.ad_hoc
+        if not self.incremental:
+            redo = sel
+        else:
+            stale = self._stale[sel]
+            if answers:
+                stale |= self._need[sel] & f.answerable()[sel]
+                stale |= self._answer_moved(sel)
+            redo = sel[stale]
+            reuse = ~self._stale[redo]  # the others kept: only the answer moved
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
             eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
-        if reuse is None or self._bests is None or pending is None:
-            self._bests = {"best1": _best(P.a[sel], P.t[sel], m1[sel], w.n),
-                           "best0": _best(P.a[sel], P.t[sel], m0[sel], w.n)}
-        else:
-            self._bests = self._best_again(sel, redo, pending, changed)
-        (best1, target), (best0, target0) = self._bests["best1"], self._bests["best0"]
-        return {"best1": best1.copy(), "best0": best0.copy(), "target": target.copy(),
-                "target0": target0.copy()}
+            self._need[redo] = self._stale[redo] = False
+            self._when[redo] = self._epoch
+        self._keep(who, sel)
 
-    def _best_again(self, sel: IntArray, redo: IntArray, pending: IntArray,
-                    changed: BoolArray | None) -> dict[str, tuple[FloatArray, IntArray]]:
-        """The best margins and targets after a partial decision: those of the aggressors
-        with a pair decided again (or whose capability changed: their active pairs may have
-        changed) taken again over their pairs, the others' kept from the last decision, and
-        none for the aggressors no longer pending. The same as taking them over every pair."""
-        w, P = self.world, self.forecast.pairs
-        assert self._bests is not None and self._margins is not None
-        again = np.zeros(w.n, bool)
-        again[P.a[redo]] = True
-        if changed is not None:
-            again |= changed
-        gone = np.ones(w.n, bool)
-        gone[pending] = False
-        again &= ~gone
-        part = sel[again[P.a[sel]]]
-        out: dict[str, tuple[FloatArray, IntArray]] = {}
-        for key, m in (("best1", self._margins[0]), ("best0", self._margins[1])):
-            best, target = self._bests[key][0].copy(), self._bests[key][1].copy()
-            got, hit = _best(P.a[part], P.t[part], m[part], w.n)
-            best[again], target[again] = got[again], hit[again]
-            best[gone], target[gone] = -np.inf, -1
-            out[key] = (best, target)
-        return out
-
-    def _redo(self, changed: BoolArray, touched: BoolArray | None = None) -> BoolArray:
-        """Per static pair, whether its margins must be computed again after a crisis that
-        changed the capability of the states ``changed`` (and killed nobody): the pairs it
-        touched (:meth:`_touched`); and every pair that would attack without the institution
-        and that an answer can reach (in the institution's scope, or under ad-hoc balancing:
-        :meth:`Forecast.answerable`): only those weigh the answer, which moves with
-        credibility and the world's total capability. Nothing else moves a pair's utilities."""
-        redo = self._touched(changed) if touched is None else touched.copy()
+    def _keep(self, who: IntArray, sel: IntArray) -> None:
+        """Keep the decisions of the aggressors ``who`` over their active pairs ``sel`` (in
+        the static order), whose margins are current (:class:`_Kept`)."""
+        w, P, f = self.world, self.forecast.pairs, self.forecast
         assert self._margins is not None
-        if self.forecast.has_institution or self.forecast.ad_hoc:
-            redo |= (self._margins[1] > 0) & self.forecast.answerable()
-        return redo
+        m1, m0 = self._margins
+        kept = self._kept
+        (b1, t1), (b0, t0) = _bests(P.a[sel], P.t[sel], m1[sel], m0[sel], w.n)
+        kept.best1[who], kept.target[who], kept.best0[who], kept.target0[who] = \
+            b1[who], t1[who], b0[who], t0[who]
+        kept.known[who], kept.at[who], kept.weighs[who] = True, self._epoch, False
+        if f.has_institution or f.ad_hoc:  # those whose margins weigh the answer: decided
+            kept.weighs[P.a[sel[(m0[sel] > 0) & f.answerable()[sel]]]] = True  # again later
 
     def _touched(self, changed: BoolArray) -> BoolArray:
         """Per static pair, whether a crisis that changed the capability of the states
@@ -712,25 +813,28 @@ class Model:
         deterred = 0
         self.forecast.created_ties(self._created_ties())
         self._margins = None
-        dec = self._decide(noise)
-        pos = 0
+        self._epoch = 0
+        self._when = np.zeros(self.forecast.pairs.a.size, np.int64)
+        self._touch(noise)
+        pos, size = 0, self._batch(order.size)
         plan: list[tuple[int, int]] = []
         simultaneous = self.settings["activation"] == "simultaneous"
-        while pos < order.size:
-            rest = order[pos:]
-            attack = (dec["best1"][rest] > 0) & w.alive[rest]
-            det = (dec["best0"][rest] > 0) & ~attack & w.alive[rest]
-            if len(events) + len(plan) >= cap_n:
-                break  # states after the cap are not activated: nobody left to deter
+        while pos < order.size and len(events) + len(plan) < cap_n:
+            # states after the cap are not activated: nobody left to deter
+            batch = order[pos:pos + size]  # the next states in the order, decided together
+            dec = self._decide(noise, batch)
+            attack = (dec["best1"][batch] > 0) & w.alive[batch]
+            det = (dec["best0"][batch] > 0) & ~attack & w.alive[batch]
             if not attack.any():
                 deterred += int(det.sum())
-                break
+                pos, size = pos + batch.size, 2 * size
+                continue
             first = int(np.argmax(attack))
             deterred += int(det[:first].sum())
-            a = int(rest[first])
+            a = int(batch[first])
             t = int(dec["target"][a])
             self.displaced_total += int(dec["target0"][a] != t)
-            pos += first + 1
+            pos, size = pos + first + 1, self._batch(order.size)
             if simultaneous:
                 plan.append((a, t))
                 continue
@@ -740,12 +844,19 @@ class Model:
                 events.append(ev)
                 changed = (w.capability != cap_before) | (w.alive != alive_before)
                 died = bool((w.alive != alive_before).any())  # rare: every pair again
-                dec = self._decide(noise, order[pos:], None if died else changed)
+                self._touch(noise, order[pos:], None if died else changed)
         for a, t in plan:
             ev = self._crisis(a, t, year)
             if ev is not None:
                 events.append(ev)
         return events, deterred
+
+    def _batch(self, alive: int) -> int:
+        """How many states to decide together when looking for the next aggressor: half as
+        many again as the states between two crises of last period (at least
+        :data:`ACTIVATION_BATCH`). Only the work depends on it, not the numbers."""
+        last = int(self.records[-1]["attempts"]) if self.records else 0
+        return max(ACTIVATION_BATCH, (3 * alive) // (2 * (last + 1)))
 
     # -- one crisis -------------------------------------------------------------------------
 
@@ -943,6 +1054,31 @@ def _best(a: IntArray, t: IntArray, margin: FloatArray, n: int) -> tuple[FloatAr
     best[a[win]] = margin[win]
     target[a[win]] = t[win]
     return best, target
+
+
+def _bests(a: IntArray, t: IntArray, m1: FloatArray, m0: FloatArray, n: int
+           ) -> tuple[tuple[FloatArray, IntArray], tuple[FloatArray, IntArray]]:
+    """:func:`_best` of two margins over the same pairs, which come grouped by aggressor in
+    increasing order (as :meth:`Forecast.active` gives them for a few aggressors): the groups
+    are found once for both."""
+    if a.size == 0 or np.isnan(m1).any() or np.isnan(m0).any():
+        return _best(a, t, m1, n), _best(a, t, m0, n)
+    head = np.empty(a.size, bool)
+    head[0] = True
+    np.not_equal(a[1:], a[:-1], out=head[1:])
+    starts = np.flatnonzero(head)
+    group = np.cumsum(head) - 1
+    pos = np.arange(a.size)
+    who = a[starts]
+    out = []
+    for m in (m1, m0):
+        top = np.maximum.reduceat(m, starts)
+        win = np.minimum.reduceat(np.where(m == top[group], pos, a.size), starts)
+        best = np.full(n, -np.inf)
+        target = np.full(n, -1, np.int64)
+        best[who], target[who] = top, t[win]
+        out.append((best, target))
+    return out[0], out[1]
 
 
 def simulate(charter: str | Charter | Architecture, *, world: World | None = None, years: int = 50,

@@ -94,6 +94,9 @@ class Ballots:
         self._back: dict[str, str] | None = None
         self._pattern: re.Pattern[str] | None = None
         self._derived: Charter | None = None
+        # the votes of this crisis by (body, question, fallback): the same ballots give the
+        # same decision, so a question put again (a procedure's several measures) is counted once
+        self._votes: dict[tuple[str, str, bool], tuple[Any, Decision | None, dict[str, str]]] = {}
 
     @property
     def names(self) -> dict[int, str]:
@@ -142,7 +145,20 @@ class Ballots:
 
     def vote(self, body_id: str, question: str, cast: NDArray[np.str_],
              with_fallback: bool) -> tuple[Decision | None, dict[str, str]]:
-        """Run one vote of ``body_id``; returns the decision and the votes by world code."""
+        """Run one vote of ``body_id``; returns the decision and the votes by world code.
+
+        A question the same body has already decided on the same ballots ``cast`` in this
+        crisis gets the same decision again, without asking the rule engine twice."""
+        key = (body_id, question, bool(with_fallback))
+        hit = self._votes.get(key)
+        if hit is not None and hit[0] is cast:
+            return hit[1], dict(hit[2])
+        dec, by_code = self._vote(body_id, question, cast, with_fallback)
+        self._votes[key] = (cast, dec, by_code)
+        return dec, dict(by_code)
+
+    def _vote(self, body_id: str, question: str, cast: NDArray[np.str_],
+              with_fallback: bool) -> tuple[Decision | None, dict[str, str]]:
         inst, world = self.inst, self.world
         body = inst.charter.body(body_id)
         seats = inst.seats[body_id]
@@ -154,17 +170,22 @@ class Ballots:
                            strict=True))
         if present.size == 0:
             return None, by_code
-        lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
-        counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
         names = self.names
-        for i, v, here in zip(held.tolist(), cast[held].tolist(), alive.tolist(), strict=True):
-            if not here:
-                v = "absent"
-            name = names.get(i)
-            if name is None:
-                counts[v] += 1
-            else:
-                lists[v].append(name)
+        if not self.tracing and body.composition == "all-members" \
+                and not body.veto_holders(question, inst.on):
+            lists, counts = self._counted(held, alive, cast)
+        else:
+            lists = {"yes": [], "no": [], "abstain": [], "absent": []}
+            counts = {"yes": 0, "no": 0, "abstain": 0, "absent": 0}
+            for i, v, here in zip(held.tolist(), cast[held].tolist(), alive.tolist(),
+                                  strict=True):
+                if not here:
+                    v = "absent"
+                name = names.get(i)
+                if name is None:
+                    counts[v] += 1
+                else:
+                    lists[v].append(name)
         if body.composition == "fixed":
             for code, i in zip(inst.seat_codes[body_id], inst.permanent[body_id], strict=True):
                 if i < 0:
@@ -179,6 +200,26 @@ class Ballots:
                             aggressor=names[self.a], on=inst.on,
                             with_fallback=with_fallback, **kw)
         return dec, by_code
+
+
+    def _counted(self, held: NDArray[np.int64], alive: NDArray[np.bool_], cast: NDArray[np.str_]
+                 ) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """The votes of an all-members body without a veto, for a crisis without a trace: the
+        parties by name (the rule may exclude them), everybody else counted. The rule engine
+        then gives the decision of naming every member (the same tallies, exclusions and
+        outcome; only the reason, which no trace keeps, names fewer states), without a name
+        per member: a vote of a large body costs a few array passes (issue 16)."""
+        votes = np.where(alive, cast[held], "absent")
+        counts = {k: int(np.count_nonzero(votes == k)) for k in ("yes", "no", "abstain", "absent")}
+        lists: dict[str, list[str]] = {"yes": [], "no": [], "abstain": [], "absent": []}
+        names = self.names
+        for party in dict.fromkeys((self.a, self.t)):
+            at = np.flatnonzero(held == party)
+            if at.size and party in names:
+                v = str(votes[at[0]])
+                lists[v].append(names[party])
+                counts[v] -= 1
+        return lists, counts
 
 
 def cast_ballots(c: Crisis, belief: FloatArray, fear: FloatArray,
