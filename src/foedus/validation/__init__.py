@@ -39,6 +39,7 @@ __all__ = [
     "BacktestResult",
     "Calibration",
     "Hindcast",
+    "Screening",
     "auc",
     "backtest",
     "backtest_eras",
@@ -56,12 +57,11 @@ __all__ = [
     "progress_bar",
     "published_reliability",
     "record_metrics",
+    "screen",
     "subspace",
     "tail_slope",
     "write_backtest_report",
     "write_hindcast_report",
-    "Screening",
-    "screen",
 ]
 
 publish("foedus.validation", globals(), __all__)
