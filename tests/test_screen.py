@@ -76,6 +76,10 @@ def test_sizes_are_bounded_before_any_work(kw: dict[str, int], match: str) -> No
         screen([(1870, 5)], space=TWO, data_dir="/nonexistent", **kw)
     with pytest.raises(FoedusError, match="at least one period"):
         screen([], space=TWO, data_dir="/nonexistent")
+    with pytest.raises(FoedusError, match="unknown free parameter"):
+        screen([(1870, 5)], space={"behaviour.nonsense": (0.0, 1.0)}, data_dir="/nonexistent")
+    with pytest.raises(FoedusError, match="LOW < HIGH"):
+        screen([(1870, 5)], space={"behaviour.escalation": (0.5, 0.5)}, data_dir="/nonexistent")
 
 
 def test_cli_names_bad_input_with_exit_2(tmp_path: Path) -> None:

@@ -88,6 +88,16 @@ def _check(trajectories: int, levels: int, replications: int,
         raise FoedusError(f"periods: a period needs at least one year, got {', '.join(bad)}")
 
 
+def _check_space(space: dict[str, tuple[float, float]]) -> None:
+    unknown = [n for n in space if n not in SPACE]
+    if unknown or not space:
+        raise FoedusError(f"space: unknown free parameter(s) {', '.join(unknown) or '(none)'}; "
+                          f"choose among {', '.join(SPACE)}")
+    for name, (lo, hi) in space.items():
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            raise FoedusError(f"space: {name} needs a range LOW < HIGH, got ({lo}, {hi})")
+
+
 def _problem(space: dict[str, tuple[float, float]]) -> dict[str, Any]:
     return {"num_vars": len(space), "names": list(space), "bounds": [list(b) for b in space.values()]}
 
@@ -129,7 +139,8 @@ def screen(periods: Sequence[tuple[int, int]], *, space: dict[str, tuple[float, 
     _check(trajectories, levels, replications, periods)
     from SALib.sample import morris as salib_morris
 
-    space = dict(space or SPACE)
+    space = dict(SPACE if space is None else space)
+    _check_space(space)
     problem, salib_seed = _problem(space), int(seed) % 2**32
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
