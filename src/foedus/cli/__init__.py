@@ -52,6 +52,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
               "and the body's power to act."),
     "results": ("_experiments", "results_group", "Analyse a results store: summary, export, "
                 "report, Sobol indices."),
+    "screen": ("_validation", "screen_cmd", "Rank the free parameters by their effect on the fit "
+               "to the record (Morris, SALib)."),
     "simulate": ("_simulation", "simulate_cmd", "One system over many years: the crisis log, the "
                  "metrics and the yearly series."),
     "states": ("_institutions", "states_cmd", "List the state registry: COW codes, abbreviations, "

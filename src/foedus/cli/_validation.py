@@ -16,6 +16,7 @@ from foedus.validation import (
     hindcast,
     parse_periods,
     progress_bar,
+    screen,
     subspace,
 )
 
@@ -128,5 +129,39 @@ def calibrate_cmd(periods: str, holdout: str, trials: int, replications: int, se
                   f"out-of-sample loss {_f(d['out_of_sample']['loss'])}")
 
 
+@click.command("screen")
+@click.option("--periods", default="1870:45,1946:44", show_default=True,
+              help="Periods START:YEARS, comma-separated.")
+@click.option("--params", "names", default=None,
+              help="Screen only these free parameters (comma-separated); default: all of them.")
+@click.option("--trajectories", type=int, default=4, show_default=True, help="Morris trajectories (1-100).")
+@click.option("--levels", type=int, default=4, show_default=True, help="Grid levels (even, 2-16).")
+@click.option("--replications", type=int, default=1, show_default=True, help="Runs per period (1-100).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@data_dir_option
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the result as JSON.")
+@json_option
+@handle_errors
+def screen_cmd(periods: str, names: str | None, trajectories: int, levels: int, replications: int,
+               seed: int, data_dir: str | None, out: str | None, as_json: bool) -> None:
+    """Rank the free parameters by their effect on the fit to the record (Morris, SALib)."""
+    space = None if names is None else subspace([x.strip() for x in names.split(",") if x.strip()])
+    with progress_bar("screening", not as_json) as bar:
+        res = screen(parse_periods(periods), space=space, trajectories=trajectories, levels=levels,
+                     replications=replications, seed=seed, data_dir=data_dir, progress=bar)
+    d = res.to_dict()
+    if out:
+        Path(out).write_text(__import__("json").dumps(d, indent=2))
+    if as_json:
+        emit_json(d)
+        return
+    outputs = list(d["indices"])
+    mu = {o: {r["parameter"]: r["mu_star"] for r in d["indices"][o]} for o in outputs}
+    console.print(f"{d['settings']['points']} points; mu* of each parameter on the loss and its terms, "
+                  "by mu* on the loss:")
+    console.print(f"  {'parameter':34s}" + "".join(f"{o[:11]:>12s}" for o in outputs), markup=False)
+    for row in d["indices"]["loss"]:
+        p = row["parameter"]
+        console.print(f"  {p:34s}" + "".join(f"{_f(mu[o][p]):>12s}" for o in outputs), markup=False)
 
-__all__ = ["backtest_cmd", "calibrate_cmd", "hindcast_cmd"]
+__all__ = ["backtest_cmd", "calibrate_cmd", "hindcast_cmd", "screen_cmd"]

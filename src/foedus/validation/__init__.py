@@ -7,6 +7,8 @@
 - :mod:`~foedus.validation.hindcast`: yearly probabilities per directed dyad against the record
   and a dangerous-dyads logit (:func:`hindcast`);
 - :mod:`~foedus.validation.calibrate`: the free parameters fitted to the record (:func:`calibrate`);
+- :mod:`~foedus.validation.screen`: which free parameters move the fit, Morris's elementary
+  effects (:func:`screen`);
 - :mod:`~foedus.validation.report`: HTML reports with plots.
 """
 
@@ -26,6 +28,7 @@ from .progress import progress_bar
 from .record import RECORD_METRICS, record_metrics, tail_slope
 from .report import backtest_table, write_backtest_report, write_hindcast_report
 from .scores import auc, brier, calibration_bins
+from .screen import Screening, screen
 
 __all__ = [
     "ERAS",
@@ -36,6 +39,7 @@ __all__ = [
     "BacktestResult",
     "Calibration",
     "Hindcast",
+    "Screening",
     "auc",
     "backtest",
     "backtest_eras",
@@ -53,6 +57,7 @@ __all__ = [
     "progress_bar",
     "published_reliability",
     "record_metrics",
+    "screen",
     "subspace",
     "tail_slope",
     "write_backtest_report",

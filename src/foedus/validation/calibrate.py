@@ -109,23 +109,36 @@ def split_params(params: dict[str, float]) -> tuple[dict[str, Any], dict[str, An
     return beh, run
 
 
-def period_loss(model: dict[str, float], record: dict[str, Any], start: int) -> float:
-    """The loss of one period (see the module)."""
-    loss = 0.0
+#: The terms of :func:`period_loss`, in the order they are summed.
+TERMS = ("war_onsets", "mid_onsets", "violent_state_deaths", "reliability", "tail_slope", "auc")
+
+
+def period_terms(model: dict[str, float], record: dict[str, Any], start: int) -> dict[str, float]:
+    """The terms of the loss of one period (see the module), by name (:data:`TERMS`); a term
+    whose model or record value is undefined counts 0, as in the loss."""
+    terms = dict.fromkeys(TERMS, 0.0)
     for m, e in _EPS.items():
         mv, rv = model.get(m, math.nan), record.get(m)
         if rv is None or not math.isfinite(mv):
             continue
-        loss += RATE_WEIGHT * math.log((mv + e) / (float(rv) + e)) ** 2
+        terms[m.removesuffix("_per_100")] = RATE_WEIGHT * math.log((mv + e) / (float(rv) + e)) ** 2
     rel = model.get("alliance_reliability", math.nan)
     if math.isfinite(rel):
-        loss += ((rel - published_reliability(start)) / 0.2) ** 2
+        terms["reliability"] = ((rel - published_reliability(start)) / 0.2) ** 2
     slope = model.get("severity_tail_slope", math.nan)
     if math.isfinite(slope):
-        loss += ((slope - TAIL_SLOPE) / 0.3) ** 2
+        terms["tail_slope"] = ((slope - TAIL_SLOPE) / 0.3) ** 2
     a = model.get("mid_auc", math.nan)
     if math.isfinite(a):
-        loss += ((1.0 - a) / AUC_SCALE) ** 2
+        terms["auc"] = ((1.0 - a) / AUC_SCALE) ** 2
+    return terms
+
+
+def period_loss(model: dict[str, float], record: dict[str, Any], start: int) -> float:
+    """The loss of one period (see the module): the sum of :func:`period_terms`."""
+    loss = 0.0
+    for v in period_terms(model, record, start).values():
+        loss += v
     return loss
 
 
@@ -245,5 +258,6 @@ def calibrate(periods: Sequence[tuple[int, int]], holdout: Sequence[tuple[int, i
 
 __all__ = ["AUC_SCALE", "AUC_STEP", "FIXED", "MAX_REPLICATIONS", "MAX_TRIALS", "PUBLISHED_RELIABILITY",
            "RATE_WEIGHT", "SPACE",
-           "TAIL_SLOPE", "Calibration", "calibrate", "evaluate", "parse_periods", "period_loss",
+           "TAIL_SLOPE", "TERMS", "Calibration", "calibrate", "evaluate", "parse_periods", "period_loss",
+           "period_terms",
            "published_reliability", "split_params", "subspace"]
