@@ -1,8 +1,9 @@
-"""``foedus backtest``, ``foedus hindcast`` and ``foedus calibrate``: the model scored against the
-record (docs/validation.md, docs/calibration.md)."""
+"""``foedus backtest``, ``foedus hindcast``, ``foedus calibrate`` and ``foedus screen``: the model
+scored against the record (docs/validation.md, docs/calibration.md)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -121,7 +122,7 @@ def calibrate_cmd(periods: str, holdout: str, trials: int, replications: int, se
                         journal=journal, space=space)
     d = res.to_dict()
     if out:
-        Path(out).write_text(__import__("json").dumps(d, indent=2))
+        Path(out).write_text(json.dumps(d, indent=2))
     if as_json:
         emit_json(d)
         return
@@ -151,7 +152,7 @@ def screen_cmd(periods: str, names: str | None, trajectories: int, levels: int, 
                      replications=replications, seed=seed, data_dir=data_dir, progress=bar)
     d = res.to_dict()
     if out:
-        Path(out).write_text(__import__("json").dumps(d, indent=2))
+        Path(out).write_text(json.dumps(d, indent=2))
     if as_json:
         emit_json(d)
         return
