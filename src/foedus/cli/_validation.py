@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,6 +95,16 @@ def hindcast_cmd(start: int, end: int, train_to: int | None, data_dir: str | Non
     console.print(f"report: {d['report']}")
 
 
+def _write(d: dict[str, Any], out: str | None, as_json: bool) -> bool:
+    """Write the result to ``out`` (JSON) when given; print it as JSON with ``--json``
+    (True: nothing else to print)."""
+    if out:
+        Path(out).write_text(json.dumps(d, indent=2))
+    if as_json:
+        emit_json(d)
+    return as_json
+
+
 @click.command("calibrate")
 @click.option("--periods", default="1870:45,1946:44", show_default=True,
               help="In-sample periods START:YEARS, comma-separated.")
@@ -121,10 +132,7 @@ def calibrate_cmd(periods: str, holdout: str, trials: int, replications: int, se
                         replications=replications, seed=seed, data_dir=data_dir, progress=bar,
                         journal=journal, space=space)
     d = res.to_dict()
-    if out:
-        Path(out).write_text(json.dumps(d, indent=2))
-    if as_json:
-        emit_json(d)
+    if _write(d, out, as_json):
         return
     console.print(f"best: {d['best']}  in-sample loss {_f(d['in_sample']['loss'])}, "
                   f"out-of-sample loss {_f(d['out_of_sample']['loss'])}")
@@ -151,10 +159,7 @@ def screen_cmd(periods: str, names: str | None, trajectories: int, levels: int, 
         res = screen(parse_periods(periods), space=space, trajectories=trajectories, levels=levels,
                      replications=replications, seed=seed, data_dir=data_dir, progress=bar)
     d = res.to_dict()
-    if out:
-        Path(out).write_text(json.dumps(d, indent=2))
-    if as_json:
-        emit_json(d)
+    if _write(d, out, as_json):
         return
     outputs = list(d["indices"])
     mu = {o: {r["parameter"]: r["mu_star"] for r in d["indices"][o]} for o in outputs}
