@@ -83,7 +83,7 @@ class Behaviour(Settings):
     threat_weight: float = param(0.5, lo=0.0, hi=1e6,
                                  doc="weight of the threat the aggressor poses to the state",
                                  cite="Walt (1987)")
-    alliance_weight: float = param(0.915, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
+    alliance_weight: float = param(0.988, lo=0.0, hi=1e6, doc="weight of a defence pact with the target",
                                    cite="Leeds, Long & Mitchell (2000), JCR 44(5)")
     balancing_weight: float = param(
         0.5, lo=0.0, hi=1e6, doc="balance of power: bonus when the aggressor is the top threat",
@@ -120,7 +120,7 @@ class Behaviour(Settings):
     gradient_km: float = param(8000.0, lo=0.0, lo_open=True, hi=1e9,
                                doc="exponential gradient: km at which strength is 1/e",
                                cite="Boulding (1962), Conflict and Defense")
-    war_loss: float = param(0.0333, lo=0.0, hi=1.0,
+    war_loss: float = param(0.013, lo=0.0, hi=1.0,
                             doc="share of capability a side loses to an overwhelming opponent",
                             cite="Organski & Kugler (1980), The War Ledger")
     spoils: float = param(0.3, lo=0.0, hi=1.0, doc="share of the defeated target's capability taken",
@@ -128,7 +128,7 @@ class Behaviour(Settings):
     viability_floor: float = param(
         0.711, lo=0.0, hi=1.0, doc="a defeated target at or below this share of its capability may die",
         cite="Fazal (2007), State Death")
-    conquest_probability: float = param(0.584, lo=0.0, hi=1.0,
+    conquest_probability: float = param(0.547, lo=0.0, hi=1.0,
                                         doc="chance such a target is conquered (state death)",
                                         cite="Fazal (2007), State Death")
     conquest_norm: float = param(
@@ -139,7 +139,7 @@ class Behaviour(Settings):
         cite="Zacher (2001), The territorial integrity norm, International Organization 55(2); "
              "Fazal (2007), State Death: violent state death almost ceased after 1945")
     restraint: float = param(
-        0.61, lo=0.0, hi=4.0,
+        0.347, lo=0.0, hi=4.0,
         doc="third states' restraint where the nuclear age holds (many-year model: from "
             "ModelSettings.restraint_from in data worlds; throughout in synthetic worlds): their "
             "cost of fighting in another's war is war_cost x (1 + restraint) and the chance they "
@@ -148,16 +148,16 @@ class Behaviour(Settings):
              "Revolution; Gaddis (1986), The Long Peace; Berkemeier & Fuhrmann (2018): alliance "
              "reliability fell from 74.5% before 1945 to 22% after")
     escalation: float = param(
-        0.0617, lo=0.0, hi=1.0,
+        0.0543, lo=0.0, hi=1.0,
         doc="chance a resisted dispute escalates to war (else it ends short of war, status quo)",
         cite="Bremer (1992); Fearon (1995): most militarised disputes end short of war")
     territorial_stake: float = param(
-        1.71, lo=0.0, hi=2.0,
+        1.61, lo=0.0, hi=2.0,
         doc="value an aggressor adds to a dispute with a neighbour (contiguous pair): the "
             "territorial issues that neighbours fight over",
         cite="Vasquez (1993), The War Puzzle; Senese & Vasquez (2008): territorial disputes")
     rivalry: float = param(
-        0.11, lo=0.0, hi=2.0,
+        0.27, lo=0.0, hi=2.0,
         doc="value an aggressor adds to a dispute with a rival: times h / (1 + h) for the "
             "pair's dispute history h (World.disputes, half-life 10 years)",
         cite="Goertz & Diehl (1993), Enduring rivalries, International Studies Quarterly 37(2); "
@@ -167,7 +167,7 @@ class Behaviour(Settings):
         doc="reduction of the escalation chance when an institution was seized of the dispute",
         cite="Shannon (2009); Hansen, Mitchell & Nemeth (2008): IGOs and the escalation of MIDs")
     war_persistence: float = param(
-        0.942, lo=0.0, hi=0.95,
+        0.892, lo=0.0, hi=0.95,
         doc="chance a war goes on for another round, times 4 p (1 - p) for the defenders' "
             "chance p of winning (0: one round)",
         cite="Bennett & Stam (1996): evenly matched wars last longer; Cederman (2003)")

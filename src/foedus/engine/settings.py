@@ -39,10 +39,10 @@ class ModelSettings(Settings):
         0.05, lo=0.0, hi=2.0, doc="sd of the yearly lognormal capability growth shock",
         cite="year-on-year CINC changes, NMC v6 (Singer, Bremer & Stuckey 1972)")
     attack_threshold: float = param(
-        0.544, lo=-10.0, hi=10.0, doc="scale of the revisionism-dependent attack threshold",
+        0.54, lo=-10.0, hi=10.0, doc="scale of the revisionism-dependent attack threshold",
         cite="Bueno de Mesquita (1981), The War Trap")
     eu_noise: float = param(
-        0.167, lo=0.0, hi=10.0, doc="sd of the yearly resolve shock (the per-pair shock has half)",
+        0.15, lo=0.0, hi=10.0, doc="sd of the yearly resolve shock (the per-pair shock has half)",
         cite="Fearon (1995), IO 49(3): private information")
     neighbours: int = param(
         8, lo=0, hi=10_000, integer=True,
