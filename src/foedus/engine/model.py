@@ -202,6 +202,7 @@ class Model:
         self._kept = _Kept(w.n)  # per aggressor: its last decision, and whether it holds
         self._epoch = 0  # crises (and starts of a period) so far: the answer moves with each
         self._unjudged = False  # the last touch judged no obligations (no credible institution)
+        self._cred_seen = math.nan  # the credibility at the last touch
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
@@ -600,7 +601,12 @@ class Model:
         with the pairs it touched, not with every pair that would attack)."""
         w, P = self.world, self.forecast.pairs
         scale = self.forecast._scale()
-        self._epoch += 1  # the answer moves with every crisis
+        seen, self._cred_seen = self._cred_seen, self.credibility
+        if self.incremental and changed is not None and not changed.any() \
+                and self._margins is not None and scale == self._margin_scale \
+                and _same(seen, self.credibility):
+            return  # a crisis that moved nothing the decisions read: no answer moved either
+        self._epoch += 1  # the answer moves with the credibility and the capabilities
         judge = self.forecast.has_institution and self._credible()
         again = judge and self._unjudged  # no obligation was judged while not credible
         self._unjudged = not judge
@@ -1021,6 +1027,11 @@ class Model:
         return RunResult(charter=name, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
                          settings=dict(self.settings), notes=notes)
+
+
+def _same(x: float, y: float) -> bool:
+    """Whether two credibilities are the same number (NaN the same as NaN)."""
+    return x == y or (math.isnan(x) and math.isnan(y))
 
 
 def _best(a: IntArray, t: IntArray, margin: FloatArray, n: int) -> tuple[FloatArray, IntArray]:
