@@ -143,6 +143,9 @@ class Model:
     #: (:meth:`_touch`, :meth:`_decide`); False recomputes every pending pair (the same numbers,
     #: slower: kept for the test that checks the two against each other).
     incremental: bool = True
+    #: Leave uncomputed (margins ``-inf``) the pairs whose bound shows that they cannot attack
+    #: (:meth:`_hopeless`); False computes their (negative) margins (the same decisions).
+    bounded: bool = True
 
     def __init__(self, charter: str | Charter | Architecture, world: World, *,
                  rng: np.random.Generator | np.random.SeedSequence | int | None = None,
@@ -635,8 +638,11 @@ class Model:
             redo = sel if again else touched
             redo = redo[self._may_cross(redo, noise)] if judge and redo.size else redo[:0]
             self._kept.known[P.a[redo]] = False
+        theta = self.thresholds()[P.a[redo]] - noise[redo]
+        if full and self.incremental and self.bounded and redo.size:
+            spare = self._hopeless(redo, theta)  # the pairs that cannot attack: not computed
+            redo, theta = self._spare(redo, theta, spare), theta[~spare]
         if redo.size:
-            theta = self.thresholds()[P.a[redo]] - noise[redo]
             # every pair at once (a period's start): with the answer, as a decision would
             eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=full)
             assert self._margins is not None
@@ -721,13 +727,41 @@ class Model:
                 stale |= self._answer_moved(sel)
             redo = sel[stale]
             reuse = ~self._stale[redo]  # the others kept: only the answer moved
+        theta = self.thresholds()[P.a[redo]] - noise[redo]
+        if reuse is not None and self.bounded and redo.size:  # the fresh pairs that cannot attack
+            spare = ~reuse
+            spare[spare] = self._hopeless(redo[spare], theta[spare])
+            redo, theta, reuse = self._spare(redo, theta, spare), theta[~spare], reuse[~spare]
         if redo.size:
-            theta = self.thresholds()[P.a[redo]] - noise[redo]
             eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
             self._need[redo] = self._stale[redo] = False
             self._when[redo] = self._epoch
         self._keep(who, sel)
+
+    def _hopeless(self, sel: IntArray, theta: FloatArray) -> BoolArray:
+        """Per pair of ``sel`` (thresholds ``theta``): whether its bound
+        (:meth:`Forecast.upper_bound`: the target fighting alone) shows that it cannot attack,
+        with the institution or without it: both its margins at most 0 and its utility before
+        the answer not above its threshold (so no obligation of it is judged either)."""
+        ub = self.forecast.upper_bound(sel)
+        if self.deterrents is None:
+            return np.asarray(ub <= theta, dtype=bool)
+        cut = self.deterrents.penalty(self.forecast.pairs.t[sel], float(self.behaviour.escalation))
+        return np.asarray((ub <= theta + cut) & ((ub - cut) - theta <= 0.0), dtype=bool)
+
+    def _spare(self, redo: IntArray, theta: FloatArray, spare: BoolArray) -> IntArray:
+        """Give the pairs ``redo[spare]`` the margins ``-inf`` without computing them (they
+        cannot attack: :meth:`_hopeless`; only positive margins are read: an attack, a
+        deterrence, a displacement, an answer weighed) and return the others."""
+        if not spare.any():
+            return redo
+        assert self._margins is not None
+        s = redo[spare]
+        self._margins[0][s] = self._margins[1][s] = -np.inf
+        self._need[s] = self._stale[s] = False
+        self._when[s] = self._epoch
+        return redo[~spare]
 
     def _keep(self, who: IntArray, sel: IntArray) -> None:
         """Keep the decisions of the aggressors ``who`` over their active pairs ``sel`` (in
