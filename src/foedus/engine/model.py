@@ -144,7 +144,8 @@ class Model:
     #: slower: kept for the test that checks the two against each other).
     incremental: bool = True
     #: Leave uncomputed (margins ``-inf``) the pairs whose bound shows that they cannot attack
-    #: (:meth:`_hopeless`); False computes their (negative) margins (the same decisions).
+    #: (``spare`` of :meth:`expected_utility`); False computes their (negative) margins (the
+    #: same decisions: only positive margins are read).
     bounded: bool = True
 
     def __init__(self, charter: str | Charter | Architecture, world: World, *,
@@ -544,7 +545,8 @@ class Model:
     def expected_utility(self, sel: IntArray | None = None, *,
                          threshold: FloatArray | None = None,
                          reuse: BoolArray | None = None,
-                         answer: bool = True) -> tuple[FloatArray, FloatArray]:
+                         answer: bool = True, spare: bool = False
+                         ) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair.
 
         ``sel`` indexes the static pairs (default: the active ones). The aggressor estimates
@@ -567,6 +569,9 @@ class Model:
         utilities before the institution's answer are kept from the last computation
         (:meth:`foedus.engine.forecast.Forecast.expected_utility`); with ``answer`` False
         the first array leaves the institution's answer out (computed later, :meth:`_touch`).
+        With ``spare`` (and ``threshold``) a pair that cannot exceed its threshold even with
+        the target fighting alone (:meth:`Forecast.upper_bound`) is not computed: ``-inf`` in
+        both arrays (not with deterrents, whose cut is taken off after the comparison).
         """
         if sel is None:
             sel = self._active()
@@ -578,7 +583,7 @@ class Model:
                                                   doubt=self._doubt,
                                                   top_threat_of=self._top_threat_of,
                                                   threshold=threshold, reuse=reuse,
-                                                  answer=answer)
+                                                  answer=answer, spare=spare and cut is None)
         return (eu1, eu0) if cut is None else (eu1 - cut, eu0 - cut)
 
     def thresholds(self) -> FloatArray:
@@ -638,13 +643,11 @@ class Model:
             redo = sel if again else touched
             redo = redo[self._may_cross(redo, noise)] if judge and redo.size else redo[:0]
             self._kept.known[P.a[redo]] = False
-        theta = self.thresholds()[P.a[redo]] - noise[redo]
-        if full and self.incremental and self.bounded and redo.size:
-            spare = self._hopeless(redo, theta)  # the pairs that cannot attack: not computed
-            redo, theta = self._spare(redo, theta, spare), theta[~spare]
         if redo.size:
+            theta = self.thresholds()[P.a[redo]] - noise[redo]
             # every pair at once (a period's start): with the answer, as a decision would
-            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=full)
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=full,
+                                             spare=self.bounded and self.incremental)
             assert self._margins is not None
             m1, m0 = self._margins
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
@@ -727,41 +730,14 @@ class Model:
                 stale |= self._answer_moved(sel)
             redo = sel[stale]
             reuse = ~self._stale[redo]  # the others kept: only the answer moved
-        theta = self.thresholds()[P.a[redo]] - noise[redo]
-        if reuse is not None and self.bounded and redo.size:  # the fresh pairs that cannot attack
-            spare = ~reuse
-            spare[spare] = self._hopeless(redo[spare], theta[spare])
-            redo, theta, reuse = self._spare(redo, theta, spare), theta[~spare], reuse[~spare]
         if redo.size:
-            eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
+            theta = self.thresholds()[P.a[redo]] - noise[redo]
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse,
+                                             spare=self.bounded and self.incremental)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
             self._need[redo] = self._stale[redo] = False
             self._when[redo] = self._epoch
         self._keep(who, sel)
-
-    def _hopeless(self, sel: IntArray, theta: FloatArray) -> BoolArray:
-        """Per pair of ``sel`` (thresholds ``theta``): whether its bound
-        (:meth:`Forecast.upper_bound`: the target fighting alone) shows that it cannot attack,
-        with the institution or without it: both its margins at most 0 and its utility before
-        the answer not above its threshold (so no obligation of it is judged either)."""
-        ub = self.forecast.upper_bound(sel)
-        if self.deterrents is None:
-            return np.asarray(ub <= theta, dtype=bool)
-        cut = self.deterrents.penalty(self.forecast.pairs.t[sel], float(self.behaviour.escalation))
-        return np.asarray((ub <= theta + cut) & ((ub - cut) - theta <= 0.0), dtype=bool)
-
-    def _spare(self, redo: IntArray, theta: FloatArray, spare: BoolArray) -> IntArray:
-        """Give the pairs ``redo[spare]`` the margins ``-inf`` without computing them (they
-        cannot attack: :meth:`_hopeless`; only positive margins are read: an attack, a
-        deterrence, a displacement, an answer weighed) and return the others."""
-        if not spare.any():
-            return redo
-        assert self._margins is not None
-        s = redo[spare]
-        self._margins[0][s] = self._margins[1][s] = -np.inf
-        self._need[s] = self._stale[s] = False
-        self._when[s] = self._epoch
-        return redo[~spare]
 
     def _keep(self, who: IntArray, sel: IntArray) -> None:
         """Keep the decisions of the aggressors ``who`` over their active pairs ``sel`` (in
