@@ -640,9 +640,10 @@ class Model:
             touched = touched[want[P.a[touched]]]
             self._stale[touched] = True
             self._kept.known[P.a[touched]] = False
-            redo = sel if again else touched
-            redo = redo[self._may_cross(redo, noise)] if judge and redo.size else redo[:0]
-            self._kept.known[P.a[redo]] = False
+            # every touched pair now, in one call (the bound spares most of them); after the
+            # institution became credible again, every pair that may now cross its threshold
+            redo = sel[self._may_cross(sel, noise)] if again and sel.size else \
+                sel if again else touched
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
             # every pair at once (a period's start): with the answer, as a decision would
@@ -657,6 +658,8 @@ class Model:
             self._when[redo] = self._epoch
         if full:  # every pending state decided
             self._keep(np.flatnonzero(want & w.alive), sel)
+        elif not again:
+            self._keep_current(np.unique(P.a[redo]))
 
     def _may_cross(self, sel: IntArray, noise: FloatArray) -> BoolArray:
         """Per pair of ``sel``: in the institution's scope, its obligations not judged yet,
@@ -671,6 +674,23 @@ class Model:
                 ub = ub - self.deterrents.penalty(P.t[s], float(self.behaviour.escalation))
             out[out] = ub > self.thresholds()[P.a[s]] - noise[s]
         return out
+
+    def _keep_current(self, who: IntArray) -> None:
+        """Decide now the aggressors ``who`` (increasing) whose pairs are all current: none
+        awaiting computing, and none awaiting the institution's answer (:meth:`_answer_moved`,
+        or weighed for the first time); the others are decided when activated."""
+        if who.size == 0:
+            return
+        f, P = self.forecast, self.forecast.pairs
+        sel = f.active(self._held, among=who)
+        late = self._stale[sel]
+        if f.has_institution or f.ad_hoc:
+            late |= (self._need[sel] & f.answerable()[sel]) | self._answer_moved(sel)
+        if late.any():
+            bad = np.zeros(self.world.n, bool)
+            bad[P.a[sel[late]]] = True
+            who, sel = who[~bad[who]], sel[~bad[P.a[sel]]]
+        self._keep(who, sel)
 
     def _credible(self) -> bool:
         """Whether the forecast weighs an answer at all (an institution or ad-hoc balancing,
