@@ -599,14 +599,18 @@ class Model:
         At the start of a period (``changed`` None: also after a crisis that killed a state)
         every active pair of the ``pending`` aggressors (default: every state) is touched;
         after a crisis that killed nobody, only the pairs it touched (:meth:`_touched`: a
-        party's or an ally's capability moved). A touched pair's utilities are computed again
-        when its aggressor is activated (:meth:`_decide`). The forecast judges a pair's
+        party's or an ally's capability moved). The touched pairs of the pending aggressors are
+        computed at once, the institution's answer left for when their aggressor is activated
+        (:meth:`_decide`): most are spared by their bound (:meth:`Forecast.upper_bound`: they
+        cannot attack), and the aggressors none of whose pairs awaits the answer are decided
+        now (:meth:`_keep_current`), so that a war that touches the pairs of most states costs
+        one call, not one per batch of states activated after it. The forecast judges a pair's
         obligations when the pair first could attack in a period (its utility before the
-        institution's answer above its threshold), on the world as it is then: so the touched
-        pairs that may now cross it (in the institution's scope, not judged yet, and whose
-        bound, :meth:`Forecast.upper_bound`, is above the threshold) are computed now, with
-        their obligations, the answer left for later (issue 16: after a crisis the work grows
-        with the pairs it touched, not with every pair that would attack)."""
+        institution's answer above its threshold), on the world as it is then: computing the
+        touched pairs now judges those that now cross it. A crisis that moved no capability
+        and not the credibility moves nothing a decision reads: nothing is marked (issue 16:
+        after a crisis the work grows with the pairs it touched, not with every pair that
+        would attack)."""
         w, P = self.world, self.forecast.pairs
         scale = self.forecast._scale()
         seen, self._cred_seen = self._cred_seen, self.credibility
