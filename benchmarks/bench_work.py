@@ -14,7 +14,8 @@ counts come from wrapping methods of :class:`foedus.engine.forecast.Forecast`:
 before or spared by their bound), ``_answered`` (the institution's answer), and
 ``upper_bound`` and ``_spare`` (the pairs whose bound is computed: a contest success each), so
 they count what the model asks the forecast to compute, whichever way the model decides which
-pairs to ask for.
+pairs to ask for; and the calls of ``Model._decide_again`` (the aggressors decided again when
+they are activated: each call a few dozen array operations whatever its size).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class _Counts:
         self.plain = 0
         self.answered = 0
         self.bounded = 0
+        self.calls = 0
 
 
 def _counting(counts: _Counts) -> None:
@@ -63,6 +65,13 @@ def _counting(counts: _Counts) -> None:
         return bound(self, sel)
 
     Forecast.upper_bound = bounds  # type: ignore[method-assign]
+    again = Model._decide_again
+
+    def decide_again(self: Model, noise: Any, who: Any) -> Any:
+        counts.calls += 1
+        return again(self, noise, who)
+
+    Model._decide_again = decide_again  # type: ignore[method-assign]
     spare = getattr(Forecast, "_spare", None)  # trees before the fourth round have none
     if spare is not None:
         def spared(self: Forecast, sel: Any, *args: Any) -> Any:
@@ -74,17 +83,18 @@ def _counting(counts: _Counts) -> None:
 
 
 def per_crisis(system: str, n: int, years: int, seed: int, counts: _Counts
-               ) -> tuple[float, float, float, float]:
-    """Crises per year, and pairs computed, answered and bounded per crisis."""
+               ) -> tuple[float, float, float, float, float]:
+    """Crises per year, and pairs computed, answered and bounded, and the calls that decide
+    aggressors again when they are activated (``Model._decide_again``), per crisis."""
     w_seq, r_seq = np.random.SeedSequence(seed).spawn(2)
     world = foedus.generate_world(n, rng=np.random.default_rng(w_seq))
     model = Model(system, world, rng=np.random.default_rng(r_seq))
-    counts.plain = counts.answered = counts.bounded = 0
+    counts.plain = counts.answered = counts.bounded = counts.calls = 0
     for _ in range(years):
         model.step()
     crises = max(1, len(model.events))
     return (len(model.events) / years, counts.plain / crises, counts.answered / crises,
-            counts.bounded / crises)
+            counts.bounded / crises, counts.calls / crises)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,12 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pairs computed per crisis; foedus from {foedus.__file__}; Python "
           f"{platform.python_version()}; {args.years} years, seed {args.seed}")
     print(f"{'system':20} {'states':>7} {'crises/yr':>10} {'pairs/crisis':>13} "
-          f"{'answered/crisis':>16} {'bounded/crisis':>15}")
+          f"{'answered/crisis':>16} {'bounded/crisis':>15} {'decided/crisis':>15}")
     for system in args.systems.split(","):
         for n in sizes:
-            rate, plain, answered, bounded = per_crisis(system, n, args.years, args.seed, counts)
+            rate, plain, answered, bounded, calls = per_crisis(system, n, args.years, args.seed,
+                                                               counts)
             print(f"{system:20} {n:7d} {rate:10.1f} {plain:13.1f} {answered:16.1f} "
-                  f"{bounded:15.1f}", flush=True)
+                  f"{bounded:15.1f} {calls:15.2f}", flush=True)
     return 0
 
 
