@@ -9,10 +9,13 @@ show what grows with the number of states where timings are too noisy to.
 Run it with ``PYTHONPATH=OLD/src`` to count another tree (e.g. ``git archive main src | tar -x
 -C /tmp/old``). Each cell is a synthetic world of ``n`` states (child 0 of
 ``SeedSequence(seed)``) run for ``--years`` with child 1, as ``bench_scaling.py`` runs it. The
-counts come from wrapping two methods of :class:`foedus.engine.forecast.Forecast`:
+counts come from wrapping methods of :class:`foedus.engine.forecast.Forecast`:
 ``_unanswered`` (the utilities before the institution answers, for the pairs not kept from
-before) and ``_answered`` (the institution's answer), so they count what the model asks the
-forecast to compute, whichever way the model decides which pairs to ask for.
+before or spared by their bound), ``_answered`` (the institution's answer), and
+``upper_bound`` and ``_spare`` (the pairs whose bound is computed: a contest success each), so
+they count what the model asks the forecast to compute, whichever way the model decides which
+pairs to ask for; and the calls of ``Model._decide_again`` (the aggressors decided again when
+they are activated: each call a few dozen array operations whatever its size).
 """
 
 from __future__ import annotations
@@ -30,11 +33,14 @@ from foedus.engine.forecast import Forecast
 
 
 class _Counts:
-    """Pairs computed: utilities before the answer (``plain``) and answers (``answered``)."""
+    """Pairs computed: utilities before the answer (``plain``), answers (``answered``) and
+    bounds (``bounded``: :meth:`Forecast.upper_bound`, and the bound that spares a pair)."""
 
     def __init__(self) -> None:
         self.plain = 0
         self.answered = 0
+        self.bounded = 0
+        self.calls = 0
 
 
 def _counting(counts: _Counts) -> None:
@@ -52,19 +58,43 @@ def _counting(counts: _Counts) -> None:
 
     Forecast._unanswered = plain  # type: ignore[method-assign]
     Forecast._answered = answer  # type: ignore[method-assign]
+    bound = Forecast.upper_bound
+
+    def bounds(self: Forecast, sel: Any) -> Any:
+        counts.bounded += int(sel.size)
+        return bound(self, sel)
+
+    Forecast.upper_bound = bounds  # type: ignore[method-assign]
+    again = Model._decide_again
+
+    def decide_again(self: Model, noise: Any, who: Any) -> Any:
+        counts.calls += 1
+        return again(self, noise, who)
+
+    Model._decide_again = decide_again  # type: ignore[method-assign]
+    spare = getattr(Forecast, "_spare", None)  # trees before the fourth round have none
+    if spare is not None:
+        def spared(self: Forecast, sel: Any, *args: Any) -> Any:
+            reuse = args[-1]
+            counts.bounded += int(sel.size if reuse is None else np.count_nonzero(~reuse))
+            return spare(self, sel, *args)
+
+        Forecast._spare = spared  # type: ignore[method-assign,assignment]
 
 
 def per_crisis(system: str, n: int, years: int, seed: int, counts: _Counts
-               ) -> tuple[float, float, float]:
-    """Crises per year, and pairs computed and answered per crisis."""
+               ) -> tuple[float, float, float, float, float]:
+    """Crises per year, and pairs computed, answered and bounded, and the calls that decide
+    aggressors again when they are activated (``Model._decide_again``), per crisis."""
     w_seq, r_seq = np.random.SeedSequence(seed).spawn(2)
     world = foedus.generate_world(n, rng=np.random.default_rng(w_seq))
     model = Model(system, world, rng=np.random.default_rng(r_seq))
-    counts.plain = counts.answered = 0
+    counts.plain = counts.answered = counts.bounded = counts.calls = 0
     for _ in range(years):
         model.step()
     crises = max(1, len(model.events))
-    return len(model.events) / years, counts.plain / crises, counts.answered / crises
+    return (len(model.events) / years, counts.plain / crises, counts.answered / crises,
+            counts.bounded / crises, counts.calls / crises)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,11 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pairs computed per crisis; foedus from {foedus.__file__}; Python "
           f"{platform.python_version()}; {args.years} years, seed {args.seed}")
     print(f"{'system':20} {'states':>7} {'crises/yr':>10} {'pairs/crisis':>13} "
-          f"{'answered/crisis':>16}")
+          f"{'answered/crisis':>16} {'bounded/crisis':>15} {'decided/crisis':>15}")
     for system in args.systems.split(","):
         for n in sizes:
-            rate, plain, answered = per_crisis(system, n, args.years, args.seed, counts)
-            print(f"{system:20} {n:7d} {rate:10.1f} {plain:13.1f} {answered:16.1f}", flush=True)
+            rate, plain, answered, bounded, calls = per_crisis(system, n, args.years, args.seed,
+                                                               counts)
+            print(f"{system:20} {n:7d} {rate:10.1f} {plain:13.1f} {answered:16.1f} "
+                  f"{bounded:15.1f} {calls:15.2f}", flush=True)
     return 0
 
 

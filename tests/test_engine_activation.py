@@ -55,3 +55,22 @@ def test_the_upper_bound_is_above_the_utility_before_the_answer(
     assert sel.size > 100
     assert np.all(bound >= before)
     assert np.mean(bound - before < 1e-6) < 1.0, "every pair's bound exact: nothing tested"
+
+
+@pytest.mark.parametrize("charter", ["nato", "balance-of-power", "un-1965", "warsaw-pact"])
+@pytest.mark.parametrize("behaviour", [None, MECHANISMS])
+def test_the_upper_bound_is_above_both_margins_a_decision_reads(
+        charter: str, behaviour: dict[str, Any] | None) -> None:
+    """The model leaves a pair uncomputed when its bound is at most its threshold
+    (``Model._hopeless``): so the bound must be above its utility with the institution's
+    answer and above its utility without the ties the system created."""
+    model = _run(charter, 9, None, behaviour)
+    f = model.forecast
+    sel = f.active(np.zeros(0, np.int64))
+    with_answer, without = f.expected_utility(
+        sel, credibility=0.8, doubt=np.zeros(model.world.n, bool),
+        top_threat_of=model._top_threat_of)
+    bound = f.upper_bound(sel)
+    assert sel.size > 100
+    assert np.all(bound >= with_answer) and np.all(bound >= without)
+    assert np.mean(bound - without < 1e-6) < 1.0, "every pair's bound exact: nothing tested"

@@ -1,6 +1,8 @@
 """The engine's shortcuts give the numbers of the plain computation (issue 16): deciding again
 after a crisis only for the states not yet activated and only for the pairs the crisis can have
-moved, and each aggressor's best target by a maximum per group instead of a sort."""
+moved, each aggressor's best target by a maximum per group instead of a sort, and no margins
+computed for the pairs whose bound shows that they cannot attack (the decisions the same, only
+the negative margins, which nothing reads, left out)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,13 @@ class _Recorded(Model):
         return dec
 
 
+class _Exact(_Recorded):
+    """The shortcuts, but every pair's margins computed, also where the bound shows that the
+    pair cannot attack (``bounded`` False): the same margins as the plain computation."""
+
+    bounded = False
+
+
 class _Plain(_Recorded):
     """Every pending pair decided again after every crisis; under balance of power, the pair
     terms computed again for every decision too (not once a period)."""
@@ -47,14 +56,32 @@ def _run(cls: type[Model], charter: str, seed: int, n: int = 60, years: int = 25
     return model
 
 
+def _same_decisions(got: dict[str, Any], want: dict[str, Any]) -> None:
+    """What a decision shows outside the model is the same: who attacks (``best1 > 0``) and
+    whom, who would attack without the institution (``best0 > 0``: deterred, displaced) and
+    whom, with those margins to the bit. A pair the bound spares has both margins at most 0,
+    so only the negative margins (read by nothing) may differ."""
+    for best, target in (("best1", "target"), ("best0", "target0")):
+        pos = want[best] > 0
+        np.testing.assert_array_equal(got[best] > 0, pos)
+        np.testing.assert_array_equal(got[best][pos], want[best][pos])
+        np.testing.assert_array_equal(got[target][pos], want[target][pos])
+    # an attacker would attack without the institution too: its displacement is read from
+    # positive margins only
+    assert np.all(want["best0"][want["best1"] > 0] > 0)
+
+
 @pytest.mark.parametrize("charter", [*foedus.builtin_charter_ids(), *builtin_architecture_ids()])
 def test_deciding_only_where_a_crisis_moved_the_utilities_changes_nothing(charter: str) -> None:
     for seed in (3, 4):
-        fast, plain = _run(_Recorded, charter, seed), _run(_Plain, charter, seed)
-        assert len(fast.decisions) == len(plain.decisions)
-        for got, want in zip(fast.decisions, plain.decisions, strict=True):
+        plain = _run(_Plain, charter, seed)
+        exact, fast = _run(_Exact, charter, seed), _run(_Recorded, charter, seed)
+        assert len(exact.decisions) == len(plain.decisions) == len(fast.decisions)
+        for got, want in zip(exact.decisions, plain.decisions, strict=True):
             for key in want:  # every margin and target of every decision, to the bit
                 np.testing.assert_array_equal(got[key], want[key])
+        for got, want in zip(fast.decisions, plain.decisions, strict=True):
+            _same_decisions(got, want)
         assert [e.to_dict() for e in fast.events] == [e.to_dict() for e in plain.events]
         assert fast.records == plain.records
         assert fast.deterred_total == plain.deterred_total
@@ -71,12 +98,16 @@ MECHANISMS = {"alliance_dilution": 1.0, "war_persistence": 0.6, "war_spread": 0.
                                      "collective-security"])
 def test_the_shortcuts_hold_with_every_mechanism_on(charter: str) -> None:
     fast = _run(_Recorded, charter, 5, behaviour=MECHANISMS)
+    exact = _run(_Exact, charter, 5, behaviour=MECHANISMS)
     plain = _run(_Plain, charter, 5, behaviour=MECHANISMS)
     assert fast.events, "no crisis: nothing compared"
     assert [e.to_dict() for e in fast.events] == [e.to_dict() for e in plain.events]
-    for got, want in zip(fast.decisions, plain.decisions, strict=True):
+    assert fast.records == plain.records
+    for got, want in zip(exact.decisions, plain.decisions, strict=True):
         for key in want:
             np.testing.assert_array_equal(got[key], want[key])
+    for got, want in zip(fast.decisions, plain.decisions, strict=True):
+        _same_decisions(got, want)
 
 
 def _best_by_sort(a: np.ndarray, t: np.ndarray, margin: np.ndarray, n: int

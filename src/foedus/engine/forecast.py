@@ -580,8 +580,8 @@ class Forecast:
 
     def expected_utility(self, sel: IntArray, *, credibility: float, doubt: BoolArray,
                          top_threat_of: IntArray, threshold: FloatArray | None = None,
-                         reuse: BoolArray | None = None, answer: bool = True
-                         ) -> tuple[FloatArray, FloatArray]:
+                         reuse: BoolArray | None = None, answer: bool = True,
+                         spare: bool = False) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair ``sel``.
 
         See :meth:`foedus.engine.Model.expected_utility`. ``credibility`` is the institution's
@@ -595,7 +595,12 @@ class Forecast:
         ``answer`` False the institution's answer is left out (the first array is the utility
         before it), but the obligations of the pairs that could still attack are judged as
         they would be with it: the model computes the answer later, when the aggressor is
-        activated (:meth:`foedus.engine.Model._touch`).
+        activated (:meth:`foedus.engine.Model._touch`). With ``spare`` (and ``threshold``) the
+        pairs not in ``reuse`` whose bound (:meth:`upper_bound`: the target fighting alone) is
+        at most their threshold are not computed: ``-inf`` in both arrays, and kept as such
+        for ``reuse``. Neither utility of such a pair can exceed its threshold (allies, the
+        answer and the ties the system created only add to the target's side), so no decision
+        that reads only the pairs above their thresholds changes (issue 16).
         """
         w, beh, g, P = self.world, self.behaviour, self.grad, self.pairs
         scale = self._scale()
@@ -613,6 +618,8 @@ class Forecast:
         gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
             * terms["stake"][sel]
         rv = self._rivalry(sel)
+        if spare and threshold is not None:
+            reuse = self._spare(sel, e_a, e_t, gain, rv, threshold, reuse)
         eu1, eu0 = self._unanswered(sel, e_a, e_t, gain, terms, collective, reuse, rv)
         cred = credibility if math.isfinite(credibility) else 0.0
         if not (self.has_institution or self.ad_hoc) or cred <= 0:
@@ -649,8 +656,15 @@ class Forecast:
             else np.zeros(t.shape)
         gain = np.minimum(float(beh.spoils) * cap[t] / np.maximum(cap[a], 1e-300), 1.0) \
             * self._pair_terms()["stake"][sel]
-        u = self._utility(e_a, e_t, gain) + self._rivalry(sel)
-        return np.where(gain + float(beh.war_loss) >= 0, u + 1e-9 * (1.0 + np.abs(u)), np.inf)
+        return self._bound(e_a, e_t, gain, self._rivalry(sel))
+
+    def _bound(self, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
+               rv: FloatArray | float) -> FloatArray:
+        """:meth:`upper_bound` from its terms: the utility with the target alone, the rivalry
+        term added, raised by 1e-9 of itself (``inf`` where ``gain < -war_loss``)."""
+        u = self._utility(e_a, e_t, gain) + rv
+        return np.asarray(np.where(gain + float(self.behaviour.war_loss) >= 0,
+                                   u + 1e-9 * (1.0 + np.abs(u)), np.inf), dtype=float)
 
     def _unanswered(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
                     terms: dict[str, Any], collective: bool, reuse: BoolArray | None,
@@ -660,10 +674,7 @@ class Forecast:
         entry of ``sel``, or one number); computed for the pairs not in ``reuse`` (and kept
         per pair), taken from the last computation for the others (the dispute history moves
         only between periods)."""
-        n_pairs = self.pairs.a.size
-        if self._plain is None or self._plain[0].size != n_pairs:
-            self._plain = (np.full(n_pairs, np.nan), np.full(n_pairs, np.nan))
-        ties, none = self._plain
+        ties, none = self._kept_plain()
         todo = np.arange(sel.size) if reuse is None else np.flatnonzero(~reuse)
         if todo.size:
             s, ea, et, g = sel[todo], e_a[todo], e_t[todo], gain[todo]
@@ -675,6 +686,32 @@ class Forecast:
                 u0 = self._utility(ea, self._allies(s, ea, et, terms, drop=True), g) + r
             ties[s], none[s] = u1, u0
         return ties[sel], none[sel]
+
+    def _kept_plain(self) -> tuple[FloatArray, FloatArray]:
+        """The kept utilities before the answer, per pair (:meth:`_unanswered`)."""
+        n_pairs = self.pairs.a.size
+        if self._plain is None or self._plain[0].size != n_pairs:
+            self._plain = (np.full(n_pairs, np.nan), np.full(n_pairs, np.nan))
+        return self._plain
+
+    def _spare(self, sel: IntArray, e_a: FloatArray, e_t: FloatArray, gain: FloatArray,
+               rv: FloatArray | float, threshold: FloatArray, reuse: BoolArray | None
+               ) -> BoolArray:
+        """Mark the pairs of ``sel`` not in ``reuse`` whose bound is at most their threshold
+        (the bound of :meth:`upper_bound`, from the terms already computed): their utilities
+        before the answer kept as ``-inf``; returns ``reuse`` with them added."""
+        out = np.zeros(sel.size, bool) if reuse is None else reuse.copy()
+        todo = np.flatnonzero(~out)
+        if todo.size == 0:
+            return out
+        ub = self._bound(e_a[todo], e_t[todo], gain[todo],
+                         rv[todo] if isinstance(rv, np.ndarray) else rv)
+        low = todo[ub <= threshold[todo]]
+        if low.size:
+            ties, none = self._kept_plain()
+            ties[sel[low]] = none[sel[low]] = -np.inf
+            out[low] = True
+        return out
 
     def _rivalry(self, sel: IntArray) -> FloatArray | float:
         """What a dispute is worth to the aggressor beyond the war it may become, per pair

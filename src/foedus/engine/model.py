@@ -143,6 +143,10 @@ class Model:
     #: (:meth:`_touch`, :meth:`_decide`); False recomputes every pending pair (the same numbers,
     #: slower: kept for the test that checks the two against each other).
     incremental: bool = True
+    #: Leave uncomputed (margins ``-inf``) the pairs whose bound shows that they cannot attack
+    #: (``spare`` of :meth:`expected_utility`); False computes their (negative) margins (the
+    #: same decisions: only positive margins are read).
+    bounded: bool = True
 
     def __init__(self, charter: str | Charter | Architecture, world: World, *,
                  rng: np.random.Generator | np.random.SeedSequence | int | None = None,
@@ -202,6 +206,7 @@ class Model:
         self._kept = _Kept(w.n)  # per aggressor: its last decision, and whether it holds
         self._epoch = 0  # crises (and starts of a period) so far: the answer moves with each
         self._unjudged = False  # the last touch judged no obligations (no credible institution)
+        self._cred_seen = math.nan  # the credibility at the last touch
         self._next_rotation = {b.id: self.year0 + int(b.term_years or 2)
                                for b in self.charter.bodies if b.composition == "fixed"}
         self._withdrew: set[int] = set()  # states that gave notice in the run: the record
@@ -540,7 +545,8 @@ class Model:
     def expected_utility(self, sel: IntArray | None = None, *,
                          threshold: FloatArray | None = None,
                          reuse: BoolArray | None = None,
-                         answer: bool = True) -> tuple[FloatArray, FloatArray]:
+                         answer: bool = True, spare: bool = False
+                         ) -> tuple[FloatArray, FloatArray]:
         """Expected utility of attacking, with and without the institution, per pair.
 
         ``sel`` indexes the static pairs (default: the active ones). The aggressor estimates
@@ -563,6 +569,9 @@ class Model:
         utilities before the institution's answer are kept from the last computation
         (:meth:`foedus.engine.forecast.Forecast.expected_utility`); with ``answer`` False
         the first array leaves the institution's answer out (computed later, :meth:`_touch`).
+        With ``spare`` (and ``threshold``) a pair that cannot exceed its threshold even with
+        the target fighting alone (:meth:`Forecast.upper_bound`) is not computed: ``-inf`` in
+        both arrays (not with deterrents, whose cut is taken off after the comparison).
         """
         if sel is None:
             sel = self._active()
@@ -574,7 +583,7 @@ class Model:
                                                   doubt=self._doubt,
                                                   top_threat_of=self._top_threat_of,
                                                   threshold=threshold, reuse=reuse,
-                                                  answer=answer)
+                                                  answer=answer, spare=spare and cut is None)
         return (eu1, eu0) if cut is None else (eu1 - cut, eu0 - cut)
 
     def thresholds(self) -> FloatArray:
@@ -590,17 +599,26 @@ class Model:
         At the start of a period (``changed`` None: also after a crisis that killed a state)
         every active pair of the ``pending`` aggressors (default: every state) is touched;
         after a crisis that killed nobody, only the pairs it touched (:meth:`_touched`: a
-        party's or an ally's capability moved). A touched pair's utilities are computed again
-        when its aggressor is activated (:meth:`_decide`). The forecast judges a pair's
+        party's or an ally's capability moved). The touched pairs of the pending aggressors are
+        computed at once, the institution's answer left for when their aggressor is activated
+        (:meth:`_decide`): most are spared by their bound (:meth:`Forecast.upper_bound`: they
+        cannot attack), and the aggressors none of whose pairs awaits the answer are decided
+        now (:meth:`_keep_current`), so that a war that touches the pairs of most states costs
+        one call, not one per batch of states activated after it. The forecast judges a pair's
         obligations when the pair first could attack in a period (its utility before the
-        institution's answer above its threshold), on the world as it is then: so the touched
-        pairs that may now cross it (in the institution's scope, not judged yet, and whose
-        bound, :meth:`Forecast.upper_bound`, is above the threshold) are computed now, with
-        their obligations, the answer left for later (issue 16: after a crisis the work grows
-        with the pairs it touched, not with every pair that would attack)."""
+        institution's answer above its threshold), on the world as it is then: computing the
+        touched pairs now judges those that now cross it. A crisis that moved no capability
+        and not the credibility moves nothing a decision reads: nothing is marked (issue 16:
+        after a crisis the work grows with the pairs it touched, not with every pair that
+        would attack)."""
         w, P = self.world, self.forecast.pairs
         scale = self.forecast._scale()
-        self._epoch += 1  # the answer moves with every crisis
+        seen, self._cred_seen = self._cred_seen, self.credibility
+        if self.incremental and changed is not None and not changed.any() \
+                and self._margins is not None and scale == self._margin_scale \
+                and _same(seen, self.credibility):
+            return  # a crisis that moved nothing the decisions read: no answer moved either
+        self._epoch += 1  # the answer moves with the credibility and the capabilities
         judge = self.forecast.has_institution and self._credible()
         again = judge and self._unjudged  # no obligation was judged while not credible
         self._unjudged = not judge
@@ -626,13 +644,15 @@ class Model:
             touched = touched[want[P.a[touched]]]
             self._stale[touched] = True
             self._kept.known[P.a[touched]] = False
-            redo = sel if again else touched
-            redo = redo[self._may_cross(redo, noise)] if judge and redo.size else redo[:0]
-            self._kept.known[P.a[redo]] = False
+            # every touched pair now, in one call (the bound spares most of them); after the
+            # institution became credible again, every pair that may now cross its threshold
+            redo = sel[self._may_cross(sel, noise)] if again and sel.size else \
+                sel if again else touched
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
             # every pair at once (a period's start): with the answer, as a decision would
-            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=full)
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, answer=full,
+                                             spare=self.bounded and self.incremental)
             assert self._margins is not None
             m1, m0 = self._margins
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
@@ -642,6 +662,8 @@ class Model:
             self._when[redo] = self._epoch
         if full:  # every pending state decided
             self._keep(np.flatnonzero(want & w.alive), sel)
+        elif not again:
+            self._keep_current(np.unique(P.a[redo]))
 
     def _may_cross(self, sel: IntArray, noise: FloatArray) -> BoolArray:
         """Per pair of ``sel``: in the institution's scope, its obligations not judged yet,
@@ -656,6 +678,23 @@ class Model:
                 ub = ub - self.deterrents.penalty(P.t[s], float(self.behaviour.escalation))
             out[out] = ub > self.thresholds()[P.a[s]] - noise[s]
         return out
+
+    def _keep_current(self, who: IntArray) -> None:
+        """Decide now the aggressors ``who`` (increasing) whose pairs are all current: none
+        awaiting computing, and none awaiting the institution's answer (:meth:`_answer_moved`,
+        or weighed for the first time); the others are decided when activated."""
+        if who.size == 0:
+            return
+        f, P = self.forecast, self.forecast.pairs
+        sel = f.active(self._held, among=who)
+        late = self._stale[sel]
+        if f.has_institution or f.ad_hoc:
+            late |= (self._need[sel] & f.answerable()[sel]) | self._answer_moved(sel)
+        if late.any():
+            bad = np.zeros(self.world.n, bool)
+            bad[P.a[sel[late]]] = True
+            who, sel = who[~bad[who]], sel[~bad[P.a[sel]]]
+        self._keep(who, sel)
 
     def _credible(self) -> bool:
         """Whether the forecast weighs an answer at all (an institution or ad-hoc balancing,
@@ -717,7 +756,8 @@ class Model:
             reuse = ~self._stale[redo]  # the others kept: only the answer moved
         if redo.size:
             theta = self.thresholds()[P.a[redo]] - noise[redo]
-            eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse)
+            eu1, eu0 = self.expected_utility(redo, threshold=theta, reuse=reuse,
+                                             spare=self.bounded and self.incremental)
             m1[redo], m0[redo] = eu1 - theta, eu0 - theta
             self._need[redo] = self._stale[redo] = False
             self._when[redo] = self._epoch
@@ -1021,6 +1061,11 @@ class Model:
         return RunResult(charter=name, seed=seed, years=self.t,
                          metrics=self.metrics(), series=self.series(), events=list(self.events),
                          settings=dict(self.settings), notes=notes)
+
+
+def _same(x: float, y: float) -> bool:
+    """Whether two credibilities are the same number (NaN the same as NaN)."""
+    return x == y or (math.isnan(x) and math.isnan(y))
 
 
 def _best(a: IntArray, t: IntArray, margin: FloatArray, n: int) -> tuple[FloatArray, IntArray]:

@@ -11,7 +11,6 @@ threatened by the aggressor balance against it (Walt 1987).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -283,40 +282,40 @@ def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
     projection of :func:`~foedus.engine.behaviour.projected_capability`, to the bit, without
     the ``n x n`` threat matrix (issue 16).
 
-    ``threat[j, k] = P_k at j x (1 - s_jk) / 2`` is at most ``P_k at home x (1 - min s) / 2``
-    (the gradient only weakens a capability with distance; Boulding 1962). Each state's threat
-    from ``a`` is compared with the threats of the strongest other states, in blocks of
-    :data:`FIRST_BLOCK` (2), 4, 8, ... states in order of that bound: a state some of them
-    outdoes (or equals, being first in the index order, as ``argmax`` breaks ties) is not
-    threatened most by ``a``; a state whose threat from ``a`` exceeds the bound of every
-    state left is. Most states are decided by the first block.
+    ``threat[j, k] = P_k at j x (1 - s_jk) / 2`` is at most ``P_k at home x (1 - m_j) / 2``
+    with ``m_j`` the least of ``0`` and row ``j`` of the affinities (the gradient only weakens
+    a capability with distance; Boulding 1962). Each state's threat from ``a`` is compared
+    with the threats of the strongest other states, in blocks of :data:`FIRST_BLOCK` (2), 4,
+    8, ... states in order of capability at home: a state some of them outdoes (or equals,
+    being first in the index order, as ``argmax`` breaks ties) is not threatened most by
+    ``a``; a state whose threat from ``a`` exceeds its bound for every state left is. Most
+    states are decided by the first block, and only the rows of the states left are read for
+    their bound (``O(n)`` a crisis, not the ``n x n`` affinities).
     """
     n = world.n
     alive = np.asarray(world.alive, bool)
     cap = np.where(alive, np.asarray(world.capability, float), 0.0)
     aff = world.affinity
-    lowest = float(np.min(aff, initial=0.0)) if n else 0.0
-    if not (0 <= a < n and alive[a] and math.isfinite(lowest) and lowest <= 1.0
-            and np.isfinite(cap).all()):  # the plain definition for the odd cases
+    if not (0 <= a < n and alive[a] and np.isfinite(cap).all()):  # the plain definition
         return _balancers(world, a, projected_capability(world, world.distance, behaviour))
     grad = Gradient(behaviour)
     scale = max(1.0, float(np.max(cap, initial=0.0)))
 
     def threat(rows: IntArray, cols: IntArray) -> FloatArray:  # threat[j, k] of cols to rows
-        proj = grad.project(cap[cols][None, :], grad.token(world.distance[np.ix_(cols, rows)].T),
-                            scale)
-        return np.asarray(proj * (1.0 - aff[np.ix_(rows, cols)]) / 2.0)
+        proj = grad.project(cap[cols][None, :],
+                            grad.token(world.distance[cols[:, None], rows[None, :]].T), scale)
+        return np.asarray(proj * (1.0 - aff[rows[:, None], cols[None, :]]) / 2.0)
 
     idx = np.arange(n)
     rows = np.flatnonzero(alive & (idx != a))
     v = threat(rows, np.array([a]))[:, 0]
     if not np.isfinite(v).all():
         return _balancers(world, a, projected_capability(world, world.distance, behaviour))
-    bound = grad.project(cap, grad.token(np.zeros(1)), scale) * ((1.0 - lowest) / 2.0)
-    others = np.flatnonzero(alive & (idx != a))
-    others = others[np.argsort(-bound[others], kind="stable")]
+    home = grad.project(cap, grad.token(np.zeros(1)), scale)
+    others = rows[np.argsort(-home[rows], kind="stable")]
     out = np.zeros(n, bool)
     start, size = 0, FIRST_BLOCK
+    low: FloatArray | None = None  # (1 - m_j) / 2 of the rows left, read once some are left
     while rows.size:
         ks = others[start:start + size]
         t = threat(rows, ks)
@@ -324,11 +323,21 @@ def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
         beaten = ((t > v[:, None]) | ((t == v[:, None]) & (ks < a)[None, :])).any(axis=1)
         start += size
         size *= 2
-        won = ~beaten & (v > float(bound[others[start]]) * (1.0 + 1e-9)
-                         if start < others.size else ~beaten)
-        out[rows[won]] = True
-        keep = ~beaten & ~won
-        rows, v = rows[keep], v[keep]
+        rows, v = rows[~beaten], v[~beaten]
+        low = None if low is None else low[~beaten]
+        if start >= others.size:
+            out[rows] = True
+            break
+        if low is None and rows.size:
+            least = np.minimum(aff[rows].min(axis=1), 0.0)
+            if not np.isfinite(least).all():  # the plain definition for the odd cases
+                return _balancers(world, a,
+                                  projected_capability(world, world.distance, behaviour))
+            low = (1.0 - least) / 2.0
+        if low is not None:
+            won = v > float(home[others[start]]) * low * (1.0 + 1e-9)
+            out[rows[won]] = True
+            rows, v, low = rows[~won], v[~won], low[~won]
     return out
 
 
