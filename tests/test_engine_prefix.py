@@ -64,3 +64,23 @@ def test_top_threatened_past_the_prefix_breaks_ties_as_argmax_does() -> None:
     for a in (0, 1, 100):
         np.testing.assert_array_equal(top_threatened(world, a, beh), _plain(world, a, beh))
     assert _plain(world, 0, beh)[1:].all() and not _plain(world, 100, beh).any()
+
+
+def test_top_threatened_reads_the_states_past_the_prefix() -> None:
+    """States threatened most by a state far down the order of strength (the 81st of equals,
+    past the first 64 put in order) do not balance the aggressor; the others do."""
+    beh = Behaviour()
+    n, a, rival = 300, 200, 80
+    world = foedus.generate_world(n, rng=np.random.default_rng(11))
+    world.capability[:] = 1.0 / n
+    world.distance[:] = 500.0
+    np.fill_diagonal(world.distance, 0.0)
+    world.affinity[:] = 0.5
+    world.affinity[:, a] = world.affinity[a, :] = 0.0
+    fear_rival = np.arange(0, n, 7)
+    fear_rival = fear_rival[(fear_rival != a) & (fear_rival != rival)]
+    world.affinity[fear_rival, rival] = world.affinity[rival, fear_rival] = -1.0
+    np.fill_diagonal(world.affinity, 1.0)
+    want = _plain(world, a, beh)
+    np.testing.assert_array_equal(top_threatened(world, a, beh), want)
+    assert not want[fear_rival].any() and want.sum() > n // 2
