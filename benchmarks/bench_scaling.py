@@ -14,7 +14,9 @@ clock starts), and the cost is per year, the best of ``--repeat`` runs (the leas
 by other work on a shared machine). The sizes are interleaved (every size once per round) so
 that a slow spell of the machine does not tilt the slope. The exponent is the least-squares
 slope of log(cost per year) against log(n); the number of crises per year grows with ``n``
-too, and is printed beside it. ``--clock cpu`` times the process's CPU time
+too, and is printed beside it, with the exponent split in two: that of the number of crises a
+year (the model's behaviour: the same in every tree) and that of the cost of one crisis (what
+the engine can change; the two add up to the exponent). ``--clock cpu`` times the process's CPU time
 (``time.process_time``) instead of the wall clock: on a machine shared with other jobs it is
 disturbed less by them (it still counts the cache and memory contention they cause).
 """
@@ -59,11 +61,12 @@ def exponent(ns: list[int], ts: list[float]) -> float:
 
 def _one_pass(system: str, sizes: list[int], years: int, seed: int, clock: str = "wall"
               ) -> dict[str, Any]:
-    """Every size once: seconds per year, and the crises at the largest size."""
-    out: dict[str, Any] = {"times": {}, "crises": 0}
+    """Every size once: seconds per year, the crises of each size and of the largest."""
+    out: dict[str, Any] = {"times": {}, "crises": 0, "by_size": {}}
     for n in sizes:
         t, crises = per_year(system, n, years, seed, clock)
         out["times"][str(n)] = t
+        out["by_size"][str(n)] = crises
         out["crises"] = crises
     return out
 
@@ -79,9 +82,16 @@ def _pass_in(src: Path | None, system: str, args: argparse.Namespace) -> dict[st
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _row(name: str, sizes: list[int], best: list[float], crises: float) -> str:
+def _row(name: str, sizes: list[int], best: list[float], crises: float,
+         by_size: list[int]) -> str:
+    """A system's costs, their exponent, the crises a year at the largest size and the
+    exponent split in two: of the crises a year, and of the cost of a crisis (the two add up
+    to the first; seeds and sizes give the same crises in every tree)."""
     cells = " ".join(f"{1000 * t:12.2f}" for t in best)
-    return f"{name:28} {cells} {exponent(sizes, best):9.2f} {crises:19.1f}"
+    split = "" if min(by_size) <= 0 else (
+        f" {exponent(sizes, [float(c) for c in by_size]):10.2f}"
+        f" {exponent(sizes, [t / c for t, c in zip(best, by_size, strict=True)]):10.2f}")
+    return f"{name:28} {cells} {exponent(sizes, best):9.2f} {crises:19.1f}{split}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,11 +119,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{platform.machine()}; {args.years} years, best of {args.repeat}, {args.clock} clock"
           + (f"; baseline {args.against}, alternated with this tree" if args.against else ""))
     head = " ".join(f"{'ms/yr n=' + str(n):>12}" for n in sizes)
-    print(f"{'system':28} {head} {'exponent':>9} {'crises/yr at max n':>19}")
+    print(f"{'system':28} {head} {'exponent':>9} {'crises/yr at max n':>19} "
+          f"{'crises exp':>10} {'crisis exp':>10}")
     worst = 0.0
     for system in systems:
         times: dict[str, dict[int, list[float]]] = {name: {n: [] for n in sizes} for name, _ in sides}
-        crises = 0
+        crises, by_size = 0, [0] * len(sizes)
         for r in range(args.repeat):
             for name, src in (sides if r % 2 == 0 else sides[::-1]):
                 got = _pass_in(src, system, args) if args.against is not None \
@@ -121,11 +132,13 @@ def main(argv: list[str] | None = None) -> int:
                 for n in sizes:
                     times[name][n].append(float(got["times"][str(n)]))
                 crises = int(got["crises"])
+                by_size = [int(got["by_size"][str(n)]) for n in sizes]
         best = {name: [min(times[name][n]) for n in sizes] for name, _ in sides}
         worst = max(worst, exponent(sizes, best["this"]))
-        print(_row(system, sizes, best["this"], crises / args.years), flush=True)
+        print(_row(system, sizes, best["this"], crises / args.years, by_size), flush=True)
         if args.against is not None:
-            print(_row(f"  {system} (baseline)", sizes, best["baseline"], crises / args.years))
+            print(_row(f"  {system} (baseline)", sizes, best["baseline"], crises / args.years,
+                       by_size))
             ratio = " ".join(f"{b / t:12.2f}" for t, b in zip(best["this"], best["baseline"],
                                                                strict=True))
             print(f"{'  speed-up (baseline/this)':28} {ratio}", flush=True)

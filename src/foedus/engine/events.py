@@ -160,7 +160,10 @@ class CrisisEvent:
         kw: dict[str, Any] = {}
         for name in _FROM_RESULT:
             v = getattr(res, name)
-            if isinstance(v, list):
+            tp = type(v)
+            if tp in _KEPT:  # str, int, bool, None: kept as they are, without the checks below
+                pass
+            elif isinstance(v, list):
                 v = list(v)
             elif isinstance(v, dict):
                 v = dict(v)
@@ -193,6 +196,8 @@ def _plain(v: Any) -> Any:
     return v
 
 
+#: The types whose values an event keeps as they are (none is a list, a dict or a float).
+_KEPT: frozenset[type] = frozenset({str, int, bool, type(None)})
 _FIELDS: tuple[str, ...] = tuple(f.name for f in fields(CrisisEvent))
 _FIELD_SET = frozenset(_FIELDS)
 #: The fields an event copies from its :class:`CrisisResult`.

@@ -28,6 +28,9 @@ class Vote(StrEnum):
     ABSENT = "absent"
 
 
+_YES, _NO, _ABSTAIN, _ABSENT = Vote.YES, Vote.NO, Vote.ABSTAIN, Vote.ABSENT
+
+
 @dataclass(frozen=True)
 class FallbackOutcome:
     """What a charter's fallback (Uniting for Peace, veto override) makes of a vetoed decision."""
@@ -90,13 +93,33 @@ def _rule(body: Body, question: str, charter: Charter) -> DecisionRule:
                                list(body.rules)) from None
 
 
+#: Names already resolved to their COW code. The registry is fixed, so a name resolves to the
+#: same code every time; the votes of the many-year model name the same few hundred codes again
+#: and again (about 18 names a Security Council vote: issue 16). Only strings are kept, at most
+#: ``RESOLVED_MEMO`` of them; a name that does not resolve is never kept (it raises each time).
+_RESOLVED: dict[str, str] = {}
+RESOLVED_MEMO = 4096
+
+
+def _code(name: str | int) -> str:
+    """``resolve_state(name)``, remembered for strings."""
+    if type(name) is not str:
+        return resolve_state(name)
+    code = _RESOLVED.get(name)
+    if code is None:
+        code = resolve_state(name)
+        if len(_RESOLVED) < RESOLVED_MEMO:
+            _RESOLVED[name] = code
+    return code
+
+
 def _collect(yes: Iterable[str], no: Iterable[str], abstain: Iterable[str],
              absent: Iterable[str]) -> dict[str, Vote]:
     votes: dict[str, Vote] = {}
     for kind, names in ((Vote.YES, yes), (Vote.NO, no), (Vote.ABSTAIN, abstain),
                         (Vote.ABSENT, absent)):
         for name in names:
-            code = resolve_state(name)
+            code = _code(name)
             if code in votes and votes[code] != kind:
                 raise FoedusError(f"{code} is listed as both {votes[code].value} and {kind.value}")
             votes[code] = kind
@@ -219,10 +242,21 @@ class _Tally:
 
 
 def _tally(rule: DecisionRule, counted: Mapping[str, Vote], anon: Mapping[Vote, int]) -> _Tally:
-    def n(kind: Vote) -> int:
-        return sum(1 for v in counted.values() if v is kind) + anon.get(kind, 0)
-
-    y, no_, ab, ax = n(Vote.YES), n(Vote.NO), n(Vote.ABSTAIN), n(Vote.ABSENT)
+    y = no_ = ab = ax = 0
+    for v in counted.values():  # one pass over the seats (issue 16)
+        if v is _YES:
+            y += 1
+        elif v is _NO:
+            no_ += 1
+        elif v is _ABSTAIN:
+            ab += 1
+        elif v is _ABSENT:
+            ax += 1
+    if anon:
+        y += anon.get(_YES, 0)
+        no_ += anon.get(_NO, 0)
+        ab += anon.get(_ABSTAIN, 0)
+        ax += anon.get(_ABSENT, 0)
     total = y + no_ + ab + ax
     base = {"seats": total, "members": total, "present": y + no_ + ab,
             "present-and-voting": y + no_}[rule.base]
@@ -296,8 +330,8 @@ def evaluate_vote(charter: str | Path | Charter, body: str, question: str = "det
     anon = {Vote(k): int(v) for k, v in (counts or {}).items()}
     if any(v < 0 for v in anon.values()):
         raise FoedusError("vote counts cannot be negative")
-    party_codes = [resolve_state(p) for p in parties]
-    aggressor_code = resolve_state(aggressor) if aggressor else None
+    party_codes = [_code(p) for p in parties]
+    aggressor_code = _code(aggressor) if aggressor else None
     notes: list[str] = []
     seat_votes = (_fixed_seats(ch, b, named, anon, on, notes) if b.composition == "fixed"
                   else _member_seats(ch, b, named, anon, seats))
@@ -312,7 +346,7 @@ def evaluate_vote(charter: str | Path | Charter, body: str, question: str = "det
     if vetoed_by and with_fallback:
         fallback = _fallback(ch, b, seat_votes, anon, party_codes, aggressor_code, on)
     return Decision(ch.id, b.id, question, adopted, reason, rule.article, t.yes, t.no, t.abstain,
-                    t.absent, t.required, {s: v.value for s, v in seat_votes.items()},
+                    t.absent, t.required, {s: v._value_ for s, v in seat_votes.items()},
                     tuple(excluded), tuple(vetoed_by), tuple(notes), fallback)
 
 

@@ -73,7 +73,8 @@ class Crisis:
 
     def codes(self, mask: BoolArray) -> list[str]:
         """The codes of the states selected by ``mask``."""
-        return [self.world.codes[i] for i in np.flatnonzero(mask)]
+        codes = self.world.codes
+        return [codes[i] for i in np.flatnonzero(mask).tolist()]
 
     def third_states(self) -> BoolArray:
         """Living states other than the two parties."""

@@ -276,6 +276,23 @@ def _balancers(world: World, a: int, proj: FloatArray) -> BoolArray:
 #: from the aggressor with; each further block is twice as large.
 FIRST_BLOCK = 2
 
+#: How many of the strongest states :func:`top_threatened` puts in order first (the blocks of
+#: 2, 4, ..., 32 states); the whole order is sorted only when the blocks reach past them.
+STRONGEST_PREFIX = 64
+#: Below this many states a full sort is cheaper than picking the prefix.
+PREFIX_FROM = 256
+
+
+def _strongest_first(keys: FloatArray, k: int) -> IntArray:
+    """The first ``k`` positions of ``np.argsort(keys, kind="stable")`` (all of them for a
+    short or non-finite ``keys``): the ``k`` least keys, ties in index order, without sorting
+    the rest (``O(n)``, not ``O(n log n)``: issue 16)."""
+    if keys.size < max(k, PREFIX_FROM) or not np.isfinite(keys).all():
+        return np.argsort(keys, kind="stable")
+    kth = np.partition(keys, k - 1)[k - 1]
+    sel = np.flatnonzero(keys <= kth)  # every key below the k-th, and its ties in index order
+    return sel[np.argsort(keys[sel], kind="stable")][:k]
+
 
 def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
     """States for which ``a`` is the most threatening state: :func:`_balancers` over the
@@ -312,11 +329,15 @@ def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
     if not np.isfinite(v).all():
         return _balancers(world, a, projected_capability(world, world.distance, behaviour))
     home = grad.project(cap, grad.token(np.zeros(1)), scale)
-    others = rows[np.argsort(-home[rows], kind="stable")]
+    keys, every = -home[rows], rows
+    total = every.size
+    others = every[_strongest_first(keys, STRONGEST_PREFIX)]
     out = np.zeros(n, bool)
     start, size = 0, FIRST_BLOCK
     low: FloatArray | None = None  # (1 - m_j) / 2 of the rows left, read once some are left
     while rows.size:
+        if start + size > others.size < total:  # beyond the prefix: the whole order
+            others = every[np.argsort(keys, kind="stable")]
         ks = others[start:start + size]
         t = threat(rows, ks)
         t[rows[:, None] == ks[None, :]] = -np.inf
@@ -325,9 +346,11 @@ def top_threatened(world: World, a: int, behaviour: Behaviour) -> BoolArray:
         size *= 2
         rows, v = rows[~beaten], v[~beaten]
         low = None if low is None else low[~beaten]
-        if start >= others.size:
+        if start >= total:
             out[rows] = True
             break
+        if start >= others.size:
+            others = every[np.argsort(keys, kind="stable")]
         if low is None and rows.size:
             least = np.minimum(aff[rows].min(axis=1), 0.0)
             if not np.isfinite(least).all():  # the plain definition for the odd cases

@@ -112,8 +112,7 @@ def _spread(c: Crisis, side_a: np.ndarray, side_d: np.ndarray) -> None:
     draws = c.rng.random(w.n)
     if not free.any() or float(c.beh.war_spread) <= 0:
         return
-    pacts = (w.alliances & DEFENCE) > 0
-    tie_d = pacts[:, side_d].any(axis=1)
+    tie_d = ((w.alliances[:, side_d] & DEFENCE) > 0).any(axis=1)  # the belligerents' columns only
     tie_a = ((w.alliances[:, side_a] & (DEFENCE | OFFENCE)) > 0).any(axis=1)
     border = np.asarray(w.contiguity[:, side_a | side_d], bool).any(axis=1)
     joins = free & (tie_d | tie_a | border) & (draws < float(c.beh.war_spread))
